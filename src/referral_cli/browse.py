@@ -1,0 +1,101 @@
+"""Finding agencies in the catalog: filters and free-text search, as pure functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from referral_cli.catalog import Catalog
+from referral_cli.errors import ReferralError
+from referral_cli.models import SECTORS, Agency
+from referral_cli.vetting import Outcome, VettingStatus, agency_status
+
+
+@dataclass(frozen=True)
+class AgencyFilter:
+    """What a worker asked for with `referral agencies`."""
+
+    service: str | None = None
+    language: str | None = None
+    sector: str | None = None
+    lgbtq: bool = False
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """One agency with its vetting standing, as listed to a worker."""
+
+    agency: Agency
+    status: VettingStatus
+
+
+@dataclass(frozen=True)
+class AgencyListing:
+    """The agencies that match, and how many do-not-refer agencies were held back."""
+
+    rows: list[AgencyRow]
+    withheld: int
+
+
+def _language_code(catalog: Catalog, wanted: str) -> str:
+    wanted_folded = wanted.strip().casefold()
+    for code, name in catalog.languages.items():
+        if wanted_folded in (code.casefold(), name.casefold()):
+            return code
+    known = ", ".join(f"{code} ({name})" for code, name in sorted(catalog.languages.items()))
+    raise ReferralError(f"Unknown language '{wanted}'. Known languages: {known}.")
+
+
+def _search_text(catalog: Catalog, agency: Agency) -> str:
+    parts = [agency.id, agency.name, agency.description, SECTORS[agency.sector]]
+    for offered in agency.services:
+        service = catalog.services.get(offered.id)
+        if service is not None:
+            parts += [service.id, service.label, *service.synonyms]
+    return " ".join(parts).casefold()
+
+
+def statuses(catalog: Catalog, today: dt.date) -> dict[str, VettingStatus]:
+    """Vetting standing of every agency on a given day."""
+    return {
+        agency.id: agency_status(agency, catalog.vettings_of(agency.id), catalog.info, today)
+        for agency in catalog.agencies.values()
+    }
+
+
+def find_agencies(catalog: Catalog, wanted: AgencyFilter, today: dt.date) -> AgencyListing:
+    """Agencies matching every filter given.
+
+    When a service is asked for, the list is a set of referral options, so do-not-refer
+    agencies are held back (and counted, so the worker knows they exist).
+    """
+    service_id = catalog.find_service(wanted.service).id if wanted.service else None
+    language = _language_code(catalog, wanted.language) if wanted.language else None
+    if wanted.sector and wanted.sector not in SECTORS:
+        raise ReferralError(
+            f"Unknown sector '{wanted.sector}'. Sectors: {', '.join(sorted(SECTORS))}."
+        )
+    words = wanted.search.casefold().split() if wanted.search else []
+    by_id = statuses(catalog, today)
+    rows: list[AgencyRow] = []
+    withheld = 0
+    for agency in catalog.agencies.values():
+        if service_id and all(s.id != service_id for s in agency.services):
+            continue
+        if language and language not in agency.languages:
+            continue
+        if wanted.sector and agency.sector != wanted.sector:
+            continue
+        if wanted.lgbtq and not agency.populations.lgbtq_affirming:
+            continue
+        if words:
+            haystack = _search_text(catalog, agency)
+            if not all(word in haystack for word in words):
+                continue
+        status = by_id[agency.id]
+        if service_id and status.outcome is Outcome.DO_NOT_REFER:
+            withheld += 1
+            continue
+        rows.append(AgencyRow(agency, status))
+    return AgencyListing(rows, withheld)

@@ -1,0 +1,382 @@
+"""Load and validate the YAML catalogs; every problem is reported with file, line and field.
+
+The catalog is `services.yaml`, `agencies.yaml` and one file per vetting under `vettings/`.
+Parsing uses libyaml's `CSafeLoader` when present (safe_load semantics either way). Line
+numbers are only looked up when something is wrong, so a clean load pays nothing for them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from referral_cli.errors import CatalogError, CatalogProblem, NotFoundError
+from referral_cli.models import (
+    AgenciesCatalog,
+    Agency,
+    CatalogInfo,
+    Hotline,
+    Service,
+    ServicesCatalog,
+    Vetting,
+)
+
+SERVICES_FILE = "services.yaml"
+AGENCIES_FILE = "agencies.yaml"
+VETTINGS_DIR = "vettings"
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+_Loc = tuple[int | str, ...]
+
+try:
+    _Loader: type[Any] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+def default_data_dir() -> Path:
+    """The shipped example catalog: package data when installed, the repo's data/ otherwise."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    return packaged if packaged.is_dir() else here.parents[1] / "data"
+
+
+def resolve_data_dir(option: Path | None) -> Path:
+    """`--data`, then `REFERRAL_DATA`, then the shipped example catalog."""
+    if option is not None:
+        return option
+    env = os.environ.get("REFERRAL_DATA")
+    return Path(env) if env else default_data_dir()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A validated catalog, indexed by id."""
+
+    root: Path
+    info: CatalogInfo
+    languages: dict[str, str]
+    services: dict[str, Service]
+    hotlines: list[Hotline]
+    agencies: dict[str, Agency]
+    vettings: dict[str, list[Vetting]] = field(default_factory=dict)
+
+    def vettings_of(self, agency_id: str) -> list[Vetting]:
+        """Every vetting of one agency, oldest first."""
+        return self.vettings.get(agency_id, [])
+
+    def language_name(self, code: str) -> str:
+        """A language code as a worker would say it."""
+        return self.languages.get(code, code)
+
+    def find_agency(self, name: str) -> Agency:
+        """An agency by id or unambiguous case-insensitive name prefix."""
+        return _find(name, self.agencies, lambda a: a.name, "agency")
+
+    def find_service(self, name: str) -> Service:
+        """A service by id or unambiguous case-insensitive label prefix."""
+        return _find(name, self.services, lambda s: s.label, "service")
+
+
+def _find(name: str, items: dict[str, Any], label: Any, kind: str) -> Any:
+    if name in items:
+        return items[name]
+    wanted = name.strip().casefold()
+    hits = [
+        item
+        for key, item in items.items()
+        if key.startswith(wanted) or label(item).casefold().startswith(wanted)
+    ]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        names = ", ".join(f"{label(h)} ({h.id})" for h in hits[:8])
+        raise NotFoundError(f"'{name}' matches more than one {kind}: {names}. Be more specific.")
+    choices = {label(item).casefold(): key for key, item in items.items()} | {k: k for k in items}
+    close = difflib.get_close_matches(wanted, list(choices), n=5, cutoff=0.4)
+    ids = list(dict.fromkeys(choices[c] for c in close))
+    hint = f" Did you mean: {', '.join(ids)}?" if ids else ""
+    raise NotFoundError(f"No {kind} called '{name}'.{hint}")
+
+
+# --- parsing ---------------------------------------------------------------
+
+
+def parse_yaml(path: Path, shown: str) -> tuple[Any, list[CatalogProblem]]:
+    """Parse one YAML file safely; a syntax error becomes a problem with its line."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [CatalogProblem(shown, None, "", "file is too large to be a catalog")]
+        text = path.read_bytes()
+    except FileNotFoundError:
+        return None, [CatalogProblem(shown, None, "", "file not found")]
+    except OSError as exc:
+        return None, [CatalogProblem(shown, None, "", f"cannot be read ({exc.strerror})")]
+    collecting = gc.isenabled()
+    gc.disable()  # the parser makes many small objects; the collector only slows it down
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or exc.context or "not valid YAML"
+        return None, [CatalogProblem(shown, line, "", f"YAML syntax error: {what}")]
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        return None, [CatalogProblem(shown, None, "", f"not valid YAML ({exc})")]
+    except RecursionError:
+        return None, [CatalogProblem(shown, None, "", "nested too deeply to be a catalog")]
+    finally:
+        if collecting:
+            gc.enable()
+    if data is None:
+        return None, [CatalogProblem(shown, None, "", "file is empty")]
+    if not isinstance(data, dict):
+        return None, [CatalogProblem(shown, 1, "", "must be a mapping of fields, not a list")]
+    return data, []
+
+
+class _Lines:
+    """Finds the line of a field path in a YAML file, composing the node tree on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._root: yaml.Node | None = None
+
+    def line(self, loc: _Loc) -> int | None:
+        if self._root is None:
+            try:
+                self._root = yaml.compose(self.path.read_bytes(), Loader=_Loader)
+            except (yaml.YAMLError, OSError, RecursionError):
+                return None
+        node = self._root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                        line, node = key.start_mark.line + 1, value
+                        break
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+        return line
+
+
+def _field_name(loc: _Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif "[" in part or "(" in part:  # pydantic's union / validator tags
+            continue
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+_PLAIN = {
+    "missing": "is required but missing",
+    "extra_forbidden": "is not a known field (check the spelling)",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping of fields",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "must be a date without a time (YYYY-MM-DD)",
+}
+
+
+def _plain_message(error: Any) -> str:
+    kind = error["type"]
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        if "a-z0-9" in pattern:
+            return "must be an id of lowercase letters, digits and hyphens (e.g. youth-harbor)"
+        if "a-z]{2,3}" in pattern:
+            return "must be a language code such as en, es or vi"
+        if "0-9]{3,8}" in pattern:
+            return "must be a short code of 3 to 8 digits"
+        return "has the wrong form"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return "is too long"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    message = str(error["msg"])
+    return message[:1].lower() + message[1:]
+
+
+def _validate(model: type[BaseModel], data: Any, shown: str, lines: _Lines) -> Any:
+    """Validate parsed data; on failure return the problems, each located in the file."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = [
+            CatalogProblem(
+                shown, lines.line(err["loc"]), _field_name(err["loc"]), _plain_message(err)
+            )
+            for err in exc.errors()
+        ]
+        return None, problems
+
+
+# --- cross-file checks -------------------------------------------------------
+
+
+def _duplicates(ids: Sequence[str]) -> Iterator[int]:
+    seen: set[str] = set()
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            yield index
+        seen.add(ident)
+
+
+def _check_services(services: ServicesCatalog) -> Iterator[tuple[_Loc, str]]:
+    for i in _duplicates([s.id for s in services.services]):
+        yield ("services", i, "id"), f"duplicate id '{services.services[i].id}'"
+    for i in _duplicates([h.id for h in services.hotlines]):
+        yield ("hotlines", i, "id"), f"duplicate id '{services.hotlines[i].id}'"
+
+
+def _check_agencies(
+    agencies: AgenciesCatalog, services: ServicesCatalog
+) -> Iterator[tuple[_Loc, str]]:
+    known = {s.id: s for s in services.services}
+    ids = [a.id for a in agencies.agencies]
+    for i in _duplicates(ids):
+        yield ("agencies", i, "id"), f"duplicate id '{ids[i]}'"
+    task_force = agencies.catalog.task_force
+    if task_force and task_force not in ids:
+        yield ("catalog", "task_force"), f"no agency has the id '{task_force}'"
+    for i, agency in enumerate(agencies.agencies):
+        for j, offered in enumerate(agency.services):
+            service = known.get(offered.id)
+            if service is None:
+                close = difflib.get_close_matches(offered.id, list(known), n=3)
+                hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                yield ("agencies", i, "services", j, "id"), f"unknown service '{offered.id}'{hint}"
+            elif bad := [f for f in offered.forms if f not in service.forms]:
+                yield (
+                    ("agencies", i, "services", j, "forms"),
+                    f"'{offered.id}' has no {' or '.join(bad)} form",
+                )
+        if services.languages:
+            for j, code in enumerate(agency.languages):
+                if code not in services.languages:
+                    yield (
+                        ("agencies", i, "languages", j),
+                        f"unknown language code '{code}' (add it to languages in {SERVICES_FILE})",
+                    )
+        ages = agency.populations
+        if ages.age_min is not None and ages.age_max is not None and ages.age_min > ages.age_max:
+            yield ("agencies", i, "populations", "age_min"), "is greater than age_max"
+
+
+def _check_vetting(vetting: Vetting, agency_ids: set[str]) -> Iterator[tuple[_Loc, str]]:
+    from referral_cli.vetting import check_vetting
+
+    if vetting.agency not in agency_ids:
+        yield ("agency",), f"no agency has the id '{vetting.agency}'"
+    yield from check_vetting(vetting)
+
+
+# --- entry points ------------------------------------------------------------
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def vetting_files(root: Path) -> list[Path]:
+    """The vetting record files of a catalog, in a stable order."""
+    folder = root / VETTINGS_DIR
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def check_catalog(root: Path) -> tuple[Catalog | None, list[CatalogProblem]]:
+    """Validate every catalog file; return the catalog (if clean) and every problem found."""
+    if not root.is_dir():
+        shown = _shown(root, root)
+        return None, [CatalogProblem(shown, None, "", "catalog folder not found")]
+    problems: list[CatalogProblem] = []
+
+    def load(path: Path, model: type[BaseModel], checks: Any = None) -> Any:
+        shown = _shown(root, path)
+        data, found = parse_yaml(path, shown)
+        problems.extend(found)
+        if data is None:
+            return None
+        lines = _Lines(path)
+        value, found = _validate(model, data, shown, lines)
+        problems.extend(found)
+        if value is not None and checks is not None:
+            found = [
+                CatalogProblem(shown, lines.line(loc), _field_name(loc), msg)
+                for loc, msg in checks(value)
+            ]
+            problems.extend(found)
+        return value
+
+    services: ServicesCatalog | None = load(root / SERVICES_FILE, ServicesCatalog, _check_services)
+    agencies: AgenciesCatalog | None = load(
+        root / AGENCIES_FILE,
+        AgenciesCatalog,
+        (lambda a: _check_agencies(a, services)) if services else None,
+    )
+    agency_ids = {a.id for a in agencies.agencies} if agencies else set()
+    vettings: dict[str, list[Vetting]] = {}
+    for path in vetting_files(root):
+        vetting: Vetting | None = load(path, Vetting, lambda v: _check_vetting(v, agency_ids))
+        if vetting is not None:
+            vettings.setdefault(vetting.agency, []).append(vetting)
+    if problems or services is None or agencies is None:
+        return None, problems
+    for history in vettings.values():
+        history.sort(key=lambda v: v.date)
+    catalog = Catalog(
+        root=root,
+        info=agencies.catalog,
+        languages=dict(services.languages),
+        services={s.id: s for s in services.services},
+        hotlines=list(services.hotlines),
+        agencies={a.id: a for a in agencies.agencies},
+        vettings=vettings,
+    )
+    return catalog, []
+
+
+def load_catalog(root: Path) -> Catalog:
+    """The validated catalog, or a CatalogError listing every problem with file and line."""
+    catalog, problems = check_catalog(root)
+    if catalog is None:
+        raise CatalogError(problems)
+    return catalog

@@ -1,0 +1,143 @@
+"""Catalog commands: validate, browse services and agencies, show one agency."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from referral_cli.commands.common import (
+    DataOption,
+    Format,
+    FormatOption,
+    JsonFlag,
+    load,
+    show,
+    today,
+)
+
+catalog_app = typer.Typer(
+    help="Check and maintain the service and agency catalogs.", no_args_is_help=True
+)
+
+
+@catalog_app.command("validate")
+def validate(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Catalog folder. Default: --data, $REFERRAL_DATA, or the example."),
+    ] = None,
+    data: DataOption = None,
+    fmt: FormatOption = Format.TEXT,
+) -> None:
+    """Check services.yaml, agencies.yaml and vettings/: every problem with file and line."""
+    from referral_cli.catalog import check_catalog, resolve_data_dir
+
+    root = folder or resolve_data_dir(data)
+    catalog, problems = check_catalog(root)
+    if fmt is Format.JSON:
+        typer.echo(json.dumps({"ok": not problems, "problems": [p.as_dict() for p in problems]}))
+    elif problems:
+        typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {root}:")
+        for problem in problems:
+            typer.echo(f"  {problem}")
+    elif catalog is not None:
+        vettings = sum(len(v) for v in catalog.vettings.values())
+        typer.echo(
+            f"OK: {len(catalog.services)} services, {len(catalog.agencies)} agencies, "
+            f"{vettings} vettings, {len(catalog.hotlines)} hotlines in {root}"
+        )
+    if problems:
+        raise typer.Exit(1)
+
+
+def services(data: DataOption = None, as_json: JsonFlag = False) -> None:
+    """List the needs and services a youth may be referred for, by group."""
+    catalog = load(data)
+    if as_json:
+        typer.echo(
+            json.dumps([s.model_dump(mode="json") for s in catalog.services.values()], indent=2)
+        )
+        return
+    from referral_cli.render.catalog import services_view
+
+    show(services_view(catalog))
+
+
+def agencies(
+    data: DataOption = None,
+    service: Annotated[
+        str | None, typer.Option(help="Only agencies offering this service (id or name).")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Only agencies working in this language (code or name).")
+    ] = None,
+    sector: Annotated[
+        str | None, typer.Option(help="Only agencies of this sector (e.g. housing).")
+    ] = None,
+    lgbtq: Annotated[bool, typer.Option("--lgbtq", help="Only LGBTQ-affirming agencies.")] = False,
+    search: Annotated[
+        str | None, typer.Option(help="Words to find in names, services and synonyms.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List partner agencies with their vetting standing; filters narrow the list."""
+    from referral_cli.browse import AgencyFilter, find_agencies
+
+    catalog = load(data)
+    wanted = AgencyFilter(
+        service=service, language=language, sector=sector, lgbtq=lgbtq, search=search
+    )
+    listing = find_agencies(catalog, wanted, today())
+    if as_json:
+        rows = [
+            row.agency.model_dump(mode="json") | {"vetting": row.status.model_dump(mode="json")}
+            for row in listing.rows
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from referral_cli.render.catalog import agencies_view
+
+    show(agencies_view(catalog, listing))
+
+
+def show_agency(
+    agency: Annotated[str, typer.Argument(help="Agency id or the start of its name.")],
+    data: DataOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show everything the catalog holds about one agency."""
+    from referral_cli.vetting import agency_status
+
+    catalog = load(data)
+    found = catalog.find_agency(agency)
+    status = agency_status(found, catalog.vettings_of(found.id), catalog.info, today())
+    if as_json:
+        payload = found.model_dump(mode="json") | {"vetting": status.model_dump(mode="json")}
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    from referral_cli.render.catalog import agency_card
+
+    show(agency_card(catalog, found, status))
+
+
+def hotlines(data: DataOption = None, as_json: JsonFlag = False) -> None:
+    """List the hotlines in the catalog, to give a youth a number to call later."""
+    catalog = load(data)
+    if as_json:
+        typer.echo(json.dumps([h.model_dump(mode="json") for h in catalog.hotlines], indent=2))
+        return
+    from referral_cli.render.catalog import hotlines_view
+
+    show(hotlines_view(catalog))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the catalog commands to the root app."""
+    app.add_typer(catalog_app, name="catalog")
+    app.command("services")(services)
+    app.command("agencies")(agencies)
+    app.command("show")(show_agency)
+    app.command("hotlines")(hotlines)

@@ -1,0 +1,83 @@
+"""Options and helpers shared by the command modules (typer only at import time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from referral_cli.catalog import Catalog
+
+
+class Format(StrEnum):
+    """Output formats every report offers."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Catalog folder (services.yaml, agencies.yaml, vettings/). "
+        "Default: $REFERRAL_DATA, else the shipped example catalog.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format: text, markdown or json.")
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of the screen.", show_default=False
+    ),
+]
+
+
+def today() -> dt.date:
+    """Today's date; `REFERRAL_TODAY=YYYY-MM-DD` fixes it for tests and training."""
+    fixed = os.environ.get("REFERRAL_TODAY")
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            from referral_cli.errors import ReferralError
+
+            raise ReferralError(
+                f"REFERRAL_TODAY must be a date (YYYY-MM-DD), not '{fixed}'."
+            ) from None
+    return dt.date.today()
+
+
+def load(data: Path | None) -> Catalog:
+    """Load and validate the catalog named by --data / REFERRAL_DATA / the shipped default."""
+    from referral_cli.catalog import load_catalog, resolve_data_dir
+
+    return load_catalog(resolve_data_dir(data))
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print an export, or write it atomically to a file and say where."""
+    if output is None:
+        typer.echo(text.rstrip("\n"))
+        return
+    from referral_cli.store import atomic_write_text
+
+    atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+    typer.echo(f"Wrote {output}", err=True)
+
+
+def show(renderable: object) -> None:
+    """Print a rich renderable through the one console."""
+    from referral_cli.console import make_console
+
+    make_console().print(renderable)

@@ -1,0 +1,9 @@
+"""Commands for session: thin typer layer (STUB being written)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the root app."""

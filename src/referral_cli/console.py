@@ -1,0 +1,15 @@
+"""The one place output goes: rich consoles that never read data as markup."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console that prints text literally: no markup, emoji codes or auto-highlighting."""
+    from rich.console import Console
+
+    return Console(markup=False, emoji=False, highlight=False, stderr=stderr)

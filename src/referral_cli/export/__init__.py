@@ -1,0 +1,1 @@
+"""Markdown and JSON exports: pure functions from models to text."""

@@ -1,0 +1,323 @@
+"""Pydantic models for the catalogs (services, hotlines, agencies, vettings).
+
+Every model forbids unknown keys so that a typo in a hand-edited catalog is an
+error with a line number, not a silently ignored field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+
+class Model(BaseModel):
+    """Base for every catalog model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- small validated types -------------------------------------------------
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=80),
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-]+( ?(x|ext\.?) ?[0-9]{1,6})?$")
+
+
+def _check_phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value.split("x")[0].split("ext")[0])
+    if not _PHONE_CHARS.match(value) or not 7 <= len(digits) <= 15:
+        raise ValueError("is not a phone number (use digits, e.g. 503-555-0142)")
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", value):
+        raise ValueError("is not an email address (e.g. intake@example.org)")
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_check_phone)]
+Email = Annotated[str, AfterValidator(_check_email)]
+ShortCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3,8}$")]
+
+ServiceForm = Literal["emergency", "ongoing"]
+
+GROUPS: dict[str, str] = {
+    "basic-needs": "Basic needs",
+    "safety-crisis": "Safety and crisis",
+    "health": "Health",
+    "mental-health": "Mental health",
+    "housing": "Housing",
+    "legal-immigration": "Legal and immigration",
+    "education-work": "Education and work",
+    "culture-identity": "Culture and identity",
+    "family-peer": "Family and peer support",
+    "navigation": "Navigation and advocacy",
+}
+Group = Literal[
+    "basic-needs",
+    "safety-crisis",
+    "health",
+    "mental-health",
+    "housing",
+    "legal-immigration",
+    "education-work",
+    "culture-identity",
+    "family-peer",
+    "navigation",
+]
+
+SECTORS: dict[str, str] = {
+    "anti-trafficking": "Anti-trafficking program or task force",
+    "child-welfare": "Child welfare",
+    "law-enforcement": "Law enforcement",
+    "juvenile-justice": "Juvenile justice and probation",
+    "runaway-homeless-youth": "Runaway and homeless youth",
+    "sexual-assault": "Sexual assault / rape crisis",
+    "domestic-violence": "Domestic violence",
+    "child-advocacy-center": "Child Advocacy Center",
+    "court": "Family court and juvenile judges",
+    "legal-advocacy": "CASA, guardians ad litem, attorneys, public defenders",
+    "behavioral-health": "Behavioural and mental health",
+    "health": "Health, public health, hospitals, urgent care",
+    "housing": "Housing, shelters and youth services",
+    "labor-employment": "Labour and employment",
+    "education": "Education (schools, counsellors)",
+    "immigrant-serving": "Immigrant and refugee services",
+    "survivor-led": "Survivor-led groups and youth advisory boards",
+    "caregivers": "Caregivers and foster families",
+    "faith-based": "Faith-based organisations",
+    "community": "Community members (business, hospitality, transport)",
+}
+Sector = Literal[
+    "anti-trafficking",
+    "child-welfare",
+    "law-enforcement",
+    "juvenile-justice",
+    "runaway-homeless-youth",
+    "sexual-assault",
+    "domestic-violence",
+    "child-advocacy-center",
+    "court",
+    "legal-advocacy",
+    "behavioral-health",
+    "health",
+    "housing",
+    "labor-employment",
+    "education",
+    "immigrant-serving",
+    "survivor-led",
+    "caregivers",
+    "faith-based",
+    "community",
+]
+
+
+# --- services.yaml -----------------------------------------------------------
+
+
+class Service(Model):
+    """One need a youth may have, and the service that meets it."""
+
+    id: Id
+    label: Text
+    group: Group
+    forms: list[ServiceForm] = Field(min_length=1)
+    description: Text
+    synonyms: list[Text] = []
+
+
+class Hotline(Model):
+    """A hotline a worker can give a youth; kept in data so each region sets its own."""
+
+    id: Id
+    name: Text
+    region: Text
+    call: Phone | None = None
+    text: ShortCode | None = None
+    text_keyword: str | None = None
+    hours: Text = "24/7"
+    note: str = ""
+
+
+class ServicesCatalog(Model):
+    """The whole of services.yaml."""
+
+    languages: dict[LangCode, Text] = {}
+    services: list[Service] = Field(min_length=1)
+    hotlines: list[Hotline] = []
+
+
+# --- agencies.yaml -----------------------------------------------------------
+
+
+def _service_shorthand(value: Any) -> Any:
+    """Allow `- food` as shorthand for `- {id: food}`."""
+    return {"id": value} if isinstance(value, str) else value
+
+
+class OfferedService(Model):
+    """A service an agency offers; `forms` empty means every form the service has."""
+
+    id: Id
+    forms: list[ServiceForm] = []
+    note: str = ""
+
+
+class Populations(Model):
+    """Who the agency serves; used to judge fit with one youth."""
+
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+    genders: list[Literal["any", "female", "male", "nonbinary", "transgender"]] = ["any"]
+    lgbtq_affirming: bool = False
+
+
+class Hours(Model):
+    """Opening hours, and whether someone answers outside them."""
+
+    regular: Text
+    after_hours: bool = False
+    note: str = ""
+
+
+class Access(Model):
+    """Coarse location facts only: area, transit, step-free access."""
+
+    area: Text
+    transit: bool = False
+    wheelchair: bool = False
+    note: str = ""
+
+
+class ReferralContact(Model):
+    """The person at the agency who takes referrals."""
+
+    role: Text
+    name: str = ""
+    phone: Phone | None = None
+    email: Email | None = None
+    trauma_trained: bool = False
+
+
+class Intake(Model):
+    """What the agency needs before it can serve a youth."""
+
+    documents: list[Text] = []
+    requires_self_identification: bool = False
+    note: str = ""
+
+
+class Agency(Model):
+    """A partner agency a worker might refer a youth to."""
+
+    id: Id
+    name: Text
+    sector: Sector
+    description: str = ""
+    services: list[Annotated[OfferedService, BeforeValidator(_service_shorthand)]] = Field(
+        min_length=1
+    )
+    languages: list[LangCode] = Field(min_length=1)
+    populations: Populations
+    hours: Hours
+    access: Access
+    confidential_address: bool = False
+    phone: Phone
+    email: Email | None = None
+    website: str | None = None
+    contact: ReferralContact
+    intake: Intake = Intake()
+    cost: Literal["free", "sliding-scale", "insurance", "fee"] = "free"
+    revet_months: int | None = Field(default=None, ge=1, le=60)
+
+
+class CatalogInfo(Model):
+    """Facts about the catalog as a whole."""
+
+    region: Text
+    example: bool = False
+    revet_months: int = Field(default=12, ge=1, le=60)
+    task_force: Id | None = None
+
+
+class AgenciesCatalog(Model):
+    """The whole of agencies.yaml."""
+
+    catalog: CatalogInfo
+    agencies: list[Agency] = []
+
+
+# --- vettings/*.yaml ---------------------------------------------------------
+
+FactorId = Literal[
+    "csec-experience",
+    "professionalism",
+    "non-discrimination",
+    "cultural-sensitivity",
+    "confidentiality",
+    "informed-consent",
+    "premises-security",
+    "language-capacity",
+    "trauma-informed-care",
+    "lgbtq-services",
+    "location-accessibility",
+]
+Score = Literal["U", 0, 1, 2, 3, 4]
+EvidenceKind = Literal[
+    "self-report",
+    "written-policy",
+    "training-records",
+    "mou",
+    "task-force-membership",
+    "site-visit",
+    "references",
+    "youth-feedback",
+    "other-task-force",
+]
+VettingMethod = Literal["phone", "documents", "site-visit", "references", "youth-feedback"]
+VettingTrigger = Literal[
+    "initial",
+    "annual",
+    "incident",
+    "complaint",
+    "staff-change",
+    "youth-feedback",
+    "policy-change",
+]
+
+
+class FactorAssessment(Model):
+    """The score for one factor and what it rests on."""
+
+    score: Score = "U"
+    evidence: list[EvidenceKind] = []
+    note: str = ""
+    hard_fails: list[Id] = []
+
+
+class Vetting(Model):
+    """One vetting of one agency; kept as its own file so history is never overwritten."""
+
+    agency: Id
+    date: dt.date
+    assessor: Text
+    method: list[VettingMethod] = Field(min_length=1)
+    trigger: VettingTrigger = "initial"
+    factors: dict[FactorId, FactorAssessment] = {}
+    note: str = ""

@@ -1,0 +1,1 @@
+"""Rich views: pure functions from models to renderables."""

@@ -1,0 +1,33 @@
+"""Make untrusted catalog text safe to show: no terminal control, no markup."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, C1 controls, and Unicode bidi overrides
+# (which can make text on screen read differently from what is stored).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A whole ANSI/VT escape sequence, so that its parameters do not survive as junk.
+_ESCAPE_SEQ = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def clean(text: str) -> str:
+    """Remove terminal escape sequences and control characters (keeps tab and newline)."""
+    return _CONTROL.sub("", _ESCAPE_SEQ.sub("", text))
+
+
+def one_line(text: str) -> str:
+    """Clean text and fold it to one line, for table cells and prompts."""
+    return " ".join(clean(text).split())
+
+
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#+\->=])")
+_MD_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+
+
+def md(text: str) -> str:
+    """Escape text for Markdown so that catalog data can never become markup, links or HTML."""
+    escaped = _MD_INLINE.sub(r"\\\1", one_line(text))
+    escaped = _MD_BLOCK_START.sub(r"\1\\\2", escaped)
+    return _MD_LIST_NUMBER.sub(r"\1\\\2", escaped)

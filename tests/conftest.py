@@ -1,0 +1,53 @@
+"""Pin the terminal before the app is imported, and keep every test's files in tmp_path."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["NO_COLOR"] = "1"
+os.environ["COLUMNS"] = "120"
+os.environ["TERMINAL_WIDTH"] = "120"
+os.environ["_TYPER_FORCE_DISABLE_TERMINAL"] = "1"
+os.environ.pop("FORCE_COLOR", None)
+os.environ.pop("REFERRAL_DATA", None)
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from referral_cli.catalog import default_data_dir
+from referral_cli.cli import app
+
+SHIPPED = default_data_dir()
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Case files of every test go to a temp folder, never the real user data folder."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("REFERRAL_HOME", str(home))
+    monkeypatch.setenv("REFERRAL_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("REFERRAL_DATA", raising=False)
+    return home
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Invoke the CLI like a user: `run("agencies", "--json", input="...")`."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped example catalog that a test may change."""
+    target = tmp_path / "data"
+    shutil.copytree(SHIPPED, target)
+    return target
