@@ -23,7 +23,7 @@ from pydantic import (
 class Model(BaseModel):
     """Base for every catalog model: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
 # --- small validated types -------------------------------------------------
