@@ -79,9 +79,8 @@ class Asker:
                     f"The answer for '{key}' must be one of {', '.join(choices)}, not '{given}'."
                 )
             return str(given)
-        import click
-
-        value = typer.prompt(
-            question, default=default, type=click.Choice(list(choices)), show_choices=True
-        )
-        return str(value)
+        while True:  # typer vendors click, so validate here rather than with click.Choice
+            value = str(typer.prompt(f"{question} ({'/'.join(choices)})", default=default)).strip()
+            if value in choices:
+                return value
+            typer.echo(f"Please answer one of: {', '.join(choices)}.")

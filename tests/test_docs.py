@@ -1,0 +1,39 @@
+"""Docs as tests: every command has a one-line purpose and is named in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer.main
+from typer.core import TyperGroup
+
+from referral_cli.cli import app
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+def _commands(group: TyperGroup, prefix: str = "") -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for name, command in group.commands.items():
+        path = f"{prefix}{name}"
+        found.append((path, command))
+        if isinstance(command, TyperGroup):
+            found += _commands(command, prefix=f"{path} ")
+    return found
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    commands = _commands(root)
+    assert len(commands) >= 6
+    for path, command in commands:
+        assert (command.help or "").strip(), f"`referral {path}` has no help text"
+        assert f"referral {path}" in README or f"`{path.split()[-1]}`" in README, path
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    assert "bash scripts/test.sh" in ci
+    assert "bash scripts/test.sh" in README
