@@ -103,4 +103,5 @@ def test_shipped_agencies_list_marks_vetting(run: Run) -> None:
     result = run("agencies")
     assert result.exit_code == 0
     assert "not vetted" in result.output
-    assert "ready to refer" in result.output
+    assert "ready" in result.output
+    assert "DO NOT REFER" in result.output

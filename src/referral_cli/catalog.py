@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -42,7 +42,7 @@ _Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _Loader(_Base):  # type: ignore[misc]
     """Safe loading, except that dates stay text: pydantic then reports a bad date with its line."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
@@ -88,7 +88,13 @@ class Catalog:
         return _find(name, self.agencies, lambda a: a.name, "agency")
 
     def find_service(self, name: str) -> Service:
-        """A service by id or unambiguous case-insensitive label prefix."""
+        """A service by id, label prefix, or a synonym a worker would type ("shelter", "GED")."""
+        wanted = name.strip().casefold()
+        by_synonym = [
+            s for s in self.services.values() if wanted in (x.casefold() for x in s.synonyms)
+        ]
+        if len(by_synonym) == 1 and name not in self.services:
+            return by_synonym[0]
         return _find(name, self.services, lambda s: s.label, "service")
 
 

@@ -28,9 +28,18 @@ OUTCOME_STYLE = {
 }
 
 
-def status_text(status: VettingStatus) -> Text:
+SHORT_LABEL = {
+    Outcome.READY: "ready",
+    Outcome.VERIFY: "verify first",
+    Outcome.DO_NOT_REFER: "DO NOT REFER",
+    Outcome.NOT_VETTED: "not vetted",
+}
+
+
+def status_text(status: VettingStatus, short: bool = False) -> Text:
     """Outcome plus a STALE mark, styled but never parsed as markup."""
-    text = Text(OUTCOME_LABEL[status.outcome], style=OUTCOME_STYLE[status.outcome])
+    label = (SHORT_LABEL if short else OUTCOME_LABEL)[status.outcome]
+    text = Text(label, style=OUTCOME_STYLE[status.outcome])
     if status.stale:
         text.append(" STALE", style="bold yellow")
     return text
@@ -76,19 +85,24 @@ def hotlines_view(catalog: Catalog) -> RenderableType:
 
 def agencies_view(catalog: Catalog, listing: AgencyListing) -> RenderableType:
     """Agencies with their vetting standing; held-back do-not-refer agencies are counted."""
-    table = Table(box=box.SIMPLE, expand=False)
-    for column in ("id", "agency", "sector", "languages", "LGBTQ+", "after hours", "vetting"):
-        table.add_column(column)
+    table = Table(box=box.SIMPLE, expand=True, pad_edge=False)
+    table.add_column("agency (id)", ratio=1, min_width=20, overflow="fold")
+    table.add_column("sector", width=14, no_wrap=True, overflow="ellipsis")
+    table.add_column("languages", width=10)
+    table.add_column("LGBTQ+", width=6)
+    table.add_column("24h", width=3)
+    table.add_column("vetting", width=12)
     for row in listing.rows:
         a = row.agency
+        name = Text(one_line(a.name))
+        name.append(f"\n{one_line(a.id)}", style="dim")
         table.add_row(
-            one_line(a.id),
-            one_line(a.name),
+            name,
             one_line(a.sector),
             ", ".join(a.languages),
-            "affirming" if a.populations.lgbtq_affirming else "",
-            _yes(a.hours.after_hours),
-            status_text(row.status),
+            "yes" if a.populations.lgbtq_affirming else "",
+            "yes" if a.hours.after_hours else "",
+            status_text(row.status, short=True),
         )
     parts: list[RenderableType] = [table, Text(f"{len(listing.rows)} agencies")]
     if listing.withheld:

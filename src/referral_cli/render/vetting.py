@@ -1,0 +1,218 @@
+"""Rich views of vettings: pure functions from result models to renderables.
+
+Every piece of catalog text goes through `text.one_line`/`clean` and into `Text` objects,
+so nothing from a vetting file is read as markup or reaches the terminal as a control code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from referral_cli.text import clean, one_line
+from referral_cli.vetting import (
+    OUTCOME_LABELS,
+    Outcome,
+    PartnerList,
+    Scorecard,
+    VettingHistory,
+    VettingStatus,
+    rubric,
+    score_strip,
+)
+
+if TYPE_CHECKING:
+    from referral_cli.models import Score
+
+OUTCOME_STYLES: dict[Outcome, str] = {
+    Outcome.READY: "bold green",
+    Outcome.VERIFY: "bold yellow",
+    Outcome.DO_NOT_REFER: "bold red",
+    Outcome.NOT_VETTED: "bold",
+}
+SCORE_STYLES: dict[str, str] = {"U": "dim", "0": "red", "1": "red", "2": "yellow"}
+
+
+def _box(ascii_only: bool) -> box.Box:
+    return box.ASCII if ascii_only else box.SIMPLE_HEAD
+
+
+def _score(score: Score) -> Text:
+    return Text(str(score), style=SCORE_STYLES.get(str(score), ""))
+
+
+def _label(factor_id: str) -> str:
+    return rubric().factor(factor_id).label
+
+
+def _hard_fail_text(hard_fail_id: str) -> str:
+    found = rubric().hard_fail(hard_fail_id)
+    return f"{found[0].label}: {found[1].text}" if found else hard_fail_id
+
+
+def outcome_text(status: VettingStatus) -> Text:
+    """One line: the outcome, its reasons, and a STALE mark when re-vetting is overdue."""
+    line = Text()
+    line.append(OUTCOME_LABELS[status.outcome].upper(), style=OUTCOME_STYLES[status.outcome])
+    if status.outcome is Outcome.VERIFY:
+        line.append(": " + ", ".join(_label(f) for f in status.verify_factors))
+    elif status.outcome is Outcome.DO_NOT_REFER:
+        line.append(": hard fail " + "; ".join(_hard_fail_text(h) for h in status.hard_fails))
+    if status.stale:
+        line.append("   ")
+        line.append(f"STALE: re-vetting was due {status.due}", style="bold red reverse")
+    return line
+
+
+def _status_lines(status: VettingStatus) -> list[Text]:
+    lines = [Text("Outcome: ") + outcome_text(status)]
+    if status.contrary_factors:
+        names = ", ".join(_label(f) for f in status.contrary_factors)
+        lines.append(Text(f"Contrary evidence (score 0): {names}", style="red"))
+    if status.due is not None:
+        when = "OVERDUE" if status.stale else "due"
+        lines.append(
+            Text(f"Re-vetting {when}: {status.due} (every {status.revet_months} months)")
+        )
+    return lines
+
+
+def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
+    """The scorecard: header, outcome, one row per factor with score, evidence and note."""
+    rub = rubric()
+    parts: list[RenderableType] = [
+        Text(f"{one_line(card.agency_name)} ({card.agency})", style="bold"),
+        *_status_lines(card.status),
+    ]
+    if card.date is None:
+        parts.append(Text(f"No vetting on file. Record one: referral vet {card.agency} --record"))
+        return Group(*parts)
+    how = ", ".join(card.method)
+    parts.append(
+        Text(
+            f"Vetted {card.date} by {one_line(card.assessor or '')} ({how}); "
+            f"reason: {card.trigger}; vettings on file: {card.status.vettings}"
+        )
+    )
+    table = Table(box=_box(ascii_only), show_lines=False, pad_edge=False, expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("Factor")
+    table.add_column("Score", justify="center")
+    table.add_column("Flag")
+    table.add_column("Evidence")
+    table.add_column("Note", overflow="fold", ratio=1)
+    for row in card.rows:
+        name = row.label + (" *" if row.critical else "") + (" +" if row.per_youth else "")
+        flags: list[Text] = []
+        if row.hard_fails:
+            flags.append(Text("HARD FAIL: " + ", ".join(row.hard_fails), style="bold red"))
+        if row.verify:
+            flags.append(Text("verify", style="yellow"))
+        if row.score == 0:
+            flags.append(Text("contrary", style="red"))
+        table.add_row(
+            str(row.number),
+            name,
+            _score(row.score),
+            Text(" ").join(flags),
+            ", ".join(row.evidence),
+            Text(clean(row.note)),
+        )
+    parts.append(table)
+    parts.append(Text("* critical factor: U or 2 or less means verify before referral"))
+    parts.append(Text("+ also judged against each youth (language, LGBTQ, getting there)"))
+    parts.append(Text("Scale: " + "; ".join(f"{k} {v.split(' (')[0]}" for k, v in rub.scale.items())))
+    if card.note:
+        parts.append(Text("Note: " + one_line(card.note)))
+    return Group(*parts)
+
+
+def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableType:
+    """Every vetting side by side (factor by date), then what changed at each one."""
+    rub = rubric()
+    parts: list[RenderableType] = [
+        Text(f"Vetting history: {one_line(hist.agency_name)} ({hist.agency})", style="bold"),
+        *_status_lines(hist.status),
+    ]
+    if not hist.entries:
+        parts.append(Text(f"No vetting on file. Record one: referral vet {hist.agency} --record"))
+        return Group(*parts)
+    table = Table(box=_box(ascii_only), pad_edge=False)
+    table.add_column("Factor")
+    for entry in hist.entries:
+        table.add_column(str(entry.vetting.date), justify="center")
+    for factor in rub.factors:
+        cells: list[RenderableType] = [factor.label + (" *" if factor.critical else "")]
+        for entry in hist.entries:
+            assessment = entry.vetting.factors.get(factor.id)
+            cell = _score(assessment.score if assessment else "U")
+            if assessment and assessment.hard_fails:
+                cell.append(" HARD FAIL", style="bold red")
+            cells.append(cell)
+        table.add_row(*cells)
+    table.add_row(
+        Text("Outcome", style="bold"),
+        *(Text(e.outcome.value, style=OUTCOME_STYLES[e.outcome]) for e in hist.entries),
+    )
+    parts.append(table)
+    for entry in hist.entries:
+        v = entry.vetting
+        parts.append(
+            Text(
+                f"{v.date}  {v.trigger}  by {one_line(v.assessor)} ({', '.join(v.method)}): "
+                f"{OUTCOME_LABELS[entry.outcome]}",
+                style="bold",
+            )
+        )
+        if not entry.changes and entry is not hist.entries[0]:
+            parts.append(Text("  no change in scores, evidence or hard fails"))
+        for change in entry.changes:
+            parts.append(Text(f"  - {one_line(change)}"))
+        if v.note:
+            parts.append(Text(f"  Note: {one_line(v.note)}"))
+    return Group(*parts)
+
+
+def partners_view(partners: PartnerList, ascii_only: bool = False) -> RenderableType:
+    """The partner list: one row per agency, what needs attention first."""
+    rub = rubric()
+    table = Table(box=_box(ascii_only), pad_edge=False)
+    table.add_column("Agency", overflow="fold")
+    table.add_column("Outcome")
+    table.add_column("Scores 1-11")
+    table.add_column("Hard fails / verify", overflow="fold")
+    table.add_column("Last vetted")
+    table.add_column("Due")
+    for row in partners.rows:
+        status = row.status
+        outcome = Text(status.outcome.value, style=OUTCOME_STYLES[status.outcome])
+        if status.stale:
+            outcome.append(" STALE", style="bold red")
+        if status.hard_fails:
+            reasons = ", ".join(status.hard_fails)
+        elif status.verify_factors:
+            reasons = "verify: " + ", ".join(_label(f) for f in status.verify_factors)
+        else:
+            reasons = ""
+        table.add_row(
+            one_line(row.name),
+            outcome,
+            score_strip(row.scores),
+            reasons,
+            str(status.last_vetted or "never"),
+            str(status.due or "-"),
+        )
+    legend = ", ".join(f"{i} {f.label}" for i, f in enumerate(rub.factors, start=1))
+    counts = {o: sum(1 for r in partners.rows if r.status.outcome is o) for o in Outcome}
+    stale = sum(1 for r in partners.rows if r.status.stale)
+    summary = ", ".join(f"{n} {OUTCOME_LABELS[o]}" for o, n in counts.items() if n)
+    return Group(
+        Text(f"Partner agencies as of {partners.today}", style="bold"),
+        table,
+        Text(f"{len(partners.rows)} agencies: {summary or 'none'}; {stale} stale"),
+        Text(f"Scores 1-11: {legend}. U = not assessed."),
+    )
