@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import gc
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ SERVICES_FILE = "services.yaml"
 AGENCIES_FILE = "agencies.yaml"
 VETTINGS_DIR = "vettings"
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_EXPANDED_NODES = 20_000_000
 
 _Loc = tuple[int | str, ...]
 
@@ -133,6 +135,8 @@ def parse_yaml(path: Path, shown: str) -> tuple[Any, list[CatalogProblem]]:
         return None, [CatalogProblem(shown, None, "", "file not found")]
     except OSError as exc:
         return None, [CatalogProblem(shown, None, "", f"cannot be read ({exc.strerror})")]
+    if _too_deep(text):
+        return None, [CatalogProblem(shown, None, "", "nested too deeply to be a catalog")]
     collecting = gc.isenabled()
     gc.disable()  # the parser makes many small objects; the collector only slows it down
     try:
@@ -149,11 +153,64 @@ def parse_yaml(path: Path, shown: str) -> tuple[Any, list[CatalogProblem]]:
     finally:
         if collecting:
             gc.enable()
+    try:
+        if _ANCHOR.search(text) and _expanded_size(data) > MAX_EXPANDED_NODES:
+            message = "uses YAML aliases that expand to far too much data (an 'alias bomb')"
+            return None, [CatalogProblem(shown, None, "", message)]
+    except RecursionError:
+        return None, [CatalogProblem(shown, None, "", "nested too deeply to be a catalog")]
     if data is None:
         return None, [CatalogProblem(shown, None, "", "file is empty")]
     if not isinstance(data, dict):
         return None, [CatalogProblem(shown, 1, "", "must be a mapping of fields, not a list")]
     return data, []
+
+
+MAX_DEPTH = 500
+_DEEP_INDENT = re.compile(rb"^[ \t]{%d,}" % MAX_DEPTH, re.MULTILINE)
+_DEEP_DASHES = re.compile(rb"(-[ \t]+){%d,}" % MAX_DEPTH)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _too_deep(text: bytes) -> bool:
+    """Refuse absurd nesting before libyaml sees it: its recursive C parser can crash on it.
+
+    Over-estimates depth (brackets inside quotes count too); a real catalog is a few levels.
+    """
+    if _DEEP_INDENT.search(text) or _DEEP_DASHES.search(text):
+        return True
+    if text.count(b"[") + text.count(b"{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in (b"[", b"{") else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+_ANCHOR = re.compile(rb"(^|[\s\[{,:-])&[^\s,\[\]{}]+")
+
+
+def _expanded_size(data: Any) -> int:
+    """How many values the data would have with every alias copied out.
+
+    Aliases load as shared objects, so the parse itself is cheap; but validating or
+    printing walks the expanded tree. Counting with a memo over shared objects is linear.
+    """
+    memo: dict[int, int] = {}
+
+    def size(value: Any) -> int:
+        if not isinstance(value, dict | list):
+            return 1
+        key = id(value)
+        if key not in memo:
+            memo[key] = 0  # a cycle counts once
+            children = value.values() if isinstance(value, dict) else value
+            memo[key] = 1 + sum(size(child) for child in children)
+        return memo[key]
+
+    return size(data)
 
 
 class _Lines:
