@@ -28,11 +28,46 @@ SHIPPED = Path(__file__).resolve().parents[1] / "data"
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-WORDS = (
-    "alder birch cedar dawn ember fern grove harbor iris juniper kestrel laurel maple north "
-    "oak pine quarry river sage tide union valley willow yarrow zephyr bridge haven light "
-    "path compass beacon anchor summit meadow lantern hearth"
-).split()
+WORDS = tuple(
+    [
+        "alder",
+        "birch",
+        "cedar",
+        "dawn",
+        "ember",
+        "fern",
+        "grove",
+        "harbor",
+        "iris",
+        "juniper",
+        "kestrel",
+        "laurel",
+        "maple",
+        "north",
+        "oak",
+        "pine",
+        "quarry",
+        "river",
+        "sage",
+        "tide",
+        "union",
+        "valley",
+        "willow",
+        "yarrow",
+        "zephyr",
+        "bridge",
+        "haven",
+        "light",
+        "path",
+        "compass",
+        "beacon",
+        "anchor",
+        "summit",
+        "meadow",
+        "lantern",
+        "hearth",
+    ]
+)
 KINDS = (
     "Youth Services",
     "Community Health",

@@ -167,9 +167,7 @@ def test_validate_json_output_for_ci(run: Run, tmp_path: Path) -> None:
     assert report["problems"][0]["field"] == "agencies[0].populations.age_min"
 
 
-def test_every_command_reports_a_broken_catalog_without_traceback(
-    run: Run, tmp_path: Path
-) -> None:
+def test_every_command_reports_a_broken_catalog_without_traceback(run: Run, tmp_path: Path) -> None:
     root = broken(tmp_path, "age_min: 12", "age_min: twelve")
     for args in (["agencies"], ["services"], ["show", "harbor"]):
         result = run(*args, "--data", str(root))
@@ -195,3 +193,16 @@ def test_yaml_is_loaded_safely(run: Run, tmp_path: Path) -> None:
     result = run("catalog", "validate", str(root))
     assert result.exit_code == 1
     assert "services.yaml:1: YAML syntax error" in result.output
+
+
+def test_same_day_vettings_keep_recording_order(tmp_path: Path) -> None:
+    from referral_cli.catalog import load_catalog
+
+    first = "agency: harbor\ndate: 2026-05-01\nassessor: Sam\nmethod: [phone]\nnote: first\n"
+    second = first.replace("note: first", "note: second")
+    root = write_catalog(
+        tmp_path / "cat",
+        vettings={"harbor--2026-05-01.yaml": first, "harbor--2026-05-01-2.yaml": second},
+    )
+    history = load_catalog(root).vettings_of("harbor")
+    assert [v.note for v in history] == ["first", "second"]

@@ -386,9 +386,14 @@ def _shown(root: Path, path: Path) -> str:
 
 
 def vetting_files(root: Path) -> list[Path]:
-    """The vetting record files of a catalog, in a stable order."""
+    """The vetting record files in recording order: `x--2026-05-01-2` after `x--2026-05-01`."""
     folder = root / VETTINGS_DIR
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return sorted(folder.glob("*.yaml"), key=_recording_order) if folder.is_dir() else []
+
+
+def _recording_order(path: Path) -> tuple[str, int]:
+    match = re.fullmatch(r"(.+--\d{4}-\d{2}-\d{2})-(\d+)", path.stem)
+    return (match[1], int(match[2])) if match else (path.stem, 1)
 
 
 def check_catalog(root: Path) -> tuple[Catalog | None, list[CatalogProblem]]:
@@ -444,8 +449,32 @@ def check_catalog(root: Path) -> tuple[Catalog | None, list[CatalogProblem]]:
 
 
 def load_catalog(root: Path) -> Catalog:
-    """The validated catalog, or a CatalogError listing every problem with file and line."""
-    catalog, problems = check_catalog(root)
+    """The validated catalog, or a CatalogError listing every problem with file and line.
+
+    Warm (no catalog file changed since the last load): read from the cache, agencies on
+    demand. Cold: parse and check every file, then store the result. Problems always come
+    from a fresh parse, so they name file and line; a catalog with problems is never cached.
+    """
+    from referral_cli import cache
+
+    cached, key = cache.lookup(root, lambda: _checked(root))
+    if cached is not None:
+        return cached
+    key.hash_racy()  # before parsing, so an edit made during the parse is seen next time
+    catalog = _checked(root)
+    cache.store(catalog, key)
+    return catalog
+
+
+def _checked(root: Path) -> Catalog:
+    """`check_catalog` with the collector paused: it only rescans the objects being built."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        catalog, problems = check_catalog(root)
+    finally:
+        if collecting:
+            gc.enable()
     if catalog is None:
         raise CatalogError(problems)
     return catalog

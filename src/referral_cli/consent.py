@@ -128,6 +128,8 @@ def find_agency(session: Session, name: str) -> tuple[str, str]:
         return name, known[name]
     wanted = name.strip().casefold()
     hits = [(a, n) for a, n in known.items() if a.startswith(wanted) or n.casefold().startswith(wanted)]
+    if not hits and wanted:
+        hits = [(a, n) for a, n in known.items() if wanted in a or wanted in n.casefold()]
     if len(hits) == 1:
         return hits[0]
     listed = ", ".join(sorted(known)) or "none"

@@ -77,7 +77,10 @@ def _fit(agency: Agency, profile: YouthProfile, language_name: str) -> tuple[int
         low, high = pops.age_min, pops.age_max
         if (low is not None and profile.age < low) or (high is not None and profile.age > high):
             score += MISMATCH
-            span = f"{low if low is not None else 0}-{high if high is not None else 'any'}"
+            if high is None or high >= 99:
+                span = f"{low}+"
+            else:
+                span = f"{low if low is not None else 0}-{high}"
             reasons.append(f"- serves ages {span} only")
     if (
         profile.gender

@@ -1,86 +1,348 @@
 """Every question the tool asks goes through here: an answers file first, then typer's prompts.
 
 One thin wrapper keeps three routes identical: a person at a terminal, piped input (tests
-through CliRunner), and an answers file (scripts, trainers' role-play, `--no-input`).
+through CliRunner), and an answers file (scripts, trainers' role-play, `--no-input`). Each
+question has a key; an answers file maps keys to answers. Answers are parsed by the same code
+whichever route they come by, so a bad answer in a file fails the way a typo at the prompt
+would, except that a file cannot be asked again and so stops with the key named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import typer
 
 from referral_cli.errors import ReferralError
+
+T = TypeVar("T")
+ESCAPE = "x"
 
 
 class MissingAnswer(ReferralError):
     """`--no-input` was given and the answers file has no answer for a question."""
 
 
-class Asker:
-    """Asks questions by key; a key found in `answers` is used instead of prompting."""
+class NoReferralRequested(Exception):  # noqa: N818 - a signal, not an error
+    """The worker typed the escape word: leave the steps for the no-referral path."""
 
-    def __init__(self, answers: Mapping[str, Any] | None = None, interactive: bool = True) -> None:
-        self.answers: dict[str, Any] = dict(answers or {})
+
+def flatten(answers: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested answers (`ask: {agency: {called: yes}}`) as dotted keys (`ask.agency.called`)."""
+    flat: dict[str, Any] = {}
+    for key, value in answers.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def parse_yes_no(text: str) -> bool:
+    """yes/no in the forms people type."""
+    word = text.strip().lower()
+    if word in {"y", "yes", "true", "1"}:
+        return True
+    if word in {"n", "no", "false", "0"}:
+        return False
+    raise ReferralError("Answer y or n.")
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date:
+    """A date as YYYY-MM-DD, or +N (or N) for N days from today."""
+    raw = text.strip()
+    if today is not None and re.fullmatch(r"\+?\d{1,4}", raw):
+        return today + dt.timedelta(days=int(raw.lstrip("+")))
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        hint = " or +N for N days from today" if today is not None else ""
+        raise ReferralError(f"'{raw}' is not a date: use YYYY-MM-DD{hint}.") from None
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if value is None:
+        return []
+    return [part.strip() for part in re.split(r"[,;]", str(value)) if part.strip()]
+
+
+def parse_picks(
+    raw: Any,
+    options: Sequence[tuple[str, str]],
+    resolve: Callable[[str], list[str]] | None = None,
+) -> list[str]:
+    """Numbers ("1, 3", "2-4"), values, or (with `resolve`) words that match exactly one option.
+
+    Returns option values in the order chosen, without repeats.
+    """
+    values = [v for v, _ in options]
+    chosen: list[str] = []
+    for token in _as_list(raw):
+        span = re.fullmatch(r"(\d+)\s*-\s*(\d+)", token)
+        numbers = (
+            list(range(int(span[1]), int(span[2]) + 1))
+            if span
+            else [int(t) for t in token.split()]
+            if all(t.isdigit() for t in token.split())
+            else None
+        )
+        if numbers is not None:
+            for n in numbers:
+                if not 1 <= n <= len(values):
+                    raise ReferralError(f"{n} is not on the list (1-{len(values)}).")
+                chosen.append(values[n - 1])
+            continue
+        if token in values:
+            chosen.append(token)
+            continue
+        hits = resolve(token) if resolve else [v for v, lab in options if lab.lower() == token.lower()]
+        if len(hits) == 1:
+            chosen.append(hits[0])
+        elif hits:
+            labels = dict(options)
+            shown = "; ".join(f"{values.index(h) + 1} {labels[h]}" for h in hits[:8])
+            raise ReferralError(f"'{token}' matches several: {shown}. Pick by number.")
+        else:
+            raise ReferralError(f"Nothing on the list matches '{token}'.")
+    return list(dict.fromkeys(chosen))
+
+
+def numbered(options: Sequence[tuple[str, str]]) -> str:
+    """Options as a numbered list, one per line."""
+    width = len(str(len(options)))
+    return "\n".join(f"  {n:>{width}}  {label}" for n, (_, label) in enumerate(options, 1))
+
+
+class Asker:
+    """Asks questions by key; a key found in `answers` is used instead of prompting.
+
+    With `escape=True`, typing `x` at any question raises NoReferralRequested, which the
+    referral session turns into the no-referral path (reachable from every step).
+    """
+
+    def __init__(
+        self,
+        answers: Mapping[str, Any] | None = None,
+        interactive: bool = True,
+        escape: bool = False,
+    ) -> None:
+        self.answers: dict[str, Any] = flatten(answers or {})
         self.interactive = interactive
+        self.escape = escape
         self.used: set[str] = set()
+
+    def unused(self) -> list[str]:
+        """Answer keys never asked for: usually a typo in the answers file."""
+        return sorted(set(self.answers) - self.used)
 
     def _given(self, key: str, question: str) -> Any:
         if key in self.answers:
             self.used.add(key)
             value = self.answers[key]
-            typer.echo(f"{question}: {value}")
-            return value
+            shown = " | ".join(map(str, value)) if isinstance(value, list) else _raw(value)
+            typer.echo(f"{question}: {shown}")
+            if self.escape and str(value).strip().lower() == ESCAPE:
+                raise NoReferralRequested("file")
+            return "" if value is None else value
         if not self.interactive:
             raise MissingAnswer(
                 f"The answers file has no answer for '{key}' ({question}), and --no-input was given."
             )
         return None
 
-    def text(self, key: str, question: str, default: str | None = None) -> str:
-        """Free text; an empty answer is allowed only when a default is given."""
+    def ask(
+        self,
+        key: str,
+        question: str,
+        parse: Callable[[str], T],
+        default: str | None = None,
+        shown_default: str | None = None,
+    ) -> T:
+        """The one prompt loop: answers file, else typer.prompt until `parse` accepts."""
         given = self._given(key, question)
         if given is not None:
-            return str(given).strip()
-        value = typer.prompt(question, default=default, show_default=bool(default))
-        return str(value).strip()
+            try:
+                return parse(given if isinstance(given, str) else _raw(given))
+            except ReferralError as exc:
+                raise ReferralError(f"The answer for '{key}' ({given!r}): {exc}") from None
+
+        def proc(raw: str) -> T:
+            text = raw.strip()
+            if self.escape and text.lower() == ESCAPE:
+                raise NoReferralRequested("prompt")
+            try:
+                return parse(text)
+            except ReferralError as exc:
+                raise typer.BadParameter(str(exc)) from None
+
+        label = question
+        if shown_default is None and default:
+            shown_default = default
+        if shown_default:
+            label = f"{question} [{shown_default}]"
+        result: T = typer.prompt(
+            label, default="" if default is None else default, show_default=False, value_proc=proc
+        )
+        return result
+
+    def text(
+        self,
+        key: str,
+        question: str,
+        default: str | None = None,
+        check: Callable[[str], str] | None = None,
+    ) -> str:
+        """Free text; an empty answer is allowed only when a default is given."""
+
+        def parse(raw: str) -> str:
+            value = str(raw).strip()
+            if not value:
+                if default is None:
+                    raise ReferralError("An answer is needed here.")
+                value = default
+            return check(value) if check else value
+
+        return self.ask(key, question, parse, default=default)
 
     def optional(self, key: str, question: str) -> str:
-        """Free text that may be left empty."""
-        return (
-            self.text(key, question, default="")
-            if key not in self.answers
-            else self.text(key, question)
-        )
+        """Free text that may be left empty (press Enter)."""
+        return self.text(key, question, default="")
 
-    def confirm(self, key: str, question: str, default: bool = False) -> bool:
-        """A yes/no question."""
-        given = self._given(key, question)
-        if given is not None:
-            if isinstance(given, bool):
-                return given
-            text = str(given).strip().lower()
-            if text in {"y", "yes", "true", "1"}:
-                return True
-            if text in {"n", "no", "false", "0"}:
-                return False
-            raise ReferralError(f"The answer for '{key}' must be yes or no, not '{given}'.")
-        return bool(typer.confirm(question, default=default))
+    def confirm(self, key: str, question: str, default: bool | None = False) -> bool:
+        """A yes/no question; default None means the person must answer y or n."""
+        hint = "y/n" if default is None else ("Y/n" if default else "y/N")
+
+        def parse(raw: str) -> bool:
+            if not str(raw).strip() and default is not None:
+                return default
+            return parse_yes_no(str(raw))
+
+        return self.ask(key, question, parse, default="", shown_default=hint)
 
     def choice(
         self, key: str, question: str, choices: Sequence[str], default: str | None = None
     ) -> str:
-        """One of a fixed set of words."""
-        given = self._given(key, question)
-        if given is not None:
-            if str(given) not in choices:
-                raise ReferralError(
-                    f"The answer for '{key}' must be one of {', '.join(choices)}, not '{given}'."
-                )
-            return str(given)
-        while True:  # typer vendors click, so validate here rather than with click.Choice
-            value = str(typer.prompt(f"{question} ({'/'.join(choices)})", default=default)).strip()
-            if value in choices:
-                return value
-            typer.echo(f"Please answer one of: {', '.join(choices)}.")
+        """One of a fixed set of words (a unique prefix is enough)."""
+
+        def parse(raw: str) -> str:
+            word = str(raw).strip().lower() or (default or "")
+            hits = [c for c in choices if c == word] or [c for c in choices if c.startswith(word)]
+            if word and len(hits) == 1:
+                return hits[0]
+            raise ReferralError(f"Answer one of: {', '.join(choices)}.")
+
+        shown = "/".join(c.upper() if c == default else c for c in choices)
+        return self.ask(key, question, parse, default="", shown_default=shown)
+
+    def number(
+        self, key: str, question: str, low: int, high: int, default: int | None = None
+    ) -> int | None:
+        """A whole number in a range, or None when left empty (and no default)."""
+
+        def parse(raw: str) -> int | None:
+            text = str(raw).strip()
+            if not text:
+                return default
+            if not text.isdigit() or not low <= int(text) <= high:
+                raise ReferralError(f"Give a number from {low} to {high}, or press Enter to skip.")
+            return int(text)
+
+        shown = str(default) if default is not None else "skip"
+        return self.ask(key, question, parse, default="", shown_default=shown)
+
+    def date(self, key: str, question: str, today: dt.date, default: dt.date) -> dt.date:
+        """A date as YYYY-MM-DD or +N days."""
+
+        def parse(raw: str) -> dt.date:
+            text = str(raw).strip()
+            return default if not text else parse_date(text, today)
+
+        return self.ask(key, question, parse, default="", shown_default=default.isoformat())
+
+    def lines(self, key: str, question: str) -> list[str]:
+        """Several short lines: a list in the answers file, else one prompt per line until empty."""
+        if key in self.answers:
+            given = self._given(key, question)
+            return _as_list(given) if not isinstance(given, str) else [
+                line.strip() for line in given.splitlines() if line.strip()
+            ]
+        if not self.interactive:
+            self._given(key, question)
+        typer.echo(f"{question} (one per line, Enter on an empty line to finish)")
+        found: list[str] = []
+        while True:
+            line = self.ask(f"{key}.{len(found) + 1}", f"  {len(found) + 1}", str, default="")
+            if not line.strip():
+                return found
+            found.append(line.strip())
+
+    def pick_one(
+        self,
+        key: str,
+        question: str,
+        options: Sequence[tuple[str, str]],
+        default: str | None = None,
+        show: bool = True,
+    ) -> str:
+        """One option from a numbered list, by number or value."""
+        if show:
+            typer.echo(numbered(options))
+
+        def parse(raw: str) -> str:
+            picks = parse_picks(raw or default or "", options)
+            if len(picks) != 1:
+                raise ReferralError("Pick one number.")
+            return picks[0]
+
+        shown = str([v for v, _ in options].index(default) + 1) if default else None
+        return self.ask(key, question, parse, default="", shown_default=shown)
+
+    def pick_many(
+        self,
+        key: str,
+        question: str,
+        options: Sequence[tuple[str, str]],
+        default: Sequence[str] = (),
+        show: bool = True,
+        resolve: Callable[[str], list[str]] | None = None,
+        required: bool = False,
+    ) -> list[str]:
+        """Several options: numbers, ranges or (with `resolve`) words, comma-separated."""
+        if show:
+            typer.echo(numbered(options))
+        values = [v for v, _ in options]
+
+        def parse(raw: str) -> list[str]:
+            picks = parse_picks(raw, options, resolve) if str(raw).strip() else list(default)
+            if required and not picks:
+                raise ReferralError("Pick at least one (numbers, separated by commas).")
+            return picks
+
+        shown = ",".join(str(values.index(d) + 1) for d in default) if default else "none"
+        return self.ask(key, question, parse, default="", shown_default=shown)
+
+
+def ask_keep_draft() -> bool:
+    """After Ctrl-C: keep the draft? Yes unless the person says no (a second Ctrl-C keeps it)."""
+    try:
+        return bool(typer.confirm("Keep the draft to resume later?", default=True))
+    except (KeyboardInterrupt, typer.Abort):
+        typer.echo("")
+        return True
+
+
+def _raw(value: Any) -> str:
+    """An answers-file value (bool, int, list, date) as the text a person would type."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -53,6 +53,7 @@ FACTOR_IDS: tuple[FactorId, ...] = get_args(FactorId)
 SCORES: tuple[str, ...] = ("U", "0", "1", "2", "3", "4")
 VERIFY_AT_OR_BELOW = 2
 VETTINGS_DIR = "vettings"
+T = TypeVar("T")
 
 
 # --- the rubric, as data -------------------------------------------------------
@@ -545,7 +546,7 @@ def partner_list(
     )
 
 
-def score_strip(scores: Mapping[str, Score]) -> str:
+def score_strip(scores: Mapping[FactorId, Score]) -> str:
     """Eleven scores in factor order as one short string, e.g. "4334 U3 ..." -> "43342U43344"."""
     return "".join(str(scores.get(f, "U")) for f in FACTOR_IDS)
 
@@ -554,13 +555,13 @@ def score_strip(scores: Mapping[str, Score]) -> str:
 
 
 def parse_score(raw: str) -> Score:
-    """A score as typed: U (or u, ?, blank) or 0 to 4."""
-    text = raw.strip().upper()
-    if text in {"", "U", "?"}:
+    """A score as typed: U (or ?) or 0 to 4. Blank is refused: not assessed is said, not assumed."""
+    text = str(raw).strip().upper()
+    if text in {"U", "?"}:
         return "U"
     if text in {"0", "1", "2", "3", "4"}:
         return int(text)  # type: ignore[return-value]
-    raise ValueError(f"'{raw}' is not a score: use U, 0, 1, 2, 3 or 4")
+    raise ValueError(f"'{raw}' is not a score: use U (not assessed), 0, 1, 2, 3 or 4")
 
 
 def parse_choices(raw: Any, allowed: Sequence[str], what: str) -> list[str]:
@@ -580,9 +581,11 @@ def parse_choices(raw: Any, allowed: Sequence[str], what: str) -> list[str]:
 
 
 def parse_date(raw: Any, today: dt.date) -> dt.date:
-    """A vetting date: YYYY-MM-DD, not in the future."""
+    """A vetting date: YYYY-MM-DD (blank = today), not in the future."""
     if isinstance(raw, dt.date):
         day = raw
+    elif not str(raw).strip():
+        day = today
     else:
         try:
             day = dt.date.fromisoformat(str(raw).strip())
@@ -593,38 +596,16 @@ def parse_date(raw: Any, today: dt.date) -> dt.date:
     return day
 
 
-def flatten_answers(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested answers (`confidentiality: {score: 3}`) as flat keys (`confidentiality.score`)."""
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten_answers(value, f"{name}."))
-        elif isinstance(value, list):
-            flat[name] = ", ".join(str(v) for v in value)
-        elif isinstance(value, dt.date):
-            flat[name] = value.isoformat()
-        else:
-            flat[name] = value
-    return flat
+def _parser(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """Turn a pure parser's ValueError into the ReferralError the prompt loop re-asks on."""
 
-
-def _ask_until_valid(
-    asker: Asker,
-    say: Callable[[str], None],
-    key: str,
-    ask: Callable[[str], Any],
-    parse: Callable[[Any], Any],
-) -> Any:
-    """Ask again after a bad answer at the terminal; a bad answer from a file is an error."""
-    while True:
-        raw = ask(key)
+    def wrapped(raw: str) -> T:
         try:
             return parse(raw)
         except ValueError as exc:
-            if key in asker.answers:
-                raise ReferralError(f"The answer for '{key}': {exc}.") from None
-            say(f"  {exc}. Try again.")
+            raise ReferralError(f"{exc}.") from None
+
+    return wrapped
 
 
 def _optional(asker: Asker, key: str, question: str) -> str:
@@ -671,23 +652,19 @@ def interview(
         factors[factor.id] = _ask_factor(asker, say, factor, evidence_ids)
     say("")
     assessor = asker.text("assessor", "Assessor (name and role)")
-    if not assessor:
-        raise ReferralError("The answer for 'assessor' must not be empty.")
-    day: dt.date = _ask_until_valid(
-        asker,
-        say,
+    day = asker.ask(
         "date",
-        lambda k: asker.text(k, "Date of the vetting (YYYY-MM-DD)", default=today.isoformat()),
-        lambda raw: parse_date(raw, today),
+        "Date of the vetting (YYYY-MM-DD)",
+        _parser(lambda raw: parse_date(raw, today)),
+        default="",
+        shown_default=today.isoformat(),
     )
     methods = list(rub.methods)
     say("Methods: " + ", ".join(f"{i}) {m}" for i, m in enumerate(methods, 1)))
-    method: list[str] = _ask_until_valid(
-        asker,
-        say,
+    method = asker.ask(
         "method",
-        lambda k: asker.text(k, "Method (numbers or ids, comma-separated)"),
-        lambda raw: _non_empty(parse_choices(raw, methods, "method")),
+        "Method (numbers or ids, comma-separated)",
+        _parser(lambda raw: _non_empty(parse_choices(raw, methods, "method"))),
     )
     usual = "annual" if previous is not None else "initial"
     if "trigger" in asker.answers or asker.interactive:
@@ -714,20 +691,17 @@ def _non_empty(items: list[str]) -> list[str]:
     return items
 
 
-def _ask_hard_fails(asker: Asker, say: Callable[[str], None], factor: Factor) -> list[str]:
-    """Hard fails observed: from `<factor>.hard_fails` in answers, else one yes/no per condition."""
+def _ask_hard_fails(asker: Asker, factor: Factor) -> list[str]:
+    """Hard fails observed: `<factor>.hard_fails` in answers, else one yes/no per condition."""
     key = f"{factor.id}.hard_fails"
     known = [h.id for h in factor.hard_fails]
     if key in asker.answers:
-        return list(
-            _ask_until_valid(
-                asker,
-                say,
-                key,
-                lambda k: asker.answers[k],
-                lambda raw: parse_choices(raw, known, f"hard fail of {factor.id}"),
-            )
+        found: list[str] = asker.ask(
+            key,
+            "Hard fails observed",
+            _parser(lambda raw: parse_choices(raw, known, f"hard fail of {factor.id}")),
         )
+        return found
     keys = {h.id: f"{factor.id}.hard-fail.{h.id}" for h in factor.hard_fails}
     return [
         h.id
@@ -743,35 +717,33 @@ def _ask_factor(
     """Score, evidence, hard fails and note for one factor; re-asks until they agree."""
     key = factor.id
     while True:
-        score: Score = _ask_until_valid(
-            asker, say, f"{key}.score", lambda k: asker.text(k, "Score (U, 0-4)"), parse_score
-        )
+        score: Score = asker.ask(f"{key}.score", "Score (U, 0-4)", _parser(parse_score))
         evidence: list[str] = []
-        if score != "U" or f"{key}.evidence" in asker.answers:
-            evidence = _ask_until_valid(
-                asker,
-                say,
+        given = f"{key}.evidence" in asker.answers
+        if given or (score != "U" and asker.interactive):
+            evidence = asker.ask(
                 f"{key}.evidence",
-                lambda k: _optional(asker, k, "Evidence (numbers or ids, comma-separated)"),
-                lambda raw: parse_choices(raw, evidence_ids, "evidence kind"),
+                "Evidence (numbers or ids, comma-separated)",
+                _parser(lambda raw: parse_choices(raw, evidence_ids, "evidence kind")),
+                default="",
+                shown_default="none",
             )
         short = evidence_gap(score, evidence)
         if short is None:
             break
         if f"{key}.score" in asker.answers or not asker.interactive:
             raise ReferralError(f"{key}: {short}.")
-        say(f"  {short}. Give the score again, with the evidence it rests on.")
-    hard_fails = _ask_hard_fails(asker, say, factor) if factor.hard_fails else []
+        say(f"  {short[:1].upper()}{short[1:]}. Give the score again, with its evidence.")
+    hard_fails = _ask_hard_fails(asker, factor) if factor.hard_fails else []
     needs_note = score == 0 or bool(hard_fails)
-    question = "Note (what you saw or were told)" if needs_note else "Note"
-    note = _optional(asker, f"{key}.note", question)
-    while needs_note and not note:
-        if f"{key}.note" in asker.answers or not asker.interactive:
+    if needs_note:
+        if not asker.interactive and f"{key}.note" not in asker.answers:
             raise ReferralError(
                 f"'{key}.note' is required: say what the contrary evidence or hard fail was."
             )
-        say("  A score of 0 or a hard fail needs a note saying what was found.")
-        note = asker.text(f"{key}.note", question)
+        note = asker.text(f"{key}.note", "Note (required: what you saw or were told)")
+    else:
+        note = _optional(asker, f"{key}.note", "Note")
     return FactorAssessment.model_validate(
         {"score": score, "evidence": evidence, "note": note, "hard_fails": hard_fails}
     )

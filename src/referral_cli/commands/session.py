@@ -1,9 +1,304 @@
-"""Commands for session: thin typer layer (STUB being written)."""
+"""Referral session commands: start, resume, sessions, summary, checklist, purge, consent revoke.
+
+Thin on purpose: parse options, call referral_cli.session / consent / export, print. Only
+typer, the stdlib and commands.common are imported at start-up; the rest inside each body.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from referral_cli.commands.common import DataOption, Format, FormatOption, OutputOption, emit
+
+if TYPE_CHECKING:
+    from referral_cli.models import Session
+    from referral_cli.prompts import Asker
+
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers",
+        help="YAML answers file: every prompt has a key (see docs/answers-example.yaml).",
+        show_default=False,
+    ),
+]
+NoInputOption = Annotated[
+    bool,
+    typer.Option("--no-input", help="Never prompt: a missing answer is an error."),
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
+]
+RefArgument = Annotated[str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)]
+
+
+class SummaryFormat(StrEnum):
+    """Formats of a handoff summary."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def _today(value: str | None) -> dt.date:
+    from referral_cli.checklist import today
+    from referral_cli.errors import ReferralError
+
+    if value is None:
+        return today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ReferralError(f"--today must be a date like 2026-05-01, not '{value}'.") from None
+
+
+def _asker(answers: Path | None, no_input: bool) -> Asker:
+    from referral_cli.errors import ReferralError
+    from referral_cli.prompts import Asker
+
+    data: dict[str, Any] = {}
+    if answers is not None:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(answers.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ReferralError(f"Answers file not found: {answers}") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark else ""
+            raise ReferralError(f"Invalid YAML in {answers}{where}.") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ReferralError(f"{answers} must be a mapping of answers (key: answer).")
+        data = loaded or {}
+    return Asker(data, interactive=not no_input)
+
+
+def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None) -> None:
+    from referral_cli.commands.common import load
+    from referral_cli.export.session import to_text, worker_sections, worker_title
+    from referral_cli.session import SessionPaused, run_session
+
+    catalog = load(data)
+    try:
+        done = run_session(asker, catalog, day, session)
+    except SessionPaused:
+        raise typer.Exit(1) from None
+    typer.echo("")
+    typer.echo(to_text(worker_title(done), worker_sections(done, day)))
+    typer.echo("")
+    for referral in done.referrals:
+        typer.echo(
+            f"Handoff summary for {referral.agency_name}: referral summary {done.reference} "
+            f"--for {referral.agency} --format markdown -o handoff.md"
+        )
+    if asker.answers and asker.unused():
+        typer.echo(f"Note: answers not used (typo?): {', '.join(asker.unused())}", err=True)
+
+
+def start(
+    answers: AnswersOption = None,
+    no_input: NoInputOption = False,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Run a referral session with a youth: eight steps, saved as a draft after each one."""
+    _run(_asker(answers, no_input), data, _today(today), None)
+
+
+def resume(
+    reference: RefArgument,
+    answers: AnswersOption = None,
+    no_input: NoInputOption = False,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Continue a paused session at the step where it stopped."""
+    from referral_cli.errors import ReferralError
+    from referral_cli.store import load_session
+
+    session = load_session(reference)
+    if session.finished:
+        raise ReferralError(
+            f"{session.reference} is finished. See it with: referral summary {session.reference}"
+        )
+    _run(_asker(answers, no_input), data, _today(today), session)
+
+
+def sessions(fmt: FormatOption = Format.TEXT) -> None:
+    """List saved sessions: reference, step, status and follow-up date."""
+    import json
+
+    from referral_cli.render.session import follow_up_text, sessions_table, status_text, step_text
+    from referral_cli.store import list_sessions
+
+    found = list_sessions()
+    if fmt is Format.JSON:
+        rows = [
+            {
+                "reference": s.reference,
+                "step": step_text(s),
+                "status": status_text(s),
+                "follow_up": follow_up_text(s),
+                "updated": s.updated.isoformat(),
+            }
+            for s in found
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    typer.echo(sessions_table(found))
+
+
+def summary(
+    reference: RefArgument,
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="The copy for one agency: only items the youth consented to share with it.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+    ] = SummaryFormat.TEXT,
+    output: OutputOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Print the handoff summary: the worker's copy, or with --for the copy for one agency."""
+    from referral_cli.consent import find_agency, packet_for
+    from referral_cli.export import session as export
+    from referral_cli.store import load_session
+
+    session = load_session(reference)
+    day = _today(today)
+    if agency is None:
+        if fmt is SummaryFormat.JSON:
+            emit(export.worker_json(session, day), output)
+            return
+        sections = export.worker_sections(session, day)
+        title = export.worker_title(session)
+    else:
+        agency_id, _ = find_agency(session, agency)
+        packet = packet_for(session, agency_id, day)
+        if fmt is SummaryFormat.JSON:
+            emit(export.agency_json(packet), output)
+            return
+        sections = export.agency_sections(packet)
+        title = export.agency_title(packet)
+    render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
+    emit(render(title, sections), output)
+
+
+def checklist(
+    fmt: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="text or markdown.")
+    ] = SummaryFormat.MARKDOWN,
+    output: OutputOption = None,
+    data: DataOption = None,
+) -> None:
+    """The blank eight-step checklist for paper use, with the no-referral path and hotlines."""
+    from referral_cli.commands.common import load
+    from referral_cli.export.session import checklist_markdown, checklist_text
+
+    catalog = load(data)
+    tf_id = catalog.info.task_force
+    task_force = catalog.agencies.get(tf_id) if tf_id else None
+    if fmt is SummaryFormat.JSON:
+        from referral_cli.errors import ReferralError
+
+        raise ReferralError("The checklist is for paper: use --format markdown or text.")
+    render = checklist_markdown if fmt is SummaryFormat.MARKDOWN else checklist_text
+    emit(render(catalog.hotlines, task_force), output)
+
+
+def purge(
+    reference: Annotated[
+        str | None, typer.Argument(help="Case reference to delete.", show_default=False)
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Delete every saved session.")] = False,
+    older_than: Annotated[
+        int | None,
+        typer.Option("--older-than", help="Delete sessions not updated for DAYS days.", min=0),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """Delete saved sessions for good."""
+    from referral_cli.errors import ReferralError
+    from referral_cli.store import check_reference, purge_session, purge_sessions, session_exists
+
+    chosen = sum([reference is not None, all_, older_than is not None])
+    if chosen != 1:
+        raise ReferralError("Give one of: a case reference, --all, or --older-than DAYS.")
+    if reference is not None:
+        ref = check_reference(reference)
+        if not session_exists(ref):
+            raise ReferralError(f"No session {ref}. List them with: referral sessions")
+        if not yes and not typer.confirm(f"Delete {ref} for good?", default=False):
+            raise typer.Exit(1)
+        purge_session(ref)
+        typer.echo(f"Deleted {ref}.")
+        return
+    what = "every saved session" if all_ else f"sessions not updated for {older_than} days"
+    if not yes and not typer.confirm(f"Delete {what} for good?", default=False):
+        raise typer.Exit(1)
+    cutoff = None
+    if older_than is not None:
+        day = _today(today)
+        cutoff = dt.datetime.combine(day - dt.timedelta(days=older_than), dt.time())
+    gone = purge_sessions(cutoff)
+    typer.echo(f"Deleted {len(gone)} session{'s' if len(gone) != 1 else ''}" +
+               (f": {', '.join(gone)}." if gone else "."))
+
+
+consent_app = typer.Typer(help="Record changes to a youth's consent.", no_args_is_help=True)
+
+
+@consent_app.command("revoke")
+def revoke(
+    reference: RefArgument,
+    agency: Annotated[str, typer.Argument(help="Agency id or name.", show_default=False)],
+    on: Annotated[
+        str | None, typer.Option("--on", help="Date of revocation (default: today).")
+    ] = None,
+    today: TodayOption = None,
+) -> None:
+    """Record that the youth revoked consent for one agency: nothing more is shared with it."""
+    from referral_cli.consent import find_agency
+    from referral_cli.errors import ReferralError
+    from referral_cli.store import load_session, save_session
+
+    session = load_session(reference)
+    agency_id, name = find_agency(session, agency)
+    release = session.release_for(agency_id)
+    if release is None:
+        raise ReferralError(f"No consent to {name} is recorded in {session.reference}.")
+    day = _today(on or today)
+    if release.revoked is not None:
+        typer.echo(f"Consent to {name} was already revoked on {release.revoked}.")
+        return
+    from referral_cli.checklist import now
+
+    release.revoked = day
+    session.updated = now(day)
+    save_session(session)
+    typer.echo(f"Revoked: nothing more about {session.reference} is shared with {name} from {day}.")
+    typer.echo("If the youth also withdrew from the referral itself, note it at follow-up.")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("start")(start)
+    app.command("resume")(resume)
+    app.command("sessions")(sessions)
+    app.command("summary")(summary)
+    app.command("checklist")(checklist)
+    app.command("purge")(purge)
+    app.add_typer(consent_app, name="consent")

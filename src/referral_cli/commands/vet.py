@@ -1,9 +1,300 @@
-"""Commands for vet: thin typer layer (STUB being written)."""
+"""`referral vet` and `referral vettings`: thin typer layer over `referral_cli.vetting`.
+
+Only typer and the stdlib are imported here; pydantic, yaml, rich and the rubric are imported
+inside the command bodies so that `referral --help` stays fast.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from referral_cli.commands.common import DataOption, Format, FormatOption, OutputOption, emit, load
+
+if TYPE_CHECKING:
+    from referral_cli.catalog import Catalog
+
+
+class OutcomeChoice(StrEnum):
+    """The outcomes `referral vettings --outcome` filters on (same values as vetting.Outcome)."""
+
+    READY = "ready"
+    VERIFY = "verify"
+    DO_NOT_REFER = "do-not-refer"
+    NOT_VETTED = "not-vetted"
+
+
+TodayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        hidden=True,
+        help="Pretend today is this date (YYYY-MM-DD); for tests. Also $REFERRAL_TODAY.",
+    ),
+]
+
+
+def _today(option: str | None) -> dt.date:
+    """--today, then $REFERRAL_TODAY, then the real date: the one clock every rule uses."""
+    from referral_cli.errors import ReferralError
+
+    raw = option or os.environ.get("REFERRAL_TODAY")
+    if not raw:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ReferralError(f"'{raw}' is not a date: use YYYY-MM-DD.") from None
+
+
+def _ascii() -> bool:
+    """Plain ASCII tables when colour is off or output is not a terminal (stable in files)."""
+    return bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
+
+
+def _render(renderable: Any, output: Path | None) -> None:
+    """Print a rich view, or write it as plain text to --output."""
+    if output is None:
+        from referral_cli.commands.common import show
+
+        show(renderable)
+        return
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(
+        file=buffer, width=120, markup=False, emoji=False, highlight=False, color_system=None
+    ).print(renderable)
+    emit(buffer.getvalue(), output)
+
+
+def _load_answers(path: Path) -> dict[str, Any]:
+    """An answers file: YAML mapping, flat (`csec-experience.score: 3`) or nested."""
+    import yaml
+
+    from referral_cli.errors import ReferralError
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReferralError(f"Cannot read the answers file {path} ({exc.strerror}).") from None
+    except yaml.YAMLError as exc:
+        raise ReferralError(f"The answers file {path} is not valid YAML ({exc}).") from None
+    if not isinstance(data, dict):
+        raise ReferralError(f"The answers file {path} must be a mapping of keys to answers.")
+    return data
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `vet` and `vettings` to the root app."""
+    app.command("vet")(vet)
+    app.command("vettings")(vettings)
+
+
+def vet(
+    agency: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="AGENCY", help="Agency id or the start of its name.", show_default=False
+        ),
+    ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Show every vetting and what changed between them.")
+    ] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Record a new vetting (interview, eleven factors).")
+    ] = False,
+    blank: Annotated[
+        bool,
+        typer.Option("--blank", help="An empty worksheet for a site visit (AGENCY optional)."),
+    ] = False,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="With --record: YAML answers (e.g. confidentiality.score: 3, assessor, date, "
+            "method) used instead of asking.",
+            show_default=False,
+        ),
+    ] = None,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", help="With --record: never ask; a missing answer is an error."),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="With --record: save without asking to confirm.")
+    ] = False,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Show an agency's vetting scorecard, its history, or record a new vetting.
+
+    The outcome is one of: ready to refer, verify before referral (which factors),
+    do not refer (which hard fail) or not vetted, with the date re-vetting is due and a
+    STALE mark when it is overdue.
+    """
+    from referral_cli.errors import ReferralError
+
+    modes = [
+        name
+        for name, on in (("--history", history), ("--record", record), ("--blank", blank))
+        if on
+    ]
+    if len(modes) > 1:
+        raise ReferralError(f"Use one of {', '.join(modes)} at a time.")
+    if (answers or no_input or yes) and not record:
+        raise ReferralError("--answers, --no-input and --yes only apply with --record.")
+    day = _today(today)
+    if blank:
+        _blank(agency, fmt, output, data)
+        return
+    if agency is None:
+        raise ReferralError(
+            "Name an agency (e.g. referral vet youth-harbor), or use `referral vettings` "
+            "for every partner."
+        )
+    catalog = load(data)
+    found = catalog.find_agency(agency)
+    if record:
+        if fmt is not Format.TEXT or output is not None:
+            raise ReferralError(
+                "--record is an interview on the terminal; export the saved scorecard "
+                f"afterwards with: referral vet {found.id} --format markdown"
+            )
+        _record(catalog, found.id, day, answers, no_input, yes)
+        return
+    from referral_cli import vetting
+
+    past = catalog.vettings_of(found.id)
+    if history:
+        hist = vetting.history(found, past, catalog.info, day)
+        if fmt is Format.JSON:
+            from referral_cli.export.vetting import to_json
+
+            emit(to_json(hist), output)
+        elif fmt is Format.MARKDOWN:
+            from referral_cli.export.vetting import history_markdown
+
+            emit(history_markdown(hist), output)
+        else:
+            from referral_cli.render.vetting import history_view
+
+            _render(history_view(hist, ascii_only=_ascii() or output is not None), output)
+        return
+    card = vetting.scorecard(found, past, catalog.info, day)
+    if fmt is Format.JSON:
+        from referral_cli.export.vetting import to_json
+
+        emit(to_json(card), output)
+    elif fmt is Format.MARKDOWN:
+        from referral_cli.export.vetting import scorecard_markdown
+
+        emit(scorecard_markdown(card), output)
+    else:
+        from referral_cli.render.vetting import scorecard_view
+
+        _render(scorecard_view(card, ascii_only=_ascii() or output is not None), output)
+
+
+def _blank(agency: str | None, fmt: Format, output: Path | None, data: Path | None) -> None:
+    """The worksheet (text and Markdown are the same page); JSON gives the rubric itself."""
+    from referral_cli.export.vetting import to_json, worksheet_markdown
+    from referral_cli.vetting import rubric
+
+    if fmt is Format.JSON:
+        emit(to_json(rubric()), output)
+        return
+    found = load(data).find_agency(agency) if agency else None
+    emit(worksheet_markdown(found), output)
+
+
+def _record(
+    catalog: Catalog,
+    agency_id: str,
+    day: dt.date,
+    answers: Path | None,
+    no_input: bool,
+    yes: bool,
+) -> None:
+    """Interview, preview the scorecard, confirm, then write one new file (and nothing else)."""
+    from referral_cli.prompts import Asker
+    from referral_cli.render.vetting import scorecard_view
+    from referral_cli.vetting import interview, latest, save_vetting, scorecard
+
+    agency = catalog.agencies[agency_id]
+    past = catalog.vettings_of(agency_id)
+    asker = Asker(_load_answers(answers) if answers else {}, interactive=not no_input)
+    new = interview(asker, typer.echo, agency, latest(past), day)
+    typer.echo("")
+    from referral_cli.commands.common import show
+
+    show(scorecard_view(scorecard(agency, [*past, new], catalog.info, day), ascii_only=_ascii()))
+    if not yes and not asker.confirm("save", "Save this vetting?", default=True):
+        typer.echo("Nothing was saved.")
+        return
+    path = save_vetting(catalog.root, new)
+    typer.echo(f"Saved {path}")
+
+
+def vettings(
+    outcome: Annotated[
+        list[OutcomeChoice] | None,
+        typer.Option("--outcome", help="Only agencies with this outcome (repeat for several)."),
+    ] = None,
+    service: Annotated[
+        str | None,
+        typer.Option(
+            "--service",
+            help="Only agencies offering this service (id or name).",
+            show_default=False,
+        ),
+    ] = None,
+    stale: Annotated[
+        bool, typer.Option("--stale", help="Only agencies overdue for re-vetting.")
+    ] = False,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+    data: DataOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Every partner agency's vetting outcome, scores and due date, what needs attention first.
+
+    Order: do not refer, verify before referral, stale but ready, not vetted, ready; within
+    each, the earliest due date first.
+    """
+    from referral_cli import vetting
+
+    day = _today(today)
+    catalog = load(data)
+    service_id = catalog.find_service(service).id if service else None
+    partners = vetting.partner_list(
+        list(catalog.agencies.values()),
+        catalog.vettings,
+        catalog.info,
+        day,
+        outcomes=[vetting.Outcome(o.value) for o in outcome or []],
+        service=service_id,
+        stale_only=stale,
+    )
+    if fmt is Format.JSON:
+        from referral_cli.export.vetting import to_json
+
+        emit(to_json(partners), output)
+    elif fmt is Format.MARKDOWN:
+        from referral_cli.export.vetting import partners_markdown
+
+        emit(partners_markdown(partners), output)
+    else:
+        from referral_cli.render.vetting import partners_view
+
+        _render(partners_view(partners, ascii_only=_ascii() or output is not None), output)

@@ -56,9 +56,7 @@ def _status_pairs(status: VettingStatus) -> list[tuple[str, str]]:
         names = ", ".join(_label(f) for f in status.contrary_factors)
         pairs.append(("Contrary evidence (score 0)", names))
     if status.due is not None:
-        pairs.append(
-            ("Re-vetting due", f"{status.due} (every {status.revet_months} months)")
-        )
+        pairs.append(("Re-vetting due", f"{status.due} (every {status.revet_months} months)"))
     return pairs
 
 

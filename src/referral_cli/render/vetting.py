@@ -37,8 +37,13 @@ OUTCOME_STYLES: dict[Outcome, str] = {
 SCORE_STYLES: dict[str, str] = {"U": "dim", "0": "red", "1": "red", "2": "yellow"}
 
 
+# Like rich's SIMPLE_HEAD (a rule under the header, no side walls) but pure ASCII.
+ASCII_SIMPLE_HEAD = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+
+
 def _box(ascii_only: bool) -> box.Box:
-    return box.ASCII if ascii_only else box.SIMPLE_HEAD
+    """No side walls (narrow terminals need the width); ASCII when asked, for tests and files."""
+    return ASCII_SIMPLE_HEAD if ascii_only else box.SIMPLE_HEAD
 
 
 def _score(score: Score) -> Text:
@@ -75,9 +80,7 @@ def _status_lines(status: VettingStatus) -> list[Text]:
         lines.append(Text(f"Contrary evidence (score 0): {names}", style="red"))
     if status.due is not None:
         when = "OVERDUE" if status.stale else "due"
-        lines.append(
-            Text(f"Re-vetting {when}: {status.due} (every {status.revet_months} months)")
-        )
+        lines.append(Text(f"Re-vetting {when}: {status.due} (every {status.revet_months} months)"))
     return lines
 
 
@@ -98,34 +101,35 @@ def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
             f"reason: {card.trigger}; vettings on file: {card.status.vettings}"
         )
     )
-    table = Table(box=_box(ascii_only), show_lines=False, pad_edge=False, expand=False)
-    table.add_column("#", justify="right")
-    table.add_column("Factor")
-    table.add_column("Score", justify="center")
-    table.add_column("Flag")
-    table.add_column("Evidence")
-    table.add_column("Note", overflow="fold", ratio=1)
+    table = Table(box=_box(ascii_only), pad_edge=False, show_lines=ascii_only)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Factor", no_wrap=True)
+    table.add_column("Score", justify="center", no_wrap=True)
+    table.add_column("Flag", no_wrap=True)
+    table.add_column("Evidence and note", overflow="fold", ratio=1)
     for row in card.rows:
         name = row.label + (" *" if row.critical else "") + (" +" if row.per_youth else "")
         flags: list[Text] = []
         if row.hard_fails:
-            flags.append(Text("HARD FAIL: " + ", ".join(row.hard_fails), style="bold red"))
+            flags.append(Text("HARD FAIL", style="bold red"))
         if row.verify:
             flags.append(Text("verify", style="yellow"))
         if row.score == 0:
             flags.append(Text("contrary", style="red"))
-        table.add_row(
-            str(row.number),
-            name,
-            _score(row.score),
-            Text(" ").join(flags),
-            ", ".join(row.evidence),
-            Text(clean(row.note)),
-        )
+        detail = Text(", ".join(row.evidence), style="italic")
+        for hard_fail in row.hard_fails:
+            found = rubric().hard_fail(hard_fail)
+            what = found[1].text if found else hard_fail
+            detail.append(("\n" if detail else "") + f"Hard fail: {what}", style="bold")
+        if row.note:
+            detail.append(("\n" if detail else "") + clean(row.note).strip(), style="")
+        table.add_row(str(row.number), name, _score(row.score), Text("\n").join(flags), detail)
     parts.append(table)
     parts.append(Text("* critical factor: U or 2 or less means verify before referral"))
     parts.append(Text("+ also judged against each youth (language, LGBTQ, getting there)"))
-    parts.append(Text("Scale: " + "; ".join(f"{k} {v.split(' (')[0]}" for k, v in rub.scale.items())))
+    parts.append(
+        Text("Scale: " + "; ".join(f"{k} {v.split(' (')[0]}" for k, v in rub.scale.items()))
+    )
     if card.note:
         parts.append(Text("Note: " + one_line(card.note)))
     return Group(*parts)
@@ -181,12 +185,12 @@ def partners_view(partners: PartnerList, ascii_only: bool = False) -> Renderable
     """The partner list: one row per agency, what needs attention first."""
     rub = rubric()
     table = Table(box=_box(ascii_only), pad_edge=False)
-    table.add_column("Agency", overflow="fold")
-    table.add_column("Outcome")
-    table.add_column("Scores 1-11")
-    table.add_column("Hard fails / verify", overflow="fold")
-    table.add_column("Last vetted")
-    table.add_column("Due")
+    table.add_column("Agency", overflow="fold", ratio=3)
+    table.add_column("Outcome", no_wrap=True)
+    table.add_column("Scores 1-11", no_wrap=True)
+    table.add_column("Why", overflow="fold", ratio=2)
+    table.add_column("Vetted", no_wrap=True)
+    table.add_column("Due", no_wrap=True)
     for row in partners.rows:
         status = row.status
         outcome = Text(status.outcome.value, style=OUTCOME_STYLES[status.outcome])
@@ -195,7 +199,8 @@ def partners_view(partners: PartnerList, ascii_only: bool = False) -> Renderable
         if status.hard_fails:
             reasons = ", ".join(status.hard_fails)
         elif status.verify_factors:
-            reasons = "verify: " + ", ".join(_label(f) for f in status.verify_factors)
+            numbers = ", ".join(str(rub.number(f)) for f in status.verify_factors)
+            reasons = f"verify {numbers}"
         else:
             reasons = ""
         table.add_row(

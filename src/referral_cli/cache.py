@@ -1,0 +1,432 @@
+"""A cache of the validated catalog, so a warm start never re-parses 50,000 agencies of YAML.
+
+Why SQLite: one row per agency and per vetting lets `show` or `vet` read the one agency it
+needs (~1 ms at 50,000) instead of loading them all; loading everything from it is as fast as
+one big pydantic JSON document. Rows hold pydantic JSON, never pickle.
+
+It can never be stale. The key is every catalog file (services.yaml, agencies.yaml and each
+vettings/*.yaml, so adding or removing a vetting counts) with its size, mtime, ctime and
+inode, plus the code that validates them. A file whose mtime is too close to the build time
+for the timestamp to be trusted (git's "racily clean" case) is also checked by content hash.
+The file is written to a temp name and renamed, so a reader sees a whole cache or none; a
+corrupt, unreadable or unwritable cache is ignored and rebuilt, never an error.
+
+It holds catalog data only, never anything about a youth or a session: the only writer is
+`store`, which takes a `Catalog`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from referral_cli import __version__
+from referral_cli.catalog import AGENCIES_FILE, SERVICES_FILE, VETTINGS_DIR, Catalog
+from referral_cli.models import Agency, CatalogInfo, ServicesCatalog, Vetting
+
+FORMAT = 1
+RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
+_CODE_FILES = ("models.py", "catalog.py", "vetting.py", "rubric.yaml", "cache.py")
+
+_V = TypeVar("_V")
+FileKey = list[Any]  # [name, size, mtime_ns, ctime_ns, inode, sha256 or ""]
+
+
+def cache_dir() -> Path:
+    """`REFERRAL_CACHE`, else the user cache folder: never inside the catalog or case files."""
+    env = os.environ.get("REFERRAL_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("referral-cli", appauthor=False)
+
+
+def cache_path(root: Path) -> Path:
+    """One cache file per catalog folder, named by a hash of its absolute path."""
+    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
+    return cache_dir() / f"catalog-{name}.sqlite"
+
+
+class Key:
+    """What the cached catalog was built from; compared on every load."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.built_ns = time.time_ns()
+        self.code = _code_fingerprint()
+        self.files = _catalog_files(root)
+
+    def hash_racy(self) -> None:
+        """Hash the files whose mtime is too recent to trust (before they are parsed)."""
+        for entry in self.files:
+            if entry[1] >= 0 and entry[2] >= self.built_ns - RACY_NS:
+                entry[5] = _sha256(self.root / entry[0])
+
+    def matches(self, code: str, files: FileKey, built_ns: int) -> bool:
+        """True if the stored key describes the catalog as it is now."""
+        if code != self.code or len(files) != len(self.files):
+            return False
+        for old, new in zip(files, self.files, strict=True):
+            if old[:5] != new[:5]:
+                return False
+            if (
+                old[1] >= 0
+                and old[2] >= built_ns - RACY_NS
+                and old[5] != _sha256(self.root / old[0])
+            ):
+                return False
+        return True
+
+
+def _code_fingerprint() -> str:
+    import pydantic_core
+
+    here = Path(__file__).resolve().parent
+    parts = [str(FORMAT), __version__, pydantic_core.__version__]
+    for name in _CODE_FILES:
+        with contextlib.suppress(OSError):
+            st = (here / name).stat()
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _catalog_files(root: Path) -> list[Any]:
+    names = [SERVICES_FILE, AGENCIES_FILE]
+    with contextlib.suppress(OSError), os.scandir(root / VETTINGS_DIR) as entries:
+        names += sorted(f"{VETTINGS_DIR}/{e.name}" for e in entries if e.name.endswith(".yaml"))
+    files: list[Any] = []
+    for name in names:
+        try:
+            st = (root / name).stat()
+            files.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, ""])
+        except OSError:
+            files.append([name, -1, 0, 0, 0, ""])
+    return files
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+# --- reading -------------------------------------------------------------------
+
+
+def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, Key]:
+    """The cached catalog if it is current, else None; and the key to store a new one under.
+
+    `rebuild` is called only if the cache turns out to be corrupt after it was opened.
+    """
+    key = Key(root)
+    path = cache_path(root)
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None, key
+    try:
+        meta = dict(db.execute("SELECT name, value FROM meta"))
+        if int(meta["format"]) != FORMAT or not key.matches(
+            meta["code"], json.loads(meta["files"]), int(meta["built_ns"])
+        ):
+            db.close()
+            return None, key
+        info = CatalogInfo.model_validate_json(meta["info"])
+        services = ServicesCatalog.model_validate_json(meta["services"])
+    except (sqlite3.Error, KeyError, ValueError, TypeError, ValidationError):
+        db.close()
+        return None, key
+    source = _Source(db, rebuild)
+    catalog = Catalog(
+        root=root,
+        info=info,
+        languages=dict(services.languages),
+        services={s.id: s for s in services.services},
+        hotlines=list(services.hotlines),
+        agencies=_Lazy(source.agency, source.agencies),
+        vettings=_Lazy(source.vettings_of, source.vettings),
+    )
+    return catalog, key
+
+
+class _Source:
+    """Reads rows on demand; if the cache proves corrupt, answers from a fresh parse instead."""
+
+    def __init__(self, db: sqlite3.Connection, rebuild: Callable[[], Catalog]) -> None:
+        self.db: sqlite3.Connection | None = db
+        self._rebuild = rebuild
+        self._fresh: Catalog | None = None
+        self._complete = 0
+
+    def _fallback(self) -> Catalog:
+        self.close()
+        if self._fresh is None:
+            self._fresh = self._rebuild()
+        return self._fresh
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def _rows(self, sql: str, args: tuple[str, ...] = ()) -> list[bytes] | None:
+        if self.db is None:
+            return None
+        try:
+            return [row[0] for row in self.db.execute(sql, args)]
+        except sqlite3.Error:
+            return None
+
+    def _done(self) -> None:
+        self._complete += 1
+        if self._complete == 2:  # both tables fully read: the connection is no longer needed
+            self.close()
+
+    def agency(self, ident: str) -> Agency | None:
+        rows = self._rows("SELECT json FROM agency WHERE id = ?", (ident,))
+        try:
+            if rows is not None:
+                return Agency.model_validate_json(rows[0]) if rows else None
+        except ValidationError:
+            pass
+        return self._fallback().agencies.get(ident)
+
+    def agencies(self) -> dict[str, Agency]:
+        rows = self._rows("SELECT json FROM agency ORDER BY rowid")
+        try:
+            if rows is not None:
+                with _collector_paused():
+                    found = _agency_list().validate_json(b"[" + b",".join(rows) + b"]")
+                self._done()
+                return {a.id: a for a in found}
+        except ValidationError:
+            pass
+        return dict(self._fallback().agencies)
+
+    def vettings_of(self, ident: str) -> list[Vetting] | None:
+        rows = self._rows("SELECT json FROM vetting WHERE agency = ? ORDER BY rowid", (ident,))
+        try:
+            if rows is not None:
+                return [Vetting.model_validate_json(r) for r in rows] or None
+        except ValidationError:
+            pass
+        return self._fallback().vettings.get(ident)
+
+    def vettings(self) -> dict[str, list[Vetting]]:
+        rows = self._rows("SELECT json FROM vetting ORDER BY rowid")
+        try:
+            if rows is not None:
+                with _collector_paused():
+                    found = _vetting_list().validate_json(b"[" + b",".join(rows) + b"]")
+                self._done()
+                out: dict[str, list[Vetting]] = {}
+                for vetting in found:
+                    out.setdefault(vetting.agency, []).append(vetting)
+                return out
+        except ValidationError:
+            pass
+        return dict(self._fallback().vettings)
+
+
+def _agency_list() -> TypeAdapter[list[Agency]]:
+    """Built on first use only: a warm `show` never needs it."""
+    return TypeAdapter(list[Agency])
+
+
+def _vetting_list() -> TypeAdapter[list[Vetting]]:
+    return TypeAdapter(list[Vetting])
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building many objects at once: the garbage collector would only rescan them."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class _Lazy(dict[str, _V]):
+    """A dict read from the cache as it is used: one key by itself, everything on iteration.
+
+    Lookups by key (`in`, `[]`, `get`) read one row; anything that needs every item (`len`,
+    iteration, `values`, `items`) reads all rows once, in catalog order, keeping the objects
+    already handed out.
+    """
+
+    def __init__(self, one: Callable[[str], _V | None], every: Callable[[], dict[str, _V]]):
+        super().__init__()
+        self._one = one
+        self._every = every
+        self._complete = False
+
+    def _fill(self) -> None:
+        if self._complete:
+            return
+        self._complete = True
+        known = dict(super().items())
+        everything = self._every()
+        super().clear()
+        super().update({k: known.get(k, v) for k, v in everything.items()})
+
+    def __getitem__(self, key: str) -> _V:
+        if not self._complete and not super().__contains__(key):
+            value = self._one(key)
+            if value is None:
+                raise KeyError(key)
+            super().__setitem__(key, value)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __iter__(self) -> Iterator[str]:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._fill()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._fill()
+        return super().values()
+
+    def items(self) -> Any:
+        self._fill()
+        return super().items()
+
+    def copy(self) -> dict[str, _V]:
+        self._fill()
+        return dict(super().items())
+
+    def __eq__(self, other: object) -> bool:
+        self._fill()
+        return super().__eq__(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self._fill()
+        return super().__repr__()
+
+
+def agencies_offering(catalog: Catalog, service_id: str) -> list[Agency]:
+    """Agencies offering one service, in catalog order: from the cache's index when it can.
+
+    For a command that needs a few agencies of a 50,000-agency catalog, this avoids loading
+    all of them (`catalog.agencies.values()` would).
+    """
+    agencies = catalog.agencies
+    if isinstance(agencies, _Lazy) and not agencies._complete:
+        source = getattr(agencies._one, "__self__", None)
+        if isinstance(source, _Source):
+            ids = source._rows(
+                "SELECT agency FROM offer WHERE service = ? ORDER BY position", (service_id,)
+            )
+            if ids is not None:
+                found = [agencies.get(str(i)) for i in ids]
+                return [a for a in found if a is not None]
+    return [a for a in agencies.values() if any(s.id == service_id for s in a.services)]
+
+
+# --- writing -------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE agency (id TEXT NOT NULL UNIQUE, json BLOB NOT NULL);
+CREATE TABLE vetting (agency TEXT NOT NULL, json BLOB NOT NULL);
+CREATE TABLE offer (service TEXT NOT NULL, agency TEXT NOT NULL, position INTEGER NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX vetting_agency ON vetting (agency);
+CREATE INDEX offer_service ON offer (service, position);
+"""
+
+
+def store(catalog: Catalog, key: Key) -> None:
+    """Save a validated catalog under its key; any failure just leaves no cache behind."""
+    path = cache_path(key.root)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp.unlink(missing_ok=True)
+        _write(tmp, catalog, key)
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    except (OSError, sqlite3.Error):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
+    services = ServicesCatalog(
+        languages=catalog.languages,
+        services=list(catalog.services.values()),
+        hotlines=catalog.hotlines,
+    )
+    meta = {
+        "format": str(FORMAT),
+        "code": key.code,
+        "files": json.dumps(key.files),
+        "built_ns": str(key.built_ns),
+        "info": catalog.info.model_dump_json(),
+        "services": services.model_dump_json(),
+    }
+    agencies = list(catalog.agencies.values())
+    vettings = [v for history in catalog.vettings.values() for v in history]
+    db = sqlite3.connect(tmp)
+    try:
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+        db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        db.executemany(
+            "INSERT INTO agency VALUES (?, ?)",
+            ((a.id, a.model_dump_json().encode()) for a in agencies),
+        )
+        db.executemany(
+            "INSERT INTO vetting VALUES (?, ?)",
+            ((v.agency, v.model_dump_json().encode()) for v in vettings),
+        )
+        db.executemany(
+            "INSERT INTO offer VALUES (?, ?, ?)",
+            (
+                (offered.id, agency.id, position)
+                for position, agency in enumerate(agencies)
+                for offered in agency.services
+            ),
+        )
+        db.executescript(_INDEXES)
+        db.commit()
+    finally:
+        db.close()

@@ -1,0 +1,293 @@
+"""Handoff summaries and the paper checklist: pure functions, model in, text out.
+
+Two kinds of summary, kept apart on purpose:
+- the worker's own copy, built from the whole Session;
+- the copy for one agency, built only from the `AgencyPacket` that consent.py released. The
+  agency functions never receive the Session, so they cannot leak what consent did not release.
+Every piece of data goes through `md()` (Markdown) or `one_line()` (screen).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from referral_cli.checklist import (
+    BASIC_NEEDS,
+    HESITATIONS,
+    NO_REFERRAL_NOW,
+    NO_REFERRAL_REASONS,
+    STATUS_LABELS,
+    STEPS,
+)
+from referral_cli.consent import STATE_TEXT, AgencyPacket, items_for, release_state
+from referral_cli.export.markdown import bullets
+from referral_cli.models import Agency, Hotline, Session
+from referral_cli.text import md, one_line
+
+WITHHELD = "withheld (no consent)"
+
+# A document is a title and sections; a section is a heading and lines; a line is
+# (label, value) or a plain value (label ""). Both renderers escape every value.
+Line = tuple[str, str]
+Section = tuple[str, list[Line]]
+
+
+def _yn(value: bool | None) -> str:
+    return "unsure" if value is None else ("yes" if value else "no")
+
+
+def _d(value: dt.date | None) -> str:
+    return value.isoformat() if value else "-"
+
+
+def worker_sections(session: Session, today: dt.date) -> list[Section]:
+    """Everything recorded in the session, for the worker's own file."""
+    s = session
+    sections: list[Section] = [
+        (
+            "Case",
+            [
+                ("Case reference", s.reference),
+                ("Worker", s.worker),
+                ("Program", s.program),
+                ("Started", f"{s.created:%Y-%m-%d %H:%M}"),
+                ("Progress", "finished" if s.finished else f"paused before step {s.step}"),
+            ],
+        )
+    ]
+    needs = [
+        ("", f"{n.label} ({n.form}): " + ("met by our program" if n.own_program else "to refer"))
+        for n in s.needs
+    ]
+    sections.append(("Needs", needs or [("", "none recorded yet")]))
+    p = s.profile
+    about = [
+        ("Language", p.language or "-"),
+        ("Age", str(p.age) if p.age is not None else "-"),
+        ("Gender", p.gender or "-"),
+        ("Also needs", ", ".join(p.fit) or "-"),
+    ]
+    sections.append(("About the youth (for fit only)", about))
+    if s.considered:
+        lines: list[Line] = []
+        for c in s.considered:
+            marks = f" [{', '.join(c.marks)}]" if c.marks else ""
+            lines.append((c.name + marks, "; ".join(c.reasons) or "-"))
+        sections.append(("Agencies considered", lines))
+    names = {c.agency: c.name for c in s.considered}
+    if s.calls:
+        lines = []
+        for call in s.calls:
+            if not call.called:
+                lines.append((names.get(call.agency, call.agency), "not called"))
+                continue
+            said = f"youth present: {_yn(call.youth_present)}"
+            if call.experience:
+                said += f"; experience: {call.experience}"
+            if call.options:
+                said += f"; options: {call.options}"
+            lines.append((names.get(call.agency, call.agency), said))
+        sections.append(("Step 3: what providers said", lines))
+    if s.options:
+        lines = []
+        for o in s.options:
+            parts = [f"youth wants it: {_yn(o.wants)}"]
+            if o.youth_view:
+                parts.append(f"view: {o.youth_view}")
+            parts.append(f"near exploitation areas or trafficker's reach: {_yn(o.near_danger)}")
+            if o.transport:
+                parts.append(f"transport: {o.transport}")
+            parts.append(f"confidential address: {_yn(o.confidential_address)}")
+            for h in o.hesitations:
+                note = f" ({h.note})" if h.note else ""
+                parts.append(f"hesitation: {HESITATIONS[h.reason]}{note}")
+            lines.append((names.get(o.agency, o.agency), "; ".join(parts)))
+        sections.append(("Step 4: options discussed with the youth", lines))
+    if s.considerations:
+        sections.append(("Special considerations", [("", c) for c in s.considerations]))
+    for r in s.referrals:
+        lines = [
+            ("Status", STATUS_LABELS[r.status]),
+            ("Follow-up", _d(r.follow_up)),
+            ("Needs", ", ".join(r.needs) or "-"),
+        ]
+        if r.contact:
+            who = ", ".join(x for x in (r.contact.role, r.contact.name) if x)
+            lines.append(("Representative", f"{who}; knows trauma and CSEC: {_yn(r.contact.knows_trauma_csec)}"))
+        if r.handoff:
+            h = r.handoff
+            lines.append(("Warm hand-off", f"{h.when}; who: {h.who}; transport: {h.transport or '-'}"))
+        if r.escort:
+            plan = f"; plan: {r.escort.plan}" if r.escort.plan else ""
+            lines.append(("Escort", f"wanted: {_yn(r.escort.wants)}{plan}"))
+        if r.first_contact:
+            lines.append(("First contact", _d(r.first_contact)))
+        release = s.release_for(r.agency)
+        if release is not None:
+            state = release_state(release, today)
+            labels = {i.key: f"{i.label}: {i.text}" for i in items_for(s, r.agency)}
+            shared = [labels.get(k, k) for k in release.items]
+            who = " and ".join(release.consent_by)
+            lines.extend(
+                [
+                    ("Consent today", STATE_TEXT[state]),
+                    ("Consented items", "; ".join(shared) or "none"),
+                    ("Purpose", release.purpose),
+                    ("Shared how", release.shared_how),
+                    ("Consent", f"{release.given_how}, by {who}, on {_d(release.given)}, "
+                     f"expires {_d(release.expires)}, revocable at any time"),
+                ]
+            )
+            if release.revoked:
+                lines.append(("Revoked", _d(release.revoked)))
+        else:
+            lines.append(("Consent", "no release recorded"))
+        for change in r.history:
+            note = f" ({change.note})" if change.note else ""
+            lines.append(
+                ("History", f"{change.at:%Y-%m-%d %H:%M} {STATUS_LABELS[change.status]}, by {change.by}{note}")
+            )
+        sections.append((f"Referral to {r.agency_name}", lines))
+    if s.no_referral is not None:
+        n = s.no_referral
+        lines = [
+            ("Why", NO_REFERRAL_REASONS[n.reason] + (f": {n.note}" if n.note else "")),
+            ("At step", str(n.at_step)),
+            ("Basic needs met today", ", ".join(BASIC_NEEDS[b] for b in n.basic_needs) or "none"),
+            ("Information given", _yn(n.info_given)),
+            ("Hotlines given", ", ".join(n.hotlines) or "none"),
+            ("Whom to call later", n.call_later or "-"),
+        ]
+        sections.append(("No referral", lines))
+    return sections
+
+
+def agency_sections(packet: AgencyPacket) -> list[Section]:
+    """What one agency may see: the referral itself, and only items released by consent.py."""
+    p = packet
+    head: list[Line] = [
+        ("Case reference", p.reference),
+        ("From", f"{p.program} ({p.worker})"),
+        ("To", p.agency_name),
+        ("Referral date", _d(p.referred_on)),
+        ("Status", p.status),
+    ]
+    sections: list[Section] = [("Referral", head)]
+    if p.consent != "valid":
+        when = f" on {_d(p.lapsed_on)}" if p.lapsed_on else ""
+        sections.append(
+            ("Consent", [("", f"Nothing about the youth is shared: {p.consent_text}{when}.")])
+        )
+        return sections
+    sections.append(
+        (
+            "Consent",
+            [
+                ("Purpose", p.purpose),
+                ("Shared how", p.shared_how),
+                ("Valid until", _d(p.expires)),
+                ("", "The youth may revoke this consent at any time."),
+            ],
+        )
+    )
+    shared = [(i.label, i.text) for i in p.shared]
+    sections.append(("Shared with the youth's consent", shared or [("", "nothing")]))
+    if p.withheld:
+        sections.append(("Not shared", [(slot, WITHHELD) for slot in p.withheld]))
+    return sections
+
+
+def to_markdown(title: str, sections: Sequence[Section]) -> str:
+    """A Markdown document; every label and value is escaped."""
+    out = [f"# {md(title)}", ""]
+    for heading, lines in sections:
+        out.extend([f"## {md(heading)}", ""])
+        for label, value in lines:
+            out.append(f"- **{md(label)}:** {md(value)}" if label else f"- {md(value)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def to_text(title: str, sections: Sequence[Section]) -> str:
+    """Plain text for the screen; every label and value is folded to one clean line."""
+    out = [one_line(title), "=" * len(one_line(title))]
+    for heading, lines in sections:
+        out.extend(["", one_line(heading)])
+        for label, value in lines:
+            out.append(f"  {one_line(label)}: {one_line(value)}" if label else f"  - {one_line(value)}")
+    return "\n".join(out)
+
+
+def worker_title(session: Session) -> str:
+    """The title of the worker's copy."""
+    return f"Referral session {session.reference} (worker's copy, confidential)"
+
+
+def agency_title(packet: AgencyPacket) -> str:
+    """The title of an agency's copy."""
+    return f"Referral {packet.reference} for {packet.agency_name}"
+
+
+def worker_json(session: Session, today: dt.date) -> str:
+    """The whole session as JSON, with each release's state today."""
+    consent = {r.agency: release_state(r, today) for r in session.releases}
+    data = {"copy": "worker", "session": session.model_dump(mode="json"), "consent_today": consent}
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def agency_json(packet: AgencyPacket) -> str:
+    """An agency's copy as JSON: the packet, with withheld items as bare slots."""
+    data = packet.model_dump(mode="json", exclude={"withheld", "shared"})
+    data["copy"] = "agency"
+    data["shared"] = [{"label": i.label, "text": i.text} for i in packet.shared]
+    data["withheld"] = [{"item": slot, "status": WITHHELD} for slot in packet.withheld]
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+# --- the paper checklist ----------------------------------------------------------
+
+
+def checklist_markdown(hotlines: Sequence[Hotline], task_force: Agency | None) -> str:
+    """The blank eight-step checklist for paper use, with the no-referral path and hotlines."""
+    from referral_cli.render.session import hotline_line
+
+    out = [
+        "# Referral checklist",
+        "",
+        "Case reference (never the youth's name or birth date): ______________  "
+        "Worker: ______________  Date: __________",
+        "",
+        "The youth decides at every step. If the youth is hesitant, explore why: "
+        + ", ".join(md(v.lower()) for v in HESITATIONS.values())
+        + ". Never force a referral.",
+        "",
+    ]
+    for step in STEPS:
+        out.extend([f"## {step.number}. {md(step.title)}", "", md(step.purpose), ""])
+        out.extend(f"- [ ] {md(p)}" for p in step.prompts)
+        out.extend(["", "Notes: ____________________________________________", ""])
+    out.extend(["## If no referral is made", "", bullets(list(NO_REFERRAL_NOW)), ""])
+    out.extend(f"- [ ] {md(label)}" for label in BASIC_NEEDS.values())
+    out.extend(["", "## Hotlines", "", bullets([hotline_line(h) for h in hotlines]) or "- none listed"])
+    if task_force is not None:
+        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.phone)}"])
+    return "\n".join(out) + "\n"
+
+
+def checklist_text(hotlines: Sequence[Hotline], task_force: Agency | None) -> str:
+    """The checklist as plain text for the screen."""
+    from referral_cli.render.session import hotline_line
+
+    out = ["Referral checklist", "=================="]
+    for step in STEPS:
+        out.extend(["", f"{step.number}. {step.title}: {step.purpose}"])
+        out.extend(f"   [ ] {p}" for p in step.prompts)
+    out.extend(["", "If no referral is made:"])
+    out.extend(f"   - {line}" for line in NO_REFERRAL_NOW)
+    out.extend(["", "Hotlines:"])
+    out.extend(f"   - {hotline_line(h)}" for h in hotlines)
+    if task_force is not None:
+        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.phone)}")
+    return "\n".join(out)

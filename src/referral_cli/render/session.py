@@ -1,0 +1,149 @@
+"""Screen text for the referral session: pure functions, model in, plain text out.
+
+Plain text (not rich tables) keeps the session calm and byte-stable in tests, and works the
+same over piped input. Every piece of catalog or typed text passes through `one_line`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from referral_cli.checklist import BASIC_NEEDS, LAST_STEP, NO_REFERRAL_NOW, STATUS_LABELS, Step
+from referral_cli.matching import Candidate
+from referral_cli.models import GROUPS, Agency, Hotline, Service, Session
+from referral_cli.text import one_line
+
+WIDTH = 88
+
+
+def step_header(step: Step) -> str:
+    """The one-line progress header shown at the start of every step."""
+    head = f"Step {step.number} of {LAST_STEP} — {step.title}"
+    return f"\n{head}   (x = no referral, Ctrl-C = pause)\n{one_line(step.purpose)}"
+
+
+def opening(region: str, example: bool) -> str:
+    """What will happen, and the promise that nothing leaves this laptop without consent."""
+    lines = [
+        "Referral session",
+        "",
+        "We go through eight short steps with the youth: needs, find, ask, discuss, contact,",
+        "share, warm hand-off, escort. The youth decides at every step; declining is always fine.",
+        "",
+        "Nothing leaves this laptop, and nothing is shared with an agency, unless the youth",
+        "consents to that item for that agency. The draft is saved after every step, readable",
+        "by you only. Never type the youth's name, address or date of birth.",
+        "",
+        f"Catalog: {one_line(region)}"
+        + (" (example data)" if example and "example" not in region.lower() else ""),
+    ]
+    return "\n".join(lines)
+
+
+def services_menu(services: Sequence[Service]) -> str:
+    """Every service, numbered, grouped compactly so the whole list fits one screen."""
+    lines: list[str] = []
+    for group, title in GROUPS.items():
+        entries = [
+            f"{n} {one_line(s.label)}" for n, s in enumerate(services, 1) if s.group == group
+        ]
+        if not entries:
+            continue
+        body = " · ".join(entries)
+        lines.extend(
+            textwrap.wrap(
+                body, WIDTH, initial_indent=f"{title}: ", subsequent_indent="    ",
+                break_long_words=False, break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
+
+
+def candidates(need_label: str, found: Sequence[Candidate], vetted: bool = True) -> str:
+    """Ranked candidates for one need, each with its marks and the reasons for its rank."""
+    lines = [f"Candidates for {one_line(need_label)}:"]
+    for n, c in enumerate(found, 1):
+        marks = f"  [{', '.join(c.marks)}]" if c.marks else ""
+        lines.append(f"  {n}. {one_line(c.agency.name)}{marks}")
+        lines.append("     " + "; ".join(one_line(r) for r in c.reasons))
+    return "\n".join(lines)
+
+
+def hotline_line(hotline: Hotline) -> str:
+    """One hotline as a worker would read it aloud."""
+    ways = []
+    if hotline.call:
+        ways.append(f"call {hotline.call}")
+    if hotline.text:
+        keyword = f"{hotline.text_keyword} to " if hotline.text_keyword else ""
+        ways.append(f"text {keyword}{hotline.text}")
+    how = ", ".join(ways)
+    return one_line(f"{hotline.name} ({hotline.region}): {how}, {hotline.hours}")
+
+
+def nothing_fits(need_label: str, task_force: Agency | None, hotlines: Sequence[Hotline]) -> str:
+    """What to do when no agency fits a need: the task force and the hotline."""
+    lines = [f"No suitable agency in the catalog for {one_line(need_label)}."]
+    if task_force is not None:
+        lines.append(
+            f"  Ask the local task force: {one_line(task_force.name)}, {one_line(task_force.phone)}"
+        )
+    lines.extend(f"  Hotline: {hotline_line(h)}" for h in hotlines[:2])
+    return "\n".join(lines)
+
+
+def no_referral_now(task_force: Agency | None, hotlines: Sequence[Hotline]) -> str:
+    """The no-referral checklist: what to do now, hotlines, and whom to call later."""
+    lines = ["What to do now", *(f"  - {line}" for line in NO_REFERRAL_NOW), "", "Basic needs:"]
+    lines.extend(f"  [ ] {label}" for label in BASIC_NEEDS.values())
+    lines.append("")
+    lines.append("Hotlines to give the youth:")
+    lines.extend(f"  - {hotline_line(h)}" for h in hotlines)
+    if task_force is not None:
+        lines.append(
+            f"Whom to call later: {one_line(task_force.name)}, {one_line(task_force.phone)}"
+        )
+    return "\n".join(lines)
+
+
+def sessions_table(sessions: Sequence[Session]) -> str:
+    """Saved sessions: reference, step, status, follow-up date."""
+    if not sessions:
+        return "No saved sessions."
+    rows = [("Reference", "Step", "Status", "Follow-up", "Updated")]
+    for s in sessions:
+        rows.append(
+            (s.reference, step_text(s), status_text(s), follow_up_text(s), f"{s.updated:%Y-%m-%d}")
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def step_text(session: Session) -> str:
+    """Where a session stands: the next step, or done."""
+    if session.finished:
+        return "done"
+    return f"{min(session.step, LAST_STEP)} of {LAST_STEP}"
+
+
+def status_text(session: Session) -> str:
+    """The referral statuses of a session in a few words."""
+    if session.no_referral is not None:
+        return f"no referral ({session.no_referral.reason})"
+    if session.referrals:
+        return "; ".join(
+            f"{one_line(r.agency)}: {STATUS_LABELS[r.status]}" for r in session.referrals
+        )
+    if session.step > 4:
+        return STATUS_LABELS["options_discussed"]
+    return STATUS_LABELS["needs_identified"] if session.step > 1 else "started"
+
+
+def follow_up_text(session: Session) -> str:
+    """The earliest follow-up date of the session's open referrals."""
+    dates = [r.follow_up for r in session.referrals if r.follow_up]
+    return min(dates).isoformat() if dates else "-"
