@@ -206,3 +206,14 @@ def test_same_day_vettings_keep_recording_order(tmp_path: Path) -> None:
     )
     history = load_catalog(root).vettings_of("harbor")
     assert [v.note for v in history] == ["first", "second"]
+
+
+def test_catalog_init_copies_the_example_to_edit(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    result = run("catalog", "init", str(target))
+    assert result.exit_code == 0
+    assert (target / "agencies.yaml").is_file()
+    assert run("catalog", "validate", str(target)).exit_code == 0
+    again = run("catalog", "init", str(target))
+    assert again.exit_code == 1
+    assert "not empty" in again.stderr

@@ -57,6 +57,11 @@ def default_data_dir() -> Path:
     return packaged if packaged.is_dir() else here.parents[1] / "data"
 
 
+def is_packaged(root: Path) -> bool:
+    """True for the example catalog shipped inside an installed wheel: never write there."""
+    return root.resolve() == (Path(__file__).resolve().parent / "data")
+
+
 def resolve_data_dir(option: Path | None) -> Path:
     """`--data`, then `REFERRAL_DATA`, then the shipped example catalog."""
     if option is not None:

@@ -53,6 +53,25 @@ def validate(
         raise typer.Exit(1)
 
 
+@catalog_app.command("init")
+def init(
+    folder: Annotated[Path, typer.Argument(help="New folder for your coalition's catalog.")],
+) -> None:
+    """Start your own catalog: copy the example catalog into a new folder to edit."""
+    import shutil
+
+    from referral_cli.catalog import default_data_dir
+    from referral_cli.errors import ReferralError
+
+    if folder.exists() and any(folder.iterdir()):
+        raise ReferralError(f"{folder} already exists and is not empty; choose a new folder.")
+    source = default_data_dir()
+    shutil.copytree(source, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.bak"))
+    typer.echo(f"Copied the example catalog to {folder}. Edit it, then run:")
+    typer.echo(f"  referral catalog validate {folder}")
+    typer.echo(f"  export REFERRAL_DATA={folder}")
+
+
 def services(data: DataOption = None, as_json: JsonFlag = False) -> None:
     """List the needs and services a youth may be referred for, by group."""
     catalog = load(data)

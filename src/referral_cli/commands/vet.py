@@ -227,10 +227,17 @@ def _record(
     yes: bool,
 ) -> None:
     """Interview, preview the scorecard, confirm, then write one new file (and nothing else)."""
+    from referral_cli.catalog import is_packaged
+    from referral_cli.errors import ReferralError
     from referral_cli.prompts import Asker
     from referral_cli.render.vetting import scorecard_view
     from referral_cli.vetting import interview, latest, save_vetting, scorecard
 
+    if is_packaged(catalog.root):
+        raise ReferralError(
+            "The example catalog inside the installed package is read-only: copy it with "
+            "`referral catalog init DIR`, then use --data DIR or REFERRAL_DATA."
+        )
     agency = catalog.agencies[agency_id]
     past = catalog.vettings_of(agency_id)
     asker = Asker(_load_answers(answers) if answers else {}, interactive=not no_input)

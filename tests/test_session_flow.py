@@ -1,0 +1,235 @@
+"""Whole referral sessions, as a worker would run them: answers files and piped input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import Result
+
+from referral_cli.models import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "docs" / "answers-example.yaml"
+TODAY = "2026-11-23"
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFERRAL_TODAY", TODAY)
+
+
+def example() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
+    return data
+
+
+def write(tmp_path: Path, answers: dict[str, Any], name: str = "answers.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(answers))
+    return str(path)
+
+
+def saved(home: Path, ref: str) -> Session:
+    return Session.model_validate_json((home / "sessions" / f"{ref}.json").read_bytes())
+
+
+def declining(answers: dict[str, Any]) -> dict[str, Any]:
+    """The example session, up to step 4, where the youth declines every option."""
+    answers["discuss"]["alder-county-youth-harbor"]["wants"] = "no"
+    for key in ("contact", "share", "handoff", "escort"):
+        answers.pop(key)
+    answers["no_referral"] = {
+        "reason": "youth-declined",
+        "note": "Wants to think about it",
+        "basic_needs": ["food", "safety"],
+        "info_given": "yes",
+        "hotlines": ["us-national-human-trafficking-hotline"],
+        "call_later": "Sam at the outreach program",
+    }
+    return answers
+
+
+def test_full_referral_from_the_documented_answers_file(run: Run, _private_home: Path) -> None:
+    result = run("start", "--answers", str(EXAMPLE), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "Step 3 of 8 — Ask" in result.output
+    assert "answers not used" not in result.output
+    session = saved(_private_home, "AC-2041")
+    assert session.finished
+    [referral] = session.referrals
+    assert referral.agency == "alder-county-youth-harbor"
+    assert referral.status == "handoff_scheduled"
+    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-26"
+    assert [c.status for c in referral.history] == [
+        "consent_pending", "requested", "accepted", "handoff_scheduled"
+    ]
+    release = session.release_for(referral.agency)
+    assert release is not None and release.expires.isoformat() == "2026-12-23"
+    assert "referral summary AC-2041 --for alder-county-youth-harbor" in result.output
+
+
+def test_agency_copy_holds_only_consented_items(run: Run) -> None:
+    assert run("start", "--answers", str(EXAMPLE), "--no-input").exit_code == 0
+    for fmt in ("markdown", "json", "text"):
+        result = run("summary", "AC-2041", "--for", "youth-harbor", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        out = result.output
+        assert "Emergency shelter" in out
+        assert "Prefers a female staff member" in out
+        # not consented: the second need, the second consideration, gender and fit needs,
+        # and everything from the steps that is the worker's alone
+        for secret in ("Counselling", "Loud, crowded", "transit", "Gender", "Bus 12",
+                       "Worried about", "Riverbend", "Likes that", "hesitation"):
+            assert secret not in out, (fmt, secret)
+        assert "withheld (no consent)" in out
+    data = json.loads(run("summary", "AC-2041", "--for", "youth-harbor", "-f", "json").output)
+    assert [i["label"] for i in data["shared"]] == ["Need", "Age", "Language", "Special consideration"]
+
+
+def test_worker_copy_holds_everything(run: Run) -> None:
+    run("start", "--answers", str(EXAMPLE), "--no-input")
+    out = run("summary", "AC-2041", "--format", "markdown").output
+    for recorded in ("Counselling and trauma therapy", "Loud, crowded", "Bus 12", "Rumours about it",
+                     "Sam drives", "Today 5pm"):
+        assert recorded in out
+
+
+def test_revocation_is_honoured_at_once(run: Run) -> None:
+    run("start", "--answers", str(EXAMPLE), "--no-input")
+    result = run("consent", "revoke", "AC-2041", "alder-county-youth-harbor")
+    assert result.exit_code == 0 and "Revoked" in result.output
+    for fmt in ("markdown", "json"):
+        out = run("summary", "AC-2041", "--for", "alder-county-youth-harbor", "-f", fmt).output
+        assert "revoked" in out
+        assert "Emergency shelter" not in out and "Prefers a female" not in out
+        assert "AC-2041" in out  # the referral itself is still named
+
+
+def test_expired_consent_shares_nothing(run: Run) -> None:
+    run("start", "--answers", str(EXAMPLE), "--no-input")
+    on_last_day = run("summary", "AC-2041", "--for", "alder-county-youth-harbor",
+                      "--today", "2026-12-23").output
+    assert "Emergency shelter" in on_last_day
+    out = run("summary", "AC-2041", "--for", "alder-county-youth-harbor", "--today", "2026-12-24").output
+    assert "consent expired on 2026-12-23" in out
+    assert "Emergency shelter" not in out and "withheld" not in out
+
+
+def test_youth_declines_every_option(run: Run, tmp_path: Path, _private_home: Path) -> None:
+    result = run("start", "--answers", write(tmp_path, declining(example())), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "The youth declined every option" in result.output
+    assert "1-888-373-7888" in result.output  # the hotline is in hand
+    session = saved(_private_home, "AC-2041")
+    assert session.no_referral is not None and session.no_referral.reason == "youth-declined"
+    assert session.no_referral.at_step == 4 and session.referrals == []
+    assert "No referral" in run("summary", "AC-2041").output
+
+
+def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> None:
+    answers = {
+        "opening": example()["opening"],
+        "needs": {"choose": "repatriation", "repatriation": {"own_program": "no"}},
+        "profile": {"language": "en", "age": "", "gender": "skip", "fit": ""},
+        "no_referral": {"reason": "no-suitable-agency", "note": "", "basic_needs": "",
+                        "info_given": "yes", "hotlines": "1", "call_later": "Sam"},
+    }
+    result = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "No suitable agency in the catalog for Safe return home" in result.output
+    assert "Ask the local task force: Alder County Anti-Trafficking Task Force" in result.output
+    assert "National Human Trafficking Hotline" in result.output
+    no_ref = saved(_private_home, "AC-2041").no_referral
+    assert no_ref is not None and no_ref.reason == "no-suitable-agency"
+
+
+def test_do_not_refer_agency_is_never_offered(run: Run, tmp_path: Path) -> None:
+    # New Dawn offers emergency shelter but its vetting says do not refer.
+    answers = example()
+    result = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert "Alder County Youth Harbor" in result.output
+    assert "New Dawn" not in result.output
+    answers["opening"]["reference"] = "AC-2042"
+    answers["find"]["emergency-shelter"] = ["new-dawn-faith-home"]
+    result = run("start", "--answers", write(tmp_path, answers, "b.yaml"), "--no-input")
+    assert result.exit_code == 1
+    assert "new-dawn-faith-home" in result.output and "Nothing on the list matches" in result.output
+
+
+def test_missing_answer_with_no_input_fails_clearly(run: Run, tmp_path: Path, _private_home: Path) -> None:
+    answers = example()
+    del answers["ask"]
+    result = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert result.exit_code == 1
+    assert "no answer for 'ask.alder-county-youth-harbor.called'" in result.output
+    assert "referral resume AC-2041" in result.output
+    assert saved(_private_home, "AC-2041").step == 3
+
+
+def test_interrupted_session_resumes_where_it_stopped(run: Run, tmp_path: Path, _private_home: Path) -> None:
+    answers = example()
+    ask = answers.pop("ask")
+    rest = {k: answers.pop(k) for k in ("discuss", "contact", "share", "handoff", "escort")}
+    # Piped input runs out at step 3: like Ctrl-C, the draft is kept and the way back printed.
+    result = run("start", "--answers", write(tmp_path, answers), input="")
+    assert result.exit_code == 1
+    assert "Paused." in result.output and "Resume with: referral resume AC-2041" in result.output
+    draft = saved(_private_home, "AC-2041")
+    assert draft.step == 3 and not draft.finished and len(draft.considered) == 2
+    listed = run("sessions").output
+    assert "AC-2041" in listed and "3 of 8" in listed
+    result = run("resume", "ac-2041", "--answers", write(tmp_path, {"ask": ask, **rest}, "r.yaml"),
+                 "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "Resuming AC-2041 at step 3" in result.output
+    done = saved(_private_home, "AC-2041")
+    assert done.finished and done.needs == draft.needs and done.referrals[0].status == "handoff_scheduled"
+    assert "done" in run("sessions").output
+
+
+def test_pause_can_delete_the_draft(run: Run, tmp_path: Path, _private_home: Path) -> None:
+    answers = {"opening": example()["opening"]}
+    # the needs prompt gets EOF (pause); the worker answers "n" to keep the draft?
+    result = run("start", "--answers", write(tmp_path, answers), input="\n")
+    assert result.exit_code == 1
+    assert not (_private_home / "sessions" / "AC-2041.json").exists()
+
+
+def test_files_are_private(run: Run, _private_home: Path) -> None:
+    run("start", "--answers", str(EXAMPLE), "--no-input")
+    folder = _private_home / "sessions"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / "AC-2041.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_purge(run: Run, tmp_path: Path, _private_home: Path) -> None:
+    answers = example()
+    run("start", "--answers", write(tmp_path, answers), "--no-input")
+    answers["opening"]["reference"] = "AC-2042"
+    run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert run("purge", "AC-2041", input="n\n").exit_code == 1
+    assert run("purge", "AC-2041", "--yes").exit_code == 0
+    assert not (_private_home / "sessions" / "AC-2041.json").exists()
+    assert "AC-2042" in run("sessions").output
+    assert run("purge", "--older-than", "10", "--yes").output.startswith("Deleted 0 sessions")
+    result = run("purge", "--older-than", "10", "--yes", "--today", "2026-12-31")
+    assert "AC-2042" in result.output
+    assert run("sessions").output.strip() == "No saved sessions."
+    assert run("purge", "--all", "--yes").exit_code == 0
+    assert run("purge", "AC-2041", "--yes").exit_code == 1
+
+
+def test_checklist_for_paper(run: Run) -> None:
+    result = run("checklist", "--format", "markdown")
+    assert result.exit_code == 0
+    out = result.output
+    for title in ("1. Needs", "4. Discuss", "8. Escort", "If no referral is made"):
+        assert title in out
+    assert "rumours" in out and "1-888-373-7888" in out and "- [ ]" in out
