@@ -74,7 +74,8 @@ def write_catalog(
     """Write a catalog folder; by default it is valid and holds one agency."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "services.yaml").write_text(services)
-    (root / "agencies.yaml").write_text(agencies if agencies is not None else AGENCIES_HEAD + agency())
+    default = AGENCIES_HEAD + agency()
+    (root / "agencies.yaml").write_text(agencies if agencies is not None else default)
     for name, text in (vettings or {}).items():
         (root / "vettings").mkdir(exist_ok=True)
         (root / "vettings" / name).write_text(text)

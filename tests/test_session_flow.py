@@ -68,7 +68,10 @@ def test_full_referral_from_the_documented_answers_file(run: Run, _private_home:
     assert referral.status == "handoff_scheduled"
     assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-26"
     assert [c.status for c in referral.history] == [
-        "consent_pending", "requested", "accepted", "handoff_scheduled"
+        "consent_pending",
+        "requested",
+        "accepted",
+        "handoff_scheduled",
     ]
     release = session.release_for(referral.agency)
     assert release is not None and release.expires.isoformat() == "2026-12-23"
@@ -85,19 +88,39 @@ def test_agency_copy_holds_only_consented_items(run: Run) -> None:
         assert "Prefers a female staff member" in out
         # not consented: the second need, the second consideration, gender and fit needs,
         # and everything from the steps that is the worker's alone
-        for secret in ("Counselling", "Loud, crowded", "transit", "Gender", "Bus 12",
-                       "Worried about", "Riverbend", "Likes that", "hesitation"):
+        for secret in (
+            "Counselling",
+            "Loud, crowded",
+            "transit",
+            "Gender",
+            "Bus 12",
+            "Worried about",
+            "Riverbend",
+            "Likes that",
+            "hesitation",
+        ):
             assert secret not in out, (fmt, secret)
         assert "withheld (no consent)" in out
     data = json.loads(run("summary", "AC-2041", "--for", "youth-harbor", "-f", "json").output)
-    assert [i["label"] for i in data["shared"]] == ["Need", "Age", "Language", "Special consideration"]
+    assert [i["label"] for i in data["shared"]] == [
+        "Need",
+        "Age",
+        "Language",
+        "Special consideration",
+    ]
 
 
 def test_worker_copy_holds_everything(run: Run) -> None:
     run("start", "--answers", str(EXAMPLE), "--no-input")
     out = run("summary", "AC-2041", "--format", "markdown").output
-    for recorded in ("Counselling and trauma therapy", "Loud, crowded", "Bus 12", "Rumours about it",
-                     "Sam drives", "Today 5pm"):
+    for recorded in (
+        "Counselling and trauma therapy",
+        "Loud, crowded",
+        "Bus 12",
+        "Rumours about it",
+        "Sam drives",
+        "Today 5pm",
+    ):
         assert recorded in out
 
 
@@ -114,10 +137,13 @@ def test_revocation_is_honoured_at_once(run: Run) -> None:
 
 def test_expired_consent_shares_nothing(run: Run) -> None:
     run("start", "--answers", str(EXAMPLE), "--no-input")
-    on_last_day = run("summary", "AC-2041", "--for", "alder-county-youth-harbor",
-                      "--today", "2026-12-23").output
+    on_last_day = run(
+        "summary", "AC-2041", "--for", "alder-county-youth-harbor", "--today", "2026-12-23"
+    ).output
     assert "Emergency shelter" in on_last_day
-    out = run("summary", "AC-2041", "--for", "alder-county-youth-harbor", "--today", "2026-12-24").output
+    out = run(
+        "summary", "AC-2041", "--for", "alder-county-youth-harbor", "--today", "2026-12-24"
+    ).output
     assert "consent expired on 2026-12-23" in out
     assert "Emergency shelter" not in out and "withheld" not in out
 
@@ -138,8 +164,14 @@ def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> No
         "opening": example()["opening"],
         "needs": {"choose": "repatriation", "repatriation": {"own_program": "no"}},
         "profile": {"language": "en", "age": "", "gender": "skip", "fit": ""},
-        "no_referral": {"reason": "no-suitable-agency", "note": "", "basic_needs": "",
-                        "info_given": "yes", "hotlines": "1", "call_later": "Sam"},
+        "no_referral": {
+            "reason": "no-suitable-agency",
+            "note": "",
+            "basic_needs": "",
+            "info_given": "yes",
+            "hotlines": "1",
+            "call_later": "Sam",
+        },
     }
     result = run("start", "--answers", write(tmp_path, answers), "--no-input")
     assert result.exit_code == 0, result.output
@@ -163,7 +195,9 @@ def test_do_not_refer_agency_is_never_offered(run: Run, tmp_path: Path) -> None:
     assert "new-dawn-faith-home" in result.output and "Nothing on the list matches" in result.output
 
 
-def test_missing_answer_with_no_input_fails_clearly(run: Run, tmp_path: Path, _private_home: Path) -> None:
+def test_missing_answer_with_no_input_fails_clearly(
+    run: Run, tmp_path: Path, _private_home: Path
+) -> None:
     answers = example()
     del answers["ask"]
     result = run("start", "--answers", write(tmp_path, answers), "--no-input")
@@ -173,7 +207,9 @@ def test_missing_answer_with_no_input_fails_clearly(run: Run, tmp_path: Path, _p
     assert saved(_private_home, "AC-2041").step == 3
 
 
-def test_interrupted_session_resumes_where_it_stopped(run: Run, tmp_path: Path, _private_home: Path) -> None:
+def test_interrupted_session_resumes_where_it_stopped(
+    run: Run, tmp_path: Path, _private_home: Path
+) -> None:
     answers = example()
     ask = answers.pop("ask")
     rest = {k: answers.pop(k) for k in ("discuss", "contact", "share", "handoff", "escort")}
@@ -185,21 +221,41 @@ def test_interrupted_session_resumes_where_it_stopped(run: Run, tmp_path: Path, 
     assert draft.step == 3 and not draft.finished and len(draft.considered) == 2
     listed = run("sessions").output
     assert "AC-2041" in listed and "3 of 8" in listed
-    result = run("resume", "ac-2041", "--answers", write(tmp_path, {"ask": ask, **rest}, "r.yaml"),
-                 "--no-input")
+    result = run(
+        "resume",
+        "ac-2041",
+        "--answers",
+        write(tmp_path, {"ask": ask, **rest}, "r.yaml"),
+        "--no-input",
+    )
     assert result.exit_code == 0, result.output
     assert "Resuming AC-2041 at step 3" in result.output
     done = saved(_private_home, "AC-2041")
-    assert done.finished and done.needs == draft.needs and done.referrals[0].status == "handoff_scheduled"
+    assert (
+        done.finished
+        and done.needs == draft.needs
+        and done.referrals[0].status == "handoff_scheduled"
+    )
     assert "done" in run("sessions").output
 
 
-def test_pause_can_delete_the_draft(run: Run, tmp_path: Path, _private_home: Path) -> None:
+def test_pause_can_delete_the_draft(
+    run: Run, tmp_path: Path, _private_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("referral_cli.session.ask_keep_draft", lambda: False)
     answers = {"opening": example()["opening"]}
-    # the needs prompt gets EOF (pause); the worker answers "n" to keep the draft?
-    result = run("start", "--answers", write(tmp_path, answers), input="\n")
+    result = run("start", "--answers", write(tmp_path, answers), input="")
     assert result.exit_code == 1
+    assert "Draft AC-2041 deleted" in result.output
     assert not (_private_home / "sessions" / "AC-2041.json").exists()
+
+
+def test_pause_keeps_the_draft_by_default(run: Run, tmp_path: Path, _private_home: Path) -> None:
+    result = run("start", "--answers", write(tmp_path, {"opening": example()["opening"]}), input="")
+    assert result.exit_code == 1
+    assert "Keep the draft to resume later? [Y/n]" in result.output
+    assert "Traceback" not in result.output
+    assert saved(_private_home, "AC-2041").step == 1
 
 
 def test_files_are_private(run: Run, _private_home: Path) -> None:

@@ -11,10 +11,10 @@ import difflib
 import gc
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -105,7 +105,10 @@ class Catalog:
         return _find(name, self.services, lambda s: s.label, "service")
 
 
-def _find(name: str, items: dict[str, Any], label: Any, kind: str) -> Any:
+_Item = TypeVar("_Item", Agency, Service)
+
+
+def _find(name: str, items: dict[str, _Item], label: Callable[[_Item], str], kind: str) -> _Item:
     if name in items:
         return items[name]
     wanted = name.strip().casefold()

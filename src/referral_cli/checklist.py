@@ -61,7 +61,8 @@ STEPS: tuple[Step, ...] = (
         "Ask each new contact about their experience and service options.",
         (
             "Call with the youth present, so they can ask their own questions.",
-            "Experience with exploited youth and trauma-informed care? What can they offer, and when?",
+            "Experience with exploited youth and trauma-informed care? "
+            "What can they offer, and when?",
         ),
     ),
     Step(
@@ -73,7 +74,8 @@ STEPS: tuple[Step, ...] = (
             "What does the youth think of it?",
             "Safety: near areas of exploitation or the trafficker's reach? Route and transport? "
             "Is the address confidential?",
-            "Hesitant? Explore why: the location, transport, a bad earlier experience, rumours, other.",
+            "Hesitant? Explore why: the location, transport, a bad earlier experience, "
+            "rumours, other.",
             "The youth may decline any option. Never push.",
         ),
     ),
@@ -91,7 +93,8 @@ STEPS: tuple[Step, ...] = (
         "Share only what the youth agrees to share, with that agency, for a stated purpose.",
         (
             "One release per agency: exactly which items, purpose, how shared, expiry (required).",
-            "Tell the youth: it is voluntary and not a condition of service; it can be revoked at any "
+            "Tell the youth: it is voluntary and not a condition of service; it can be revoked "
+            "at any "
             "time; the risks and benefits; whether the agency is a mandated reporter.",
             "Guardian consent where the law requires it (a non-abusive parent or guardian).",
         ),
@@ -160,7 +163,9 @@ def today(override: dt.date | None = None) -> dt.date:
         try:
             return dt.date.fromisoformat(env)
         except ValueError:
-            raise ReferralError(f"{TODAY_ENV} must be a date like 2026-05-01, not '{env}'.") from None
+            raise ReferralError(
+                f"{TODAY_ENV} must be a date like 2026-05-01, not '{env}'."
+            ) from None
     return dt.date.today()
 
 
@@ -256,10 +261,7 @@ def move(
         raise ReferralError(
             "A referral is completed only after a confirmed first contact: give its date."
         )
-    if is_open(to):
-        due = follow_up or at.date() + dt.timedelta(days=FOLLOW_UP_DAYS)
-    else:
-        due = None
+    due = (follow_up or at.date() + dt.timedelta(days=FOLLOW_UP_DAYS)) if is_open(to) else None
     change = StatusChange(status=to, at=at, by=by, note=note)
     return referral.model_copy(
         update={

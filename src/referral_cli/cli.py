@@ -53,11 +53,12 @@ def _root(
 
 
 def _register() -> None:
-    from referral_cli.commands import catalog, session, vet
+    from referral_cli.commands import catalog, coalition, session, vet
 
     session.register(app)
     vet.register(app)
     catalog.register(app)
+    coalition.register(app)
 
 
 _register()

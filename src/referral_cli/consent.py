@@ -77,8 +77,14 @@ def items_for(session: Session, agency: str) -> list[Item]:
     items: list[Item] = []
     needs = [n for n in session.needs if not n.own_program]
     for n, need in enumerate(needs, 1):
-        items.append(Item(key=f"need:{need.service}", slot=f"Need {n}", label="Need",
-                          text=f"{need.label} ({need.form})"))
+        items.append(
+            Item(
+                key=f"need:{need.service}",
+                slot=f"Need {n}",
+                label="Need",
+                text=f"{need.label} ({need.form})",
+            )
+        )
     profile = session.profile
     about: list[tuple[str, str]] = []
     if profile.age is not None:
@@ -90,16 +96,26 @@ def items_for(session: Session, agency: str) -> list[Item]:
     if profile.fit:
         about.append(("fit", ", ".join(profile.fit)))
     for n, (key, value) in enumerate(about, 1):
-        items.append(Item(key=f"about:{key}", slot=f"About the youth {n}", label=_ABOUT[key],
-                          text=value))
+        items.append(
+            Item(key=f"about:{key}", slot=f"About the youth {n}", label=_ABOUT[key], text=value)
+        )
     for n, text in enumerate(session.considerations, 1):
-        items.append(Item(key=f"consideration:{n}", slot=f"Special consideration {n}",
-                          label="Special consideration", text=text))
+        items.append(
+            Item(
+                key=f"consideration:{n}",
+                slot=f"Special consideration {n}",
+                label="Special consideration",
+                text=text,
+            )
+        )
     referral = session.referral_to(agency)
     documents = referral.intake_documents if referral else []
     for n, doc in enumerate(documents, 1):
-        items.append(Item(key=f"document:{n}", slot=f"Intake document {n}",
-                          label="Intake document", text=doc))
+        items.append(
+            Item(
+                key=f"document:{n}", slot=f"Intake document {n}", label="Intake document", text=doc
+            )
+        )
     return items
 
 
@@ -127,14 +143,18 @@ def find_agency(session: Session, name: str) -> tuple[str, str]:
     if name in known:
         return name, known[name]
     wanted = name.strip().casefold()
-    hits = [(a, n) for a, n in known.items() if a.startswith(wanted) or n.casefold().startswith(wanted)]
+    hits = [
+        (a, n) for a, n in known.items() if a.startswith(wanted) or n.casefold().startswith(wanted)
+    ]
     if not hits and wanted:
         hits = [(a, n) for a, n in known.items() if wanted in a or wanted in n.casefold()]
     if len(hits) == 1:
         return hits[0]
     listed = ", ".join(sorted(known)) or "none"
     if hits:
-        raise NotFoundError(f"'{name}' matches more than one agency in {session.reference}: {listed}.")
+        raise NotFoundError(
+            f"'{name}' matches more than one agency in {session.reference}: {listed}."
+        )
     raise NotFoundError(
         f"{session.reference} has no referral to '{name}'. Agencies in this case: {listed}."
     )

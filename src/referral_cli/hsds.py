@@ -205,7 +205,7 @@ def load_mapping(path: Path | None, service_ids: set[str], language_codes: set[s
                 problems.append(f"{where}: must have names and/or terms")
                 continue
             bad = [k for k in spec if k not in ("names", "terms", "forms")]
-            problems += [f"{where}.{k}: is not a known field" for k in bad]
+            problems.extend(f"{where}.{k}: is not a known field" for k in bad)
             forms = _strings(spec.get("forms"), f"{where}.forms", problems)
             if any(f not in ("emergency", "ongoing") for f in forms):
                 problems.append(f"{where}.forms: must be emergency and/or ongoing")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from referral_cli.errors import ReferralError
-from referral_cli.hsds import HsdsProblem
+from referral_cli.hsds import EXTENSION, HsdsProblem
 
 Obj = dict[str, Any]
 WHERE = "_where"  # where an object came from, for messages; never an HSDS property
@@ -319,10 +319,10 @@ class _JsonCollector:
     def add_org(self, org: Obj, where: str) -> None:
         org_id = org.get("id") if isinstance(org.get("id"), str) else None
         org.setdefault(WHERE, where)
-        if not check_object("organization", org, where, self.pkg, {org_id or where}):
-            if org_id is None:
-                self.orgs[where] = org
-                return
+        valid = check_object("organization", org, where, self.pkg, {org_id or where})
+        if not valid and org_id is None:
+            self.orgs[where] = org
+            return
         key = org_id or where
         known = self.orgs.get(key)
         if known is None:
@@ -434,15 +434,23 @@ def _csv_rows(path: Path, tick: Callable[[int], None]) -> Iterator[tuple[str, Ob
         try:
             reader = csv.DictReader(text)
             for number, row in enumerate(reader, start=2):
-                yield f"{path.name} row {number}", {
-                    k: v for k, v in row.items() if k is not None and v not in (None, "")
-                }
+                yield (
+                    f"{path.name} row {number}",
+                    {k: v for k, v in row.items() if k is not None and v not in (None, "")},
+                )
         except (csv.Error, UnicodeDecodeError) as exc:
             raise ReferralError(f"{path.name}: not a readable CSV file ({exc})") from None
 
 
 def _convert(kind: str, row: Obj, where: str, pkg: Package) -> Obj:
-    """CSV cells are text: turn the numeric ones into numbers, or report them."""
+    """CSV cells are text: turn numbers and the JSON extension column into values."""
+    extension = row.get(EXTENSION)
+    if isinstance(extension, str):
+        try:
+            row[EXTENSION] = json.loads(extension)
+        except ValueError:
+            pkg.problem(where, f"{kind}.{EXTENSION} must be a JSON object")
+            row[EXTENSION] = None
     for name in _NUMBERS.get(kind, ()):
         value = row.get(name)
         if isinstance(value, str):
@@ -621,10 +629,10 @@ def _assemble(
         ("required_document", "required_documents", [("service_id", "service")]),
         ("cost_option", "cost_options", [("service_id", "service")]),
     ]
-    for kind, key, links in children:
+    for kind, list_key, links in children:
         for row in load(kind):
             for _, parent in place(kind, row, links):
-                parent.setdefault(key, []).append(row)
+                parent.setdefault(list_key, []).append(row)
     terms = {t["id"]: t for t in load("taxonomy_term") if t.get("_ok") and t.get("id")}
     index["any"] = {**index.get("service", {}), **index.get("organization", {})}
     for attribute in load("attribute"):
@@ -672,4 +680,27 @@ def read_package(path: Path, show_progress: bool = False) -> Package:
         _read_json(files, pkg, progress)
     finally:
         progress.close()
+    _merge_duplicates(pkg)
     return pkg
+
+
+def _merge_duplicates(pkg: Package) -> None:
+    """One organization per HSDS id, even when several files or forms carry it."""
+    by_id: dict[str, Obj] = {}
+    merged: list[Obj] = []
+    for org in pkg.organizations:
+        key = org.get("id")
+        known = by_id.get(key) if isinstance(key, str) else None
+        if known is None:
+            if isinstance(key, str):
+                by_id[key] = org
+            merged.append(org)
+            continue
+        for name, value in org.items():
+            if name == "services":
+                have = {s.get("id") for s in known.get("services") or [] if isinstance(s, dict)}
+                extra = [s for s in value or [] if isinstance(s, dict) and s.get("id") not in have]
+                known["services"] = list(known.get("services") or []) + extra
+            elif known.get(name) in (None, "", []):
+                known[name] = value
+    pkg.organizations = merged

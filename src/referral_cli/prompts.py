@@ -26,7 +26,7 @@ class MissingAnswer(ReferralError):
     """`--no-input` was given and the answers file has no answer for a question."""
 
 
-class NoReferralRequested(Exception):  # noqa: N818 - a signal, not an error
+class NoReferralRequested(Exception):
     """The worker typed the escape word: leave the steps for the no-referral path."""
 
 
@@ -101,7 +101,9 @@ def parse_picks(
         if token in values:
             chosen.append(token)
             continue
-        hits = resolve(token) if resolve else [v for v, lab in options if lab.lower() == token.lower()]
+        hits = (
+            resolve(token) if resolve else [v for v, lab in options if lab.lower() == token.lower()]
+        )
         if len(hits) == 1:
             chosen.append(hits[0])
         elif hits:
@@ -152,7 +154,8 @@ class Asker:
             return "" if value is None else value
         if not self.interactive:
             raise MissingAnswer(
-                f"The answers file has no answer for '{key}' ({question}), and --no-input was given."
+                f"The answers file has no answer for '{key}' ({question}), "
+                "and --no-input was given."
             )
         return None
 
@@ -269,9 +272,11 @@ class Asker:
         """Several short lines: a list in the answers file, else one prompt per line until empty."""
         if key in self.answers:
             given = self._given(key, question)
-            return _as_list(given) if not isinstance(given, str) else [
-                line.strip() for line in given.splitlines() if line.strip()
-            ]
+            return (
+                _as_list(given)
+                if not isinstance(given, str)
+                else [line.strip() for line in given.splitlines() if line.strip()]
+            )
         if not self.interactive:
             self._given(key, question)
         typer.echo(f"{question} (one per line, Enter on an empty line to finish)")
@@ -325,7 +330,13 @@ class Asker:
             return picks
 
         shown = ",".join(str(values.index(d) + 1) for d in default) if default else "none"
-        return self.ask(key, question, parse, default="", shown_default=shown)
+        return self.ask(
+            key,
+            question,
+            parse,
+            default="",
+            shown_default=None if required and not default else shown,
+        )
 
 
 def ask_keep_draft() -> bool:

@@ -19,6 +19,7 @@ from referral_cli.consent import items_for
 from referral_cli.errors import ReferralError
 from referral_cli.matching import Candidate, rank
 from referral_cli.models import (
+    GROUPS,
     Agency,
     Considered,
     Escort,
@@ -51,7 +52,7 @@ GENDERS = ["skip", "female", "male", "nonbinary", "transgender"]
 DEFAULT_PURPOSE = "To arrange the services the youth asked for"
 
 
-class SessionPaused(Exception):  # noqa: N818 - a signal to the command, not an error
+class SessionPaused(Exception):
     """The worker pressed Ctrl-C; the draft was kept (or deleted, if they said so)."""
 
     def __init__(self, reference: str | None, kept: bool) -> None:
@@ -136,7 +137,7 @@ class Flow:
             self.echo("Nothing was saved (no case reference yet).")
             raise SessionPaused(None, False)
         if ask_keep_draft():
-            self.save()
+            # The file already holds every finished step; the half-done one is not written.
             self.echo(f"Draft kept: step {self.s.step} starts again when you resume.")
             self.echo(f"Resume with: referral resume {self.s.reference}")
             raise SessionPaused(self.s.reference, True)
@@ -159,9 +160,11 @@ class Flow:
             number = self.s.step
             self.echo(screen.step_header(cl.step(number)))
             self.asker.escape = True
+            before = self.s.model_copy(deep=True)
             try:
                 no_referral = runners[number]()
             except NoReferralRequested as exc:
+                self.session = before  # a half-done step is dropped, as when pausing
                 if not self.confirm_no_referral(exc):
                     continue
                 no_referral = "no-suitable-agency" if number == 2 else "youth-declined"
@@ -194,11 +197,14 @@ class Flow:
         def new_reference(text: str) -> str:
             ref = check_reference(text)
             if session_exists(ref):
-                raise ReferralError(f"{ref} already exists. Continue it with: referral resume {ref}")
+                raise ReferralError(
+                    f"{ref} already exists. Continue it with: referral resume {ref}"
+                )
             return ref
 
         ref = self.asker.text(
-            "opening.reference", "Case reference (your program's, never the youth's name)",
+            "opening.reference",
+            "Case reference (your program's, never the youth's name)",
             check=new_reference,
         )
         worker = self.asker.text("opening.worker", "Your name or initials")
@@ -212,26 +218,34 @@ class Flow:
     # --- step 1: needs ---------------------------------------------------------------
 
     def needs(self) -> str | None:
-        services = sorted(self.catalog.services.values(), key=lambda s: list(screen.GROUPS).index(s.group))
+        services = sorted(self.catalog.services.values(), key=lambda s: list(GROUPS).index(s.group))
         options = [(s.id, s.label) for s in services]
         self.echo(screen.services_menu(services))
 
         def resolve(word: str) -> list[str]:
             w = word.casefold()
             exact = [
-                s.id for s in services
+                s.id
+                for s in services
                 if w == s.label.casefold() or w in (x.casefold() for x in s.synonyms)
             ]
             if exact:
                 return exact
             return [
-                s.id for s in services
-                if w in s.id or w in s.label.casefold() or any(w in x.casefold() for x in s.synonyms)
+                s.id
+                for s in services
+                if w in s.id
+                or w in s.label.casefold()
+                or any(w in x.casefold() for x in s.synonyms)
             ]
 
         picked = self.asker.pick_many(
-            "needs.choose", "Needs (numbers or words, e.g. 17, therapy)", options,
-            show=False, resolve=resolve, required=True,
+            "needs.choose",
+            "Needs (numbers or words, e.g. 17, therapy)",
+            options,
+            show=False,
+            resolve=resolve,
+            required=True,
         )
         needs: list[Need] = []
         for sid in picked:
@@ -239,7 +253,9 @@ class Flow:
             label = one_line(service.label)
             if len(service.forms) > 1:
                 form = self.asker.choice(
-                    f"needs.{sid}.form", f"{label}: emergency or ongoing?", service.forms,
+                    f"needs.{sid}.form",
+                    f"{label}: emergency or ongoing?",
+                    service.forms,
                     default=service.forms[0],
                 )
             else:
@@ -247,7 +263,7 @@ class Flow:
             own = self.asker.confirm(
                 f"needs.{sid}.own_program", f"{label}: does your own program meet it?", False
             )
-            needs.append(Need(service=sid, label=service.label, form=form, own_program=own))  # type: ignore[arg-type]
+            needs.append(Need(service=sid, label=service.label, form=form, own_program=own))
         self.s.needs = needs
         if all(n.own_program for n in needs):
             self.echo("Your program meets every need: no referral is needed.")
@@ -275,7 +291,10 @@ class Flow:
         gender = self.asker.choice("profile.gender", "Gender", GENDERS, default="skip")
         fit = self.asker.pick_many("profile.fit", "Also needs (numbers)", FIT_OPTIONS)
         return YouthProfile(
-            language=lang, age=age, gender=None if gender == "skip" else gender, fit=fit  # type: ignore[arg-type]
+            language=lang,
+            age=age,
+            gender=None if gender == "skip" else gender,
+            fit=fit,
         )
 
     def find(self) -> str | None:
@@ -283,7 +302,10 @@ class Flow:
         considered: dict[str, Considered] = {}
         for need in (n for n in self.s.needs if not n.own_program):
             found = rank(
-                self.catalog.agencies.values(), need, self.s.profile, self.statuses(),
+                self.catalog.agencies.values(),
+                need,
+                self.s.profile,
+                self.statuses(),
                 self.catalog.language_name(self.s.profile.language or ""),
             )
             label = f"{need.label} ({need.form})"
@@ -294,8 +316,11 @@ class Flow:
             self.echo(screen.candidates(label, found))
             default = [found[0].agency.id] if not found[0].marks else []
             picked = self.asker.pick_many(
-                f"find.{need.service}", "Consider which (numbers)",
-                [(c.agency.id, c.agency.name) for c in found], default=default, show=False,
+                f"find.{need.service}",
+                "Consider which (numbers)",
+                [(c.agency.id, c.agency.name) for c in found],
+                default=default,
+                show=False,
             )
             by_id: dict[str, Candidate] = {c.agency.id: c for c in found}
             for aid in picked:
@@ -304,8 +329,12 @@ class Flow:
                     considered[aid].needs.append(need.service)
                 else:
                     considered[aid] = Considered(
-                        agency=aid, name=c.agency.name, needs=[need.service], score=c.score,
-                        marks=c.marks, reasons=c.reasons,
+                        agency=aid,
+                        name=c.agency.name,
+                        needs=[need.service],
+                        score=c.score,
+                        marks=c.marks,
+                        reasons=c.reasons,
                     )
         self.s.considered = list(considered.values())
         if not considered:
@@ -323,7 +352,11 @@ class Flow:
             if agency is not None:
                 rep = ", ".join(x for x in (agency.contact.role, agency.contact.name) if x)
                 phone = agency.contact.phone or agency.phone
-                self.echo(one_line(f"{agency.name}: {phone}, ask for {rep}. Hours: {agency.hours.regular}"))
+                self.echo(
+                    one_line(
+                        f"{agency.name}: {phone}, ask for {rep}. Hours: {agency.hours.regular}"
+                    )
+                )
             key = f"ask.{c.agency}"
             called = self.asker.confirm(f"{key}.called", f"Called {one_line(c.name)}?", True)
             if not called:
@@ -336,8 +369,11 @@ class Flow:
             options = self.asker.optional(f"{key}.options", "Service options they offered")
             calls.append(
                 ProviderCall(
-                    agency=c.agency, called=True, youth_present=present,
-                    experience=experience, options=options,
+                    agency=c.agency,
+                    called=True,
+                    youth_present=present,
+                    experience=experience,
+                    options=options,
                 )
             )
         self.s.calls = calls
@@ -361,24 +397,32 @@ class Flow:
             key = f"discuss.{c.agency}"
             view = self.asker.optional(f"{key}.view", "The youth's view")
             near = self.asker.choice(
-                f"{key}.near_danger", "Near exploitation areas or the trafficker's reach?",
-                ["no", "yes", "unsure"], default="unsure",
+                f"{key}.near_danger",
+                "Near exploitation areas or the trafficker's reach?",
+                ["no", "yes", "unsure"],
+                default="unsure",
             )
             transport = self.asker.optional(f"{key}.transport", "Route and transport")
             hesitations: list[Hesitation] = []
             if self.asker.confirm(f"{key}.hesitant", "Is the youth hesitant?", False):
                 reasons = self.asker.pick_many(
-                    f"{key}.hesitations", "Why (numbers)", list(cl.HESITATIONS.items()), required=True
+                    f"{key}.hesitations",
+                    "Why (numbers)",
+                    list(cl.HESITATIONS.items()),
+                    required=True,
                 )
                 note = self.asker.optional(f"{key}.hesitation_note", "In the youth's words")
-                hesitations = [Hesitation(reason=r, note=note) for r in reasons]  # type: ignore[arg-type]
+                hesitations = [Hesitation(reason=r, note=note) for r in reasons]
             wants = self.asker.confirm(f"{key}.wants", "Does the youth want this option?", None)
             talks.append(
                 OptionTalk(
-                    agency=c.agency, youth_view=view,
+                    agency=c.agency,
+                    youth_view=view,
                     near_danger=None if near == "unsure" else near == "yes",
-                    transport=transport, confidential_address=confidential,
-                    hesitations=hesitations, wants=wants,
+                    transport=transport,
+                    confidential_address=confidential,
+                    hesitations=hesitations,
+                    wants=wants,
                 )
             )
         self.s.options = talks
@@ -393,8 +437,11 @@ class Flow:
         wanted = [t.agency for t in self.s.options if t.wants]
         if len(wanted) > 1:
             chosen = self.asker.pick_many(
-                "contact.choose", "Which did the youth choose (numbers)",
-                [(a, self.name(a)) for a in wanted], default=wanted, required=True,
+                "contact.choose",
+                "Which did the youth choose (numbers)",
+                [(a, self.name(a)) for a in wanted],
+                default=wanted,
+                required=True,
             )
         else:
             chosen = wanted
@@ -410,11 +457,18 @@ class Flow:
                 f"{key}.name", "Their name (optional)", agency.contact.name if agency else ""
             )
             knows = self.asker.confirm(
-                f"{key}.knows_trauma_csec", "Do they know trauma and CSEC?",
+                f"{key}.knows_trauma_csec",
+                "Do they know trauma and CSEC?",
                 agency.contact.trauma_trained if agency else None,
             )
-            referral = cl.new_referral(aid, self.name(aid), "consent_pending", self.s.worker, self.now(),
-                                       "contact established")
+            referral = cl.new_referral(
+                aid,
+                self.name(aid),
+                "consent_pending",
+                self.s.worker,
+                self.now(),
+                "contact established",
+            )
             needs = next((c.needs for c in self.s.considered if c.agency == aid), [])
             referrals.append(
                 referral.model_copy(
@@ -445,12 +499,17 @@ class Flow:
             self.echo(f"\nWhat may go to {name}? Only what the youth agrees to, item by item.")
             items = items_for(self.s, aid)
             picked = self.asker.pick_many(
-                f"{key}.items", "Items the youth agrees to share (numbers)",
+                f"{key}.items",
+                "Items the youth agrees to share (numbers)",
                 [(item.key, f"{item.label}: {item.text}") for item in items],
             )
             purpose = self.asker.text(f"{key}.purpose", "Purpose", DEFAULT_PURPOSE)
-            how = self.asker.choice(f"{key}.shared_how", "Shared how", ["verbal", "written", "electronic"], "verbal")
-            given_how = self.asker.choice(f"{key}.given_how", "Consent given", ["written", "verbal"], "written")
+            how = self.asker.choice(
+                f"{key}.shared_how", "Shared how", ["verbal", "written", "electronic"], "verbal"
+            )
+            given_how = self.asker.choice(
+                f"{key}.given_how", "Consent given", ["written", "verbal"], "written"
+            )
             consent_by = ["youth"]
             guardian_required = self.asker.confirm(
                 f"{key}.guardian_required", "Does the law require a guardian's consent too?", False
@@ -460,7 +519,9 @@ class Flow:
             ):
                 consent_by.append("guardian")
             expires = self.asker.date(
-                f"{key}.expires", "Consent expires (date or +days)", self.day,
+                f"{key}.expires",
+                "Consent expires (date or +days)",
+                self.day,
                 self.day + dt.timedelta(days=cl.CONSENT_DAYS),
             )
             if expires < self.day:
@@ -473,12 +534,22 @@ class Flow:
             )
             interpreter = False
             if self.s.profile.language and self.s.profile.language != "en":
-                interpreter = self.asker.confirm(f"{key}.interpreter", "Was an interpreter used?", False)
+                interpreter = self.asker.confirm(
+                    f"{key}.interpreter", "Was an interpreter used?", False
+                )
             release = Release(
-                agency=aid, items=picked, purpose=purpose, shared_how=how,  # type: ignore[arg-type]
-                consent_by=consent_by, guardian_required=guardian_required,  # type: ignore[arg-type]
-                given_how=given_how, given=self.day, expires=expires,  # type: ignore[arg-type]
-                informed=informed, language=self.s.profile.language or "", interpreter=interpreter,
+                agency=aid,
+                items=picked,
+                purpose=purpose,
+                shared_how=how,
+                consent_by=consent_by,
+                guardian_required=guardian_required,
+                given_how=given_how,
+                given=self.day,
+                expires=expires,
+                informed=informed,
+                language=self.s.profile.language or "",
+                interpreter=interpreter,
             )
             from referral_cli.consent import STATE_TEXT, release_state
 
@@ -486,10 +557,14 @@ class Flow:
             if state != "valid":
                 self.echo(f"Nothing will be shared with {name}: {STATE_TEXT[state]}.")
             else:
-                self.echo(f"{len(picked)} of {len(items)} items may be shared with {name} until {expires}.")
+                self.echo(
+                    f"{len(picked)} of {len(items)} items may be shared with {name} "
+                    f"until {expires}."
+                )
             releases.append(release)
-            self.s.referrals[i] = cl.move(referral, "requested", self.s.worker, self.now(),
-                                          "release recorded")
+            self.s.referrals[i] = cl.move(
+                referral, "requested", self.s.worker, self.now(), "release recorded"
+            )
         self.s.releases = releases
         return None
 
@@ -503,7 +578,10 @@ class Flow:
             key = f"handoff.{aid}"
             self.echo(f"\n{one_line(referral.agency_name)}")
             answer = self.asker.choice(
-                f"{key}.agency_answer", "Agency's answer", ["accepted", "waiting", "rejected"], "waiting"
+                f"{key}.agency_answer",
+                "Agency's answer",
+                ["accepted", "waiting", "rejected"],
+                "waiting",
             )
             if answer == "rejected":
                 why = self.asker.text(f"{key}.reason", "Why did they decline (short)")
@@ -511,7 +589,9 @@ class Flow:
                 continue
             if answer == "accepted":
                 referral = cl.move(referral, "accepted", self.s.worker, self.now())
-            when = self.asker.text(f"{key}.when", "Hand-off visit: when (e.g. Thu 3pm, or 'not yet')", "not yet")
+            when = self.asker.text(
+                f"{key}.when", "Hand-off visit: when (e.g. Thu 3pm, or 'not yet')", "not yet"
+            )
             if when != "not yet":
                 who = self.asker.text(f"{key}.who", "Who goes", "worker and youth")
                 transport = self.asker.optional(f"{key}.transport", "Transport")
@@ -519,7 +599,9 @@ class Flow:
                     update={"handoff": Handoff(when=when, who=who, transport=transport)}
                 )
                 if referral.status == "accepted":
-                    referral = cl.move(referral, "handoff_scheduled", self.s.worker, self.now(), when)
+                    referral = cl.move(
+                        referral, "handoff_scheduled", self.s.worker, self.now(), when
+                    )
             self.s.referrals[i] = referral
         if not any(cl.is_open(r.status) for r in self.s.referrals):
             self.echo("\nNo referral is open any more.")
@@ -534,10 +616,16 @@ class Flow:
                 continue
             key = f"escort.{referral.agency}"
             self.echo(f"\n{one_line(referral.agency_name)}")
-            wants = self.asker.confirm(f"{key}.wants", "Does the youth want to be escorted to appointments?", None)
-            plan = self.asker.optional(f"{key}.plan", "The plan (who, how, backup)") if wants else ""
+            wants = self.asker.confirm(
+                f"{key}.wants", "Does the youth want to be escorted to appointments?", None
+            )
+            plan = (
+                self.asker.optional(f"{key}.plan", "The plan (who, how, backup)") if wants else ""
+            )
             follow_up = self.asker.date(
-                f"{key}.follow_up", "Follow up on (date or +days)", self.day,
+                f"{key}.follow_up",
+                "Follow up on (date or +days)",
+                self.day,
                 referral.follow_up or self.day + dt.timedelta(days=cl.FOLLOW_UP_DAYS),
             )
             self.s.referrals[i] = referral.model_copy(
@@ -551,7 +639,9 @@ class Flow:
         self.asker.escape = False
         self.echo("\nNo referral — what to do now")
         reason = self.asker.pick_one(
-            "no_referral.reason", "Why no referral", list(cl.NO_REFERRAL_REASONS.items()),
+            "no_referral.reason",
+            "Why no referral",
+            list(cl.NO_REFERRAL_REASONS.items()),
             default=default_reason,
         )
         note = self.asker.optional("no_referral.note", "In a few words (optional)")
@@ -559,14 +649,18 @@ class Flow:
         self.echo(screen.no_referral_now(self.task_force(), self.catalog.hotlines))
         self.echo()
         basic = self.asker.pick_many(
-            "no_referral.basic_needs", "Basic needs met today (numbers)", list(cl.BASIC_NEEDS.items())
+            "no_referral.basic_needs",
+            "Basic needs met today (numbers)",
+            list(cl.BASIC_NEEDS.items()),
         )
         info = self.asker.confirm(
             "no_referral.info_given", "Gave information about trafficking and services?", True
         )
         hotlines = [(h.id, h.name) for h in self.catalog.hotlines]
         given = self.asker.pick_many(
-            "no_referral.hotlines", "Hotlines given (numbers)", hotlines,
+            "no_referral.hotlines",
+            "Hotlines given (numbers)",
+            hotlines,
             default=[hotlines[0][0]] if hotlines else [],
         )
         tf = self.task_force()
@@ -578,8 +672,13 @@ class Flow:
                     referral, "cancelled", self.s.worker, self.now(), f"no referral: {reason}"
                 )
         self.s.no_referral = NoReferral(
-            reason=reason, note=note, at_step=at_step, basic_needs=basic,  # type: ignore[arg-type]
-            info_given=info, hotlines=given, call_later=call_later,
+            reason=reason,
+            note=note,
+            at_step=at_step,
+            basic_needs=basic,
+            info_given=info,
+            hotlines=given,
+            call_later=call_later,
         )
         self.s.finished = True
         self.save()

@@ -181,7 +181,9 @@ def load_session(reference: str) -> Session:
     try:
         return Session.model_validate_json(data)
     except ValidationError as exc:
-        raise ReferralError(f"{path} is damaged and cannot be read ({exc.error_count()} errors).")
+        raise ReferralError(
+            f"{path} is damaged and cannot be read ({exc.error_count()} errors)."
+        ) from None
 
 
 def list_sessions() -> list[Session]:
@@ -220,7 +222,7 @@ def purge_sessions(older_than: dt.datetime | None = None) -> list[str]:
                 from referral_cli.models import Session
 
                 updated = Session.model_validate_json(path.read_bytes()).updated
-            except Exception:  # noqa: BLE001 - a damaged file is judged by its mtime
+            except (OSError, ValueError):  # a damaged file is judged by its mtime
                 updated = dt.datetime.fromtimestamp(path.stat().st_mtime)
             if updated >= older_than:
                 continue

@@ -35,7 +35,9 @@ TodayOption = Annotated[
     str | None,
     typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
 ]
-RefArgument = Annotated[str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)]
+RefArgument = Annotated[
+    str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)
+]
 
 
 class SummaryFormat(StrEnum):
@@ -254,8 +256,10 @@ def purge(
         day = _today(today)
         cutoff = dt.datetime.combine(day - dt.timedelta(days=older_than), dt.time())
     gone = purge_sessions(cutoff)
-    typer.echo(f"Deleted {len(gone)} session{'s' if len(gone) != 1 else ''}" +
-               (f": {', '.join(gone)}." if gone else "."))
+    typer.echo(
+        f"Deleted {len(gone)} session{'s' if len(gone) != 1 else ''}"
+        + (f": {', '.join(gone)}." if gone else ".")
+    )
 
 
 consent_app = typer.Typer(help="Record changes to a youth's consent.", no_args_is_help=True)

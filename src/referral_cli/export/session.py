@@ -115,10 +115,17 @@ def worker_sections(session: Session, today: dt.date) -> list[Section]:
         ]
         if r.contact:
             who = ", ".join(x for x in (r.contact.role, r.contact.name) if x)
-            lines.append(("Representative", f"{who}; knows trauma and CSEC: {_yn(r.contact.knows_trauma_csec)}"))
+            lines.append(
+                (
+                    "Representative",
+                    f"{who}; knows trauma and CSEC: {_yn(r.contact.knows_trauma_csec)}",
+                )
+            )
         if r.handoff:
-            h = r.handoff
-            lines.append(("Warm hand-off", f"{h.when}; who: {h.who}; transport: {h.transport or '-'}"))
+            ho = r.handoff
+            lines.append(
+                ("Warm hand-off", f"{ho.when}; who: {ho.who}; transport: {ho.transport or '-'}")
+            )
         if r.escort:
             plan = f"; plan: {r.escort.plan}" if r.escort.plan else ""
             lines.append(("Escort", f"wanted: {_yn(r.escort.wants)}{plan}"))
@@ -136,8 +143,11 @@ def worker_sections(session: Session, today: dt.date) -> list[Section]:
                     ("Consented items", "; ".join(shared) or "none"),
                     ("Purpose", release.purpose),
                     ("Shared how", release.shared_how),
-                    ("Consent", f"{release.given_how}, by {who}, on {_d(release.given)}, "
-                     f"expires {_d(release.expires)}, revocable at any time"),
+                    (
+                        "Consent",
+                        f"{release.given_how}, by {who}, on {_d(release.given)}, "
+                        f"expires {_d(release.expires)}, revocable at any time",
+                    ),
                 ]
             )
             if release.revoked:
@@ -147,7 +157,11 @@ def worker_sections(session: Session, today: dt.date) -> list[Section]:
         for change in r.history:
             note = f" ({change.note})" if change.note else ""
             lines.append(
-                ("History", f"{change.at:%Y-%m-%d %H:%M} {STATUS_LABELS[change.status]}, by {change.by}{note}")
+                (
+                    "History",
+                    f"{change.at:%Y-%m-%d %H:%M} {STATUS_LABELS[change.status]}, "
+                    f"by {change.by}{note}",
+                )
             )
         sections.append((f"Referral to {r.agency_name}", lines))
     if s.no_referral is not None:
@@ -216,7 +230,9 @@ def to_text(title: str, sections: Sequence[Section]) -> str:
     for heading, lines in sections:
         out.extend(["", one_line(heading)])
         for label, value in lines:
-            out.append(f"  {one_line(label)}: {one_line(value)}" if label else f"  - {one_line(value)}")
+            out.append(
+                f"  {one_line(label)}: {one_line(value)}" if label else f"  - {one_line(value)}"
+            )
     return "\n".join(out)
 
 
@@ -270,7 +286,9 @@ def checklist_markdown(hotlines: Sequence[Hotline], task_force: Agency | None) -
         out.extend(["", "Notes: ____________________________________________", ""])
     out.extend(["## If no referral is made", "", bullets(list(NO_REFERRAL_NOW)), ""])
     out.extend(f"- [ ] {md(label)}" for label in BASIC_NEEDS.values())
-    out.extend(["", "## Hotlines", "", bullets([hotline_line(h) for h in hotlines]) or "- none listed"])
+    out.extend(
+        ["", "## Hotlines", "", bullets([hotline_line(h) for h in hotlines]) or "- none listed"]
+    )
     if task_force is not None:
         out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.phone)}"])
     return "\n".join(out) + "\n"

@@ -53,8 +53,12 @@ def services_menu(services: Sequence[Service]) -> str:
         body = " · ".join(entries)
         lines.extend(
             textwrap.wrap(
-                body, WIDTH, initial_indent=f"{title}: ", subsequent_indent="    ",
-                break_long_words=False, break_on_hyphens=False,
+                body,
+                WIDTH,
+                initial_indent=f"{title}: ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
             )
         )
     return "\n".join(lines)

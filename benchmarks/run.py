@@ -1,0 +1,256 @@
+"""Measure issue #8's targets as ratios against their floors, side by side in one run.
+
+    .venv/bin/python benchmarks/run.py                     # 1,000 and 10,000 agencies
+    .venv/bin/python benchmarks/run.py --sizes 50000 --repeat 3 --cold-repeat 2
+    .venv/bin/python benchmarks/run.py --sizes 1000 10000 50000 --write benchmarks/RESULTS.md
+
+Every figure is the median wall time of whole processes (hyperfine is not needed: each run
+is timed with os.wait4, which also gives its peak RSS). Catalogs are generated once into
+--bench-dir (default /tmp/referral-bench) by benchmarks/generate.py; the cache goes to a
+temp folder through REFERRAL_CACHE. "warm" = catalog unchanged since the last run;
+"cold" = agencies.yaml touched just before each run, so the cache must be rebuilt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BIN = Path(sys.executable).parent
+PY = str(BIN / "python")
+REFERRAL = str(BIN / "referral")
+
+BARE_PARSE = """
+import gc, sys, yaml
+from pathlib import Path
+root = Path(sys.argv[1])
+gc.disable()
+files = [root / "services.yaml", root / "agencies.yaml", *sorted(root.glob("vettings/*.yaml"))]
+for f in files:
+    yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+PARSED_SIZE = """
+import gc, sys, tracemalloc, yaml
+from pathlib import Path
+root = Path(sys.argv[1])
+files = [root / "services.yaml", root / "agencies.yaml", *sorted(root.glob("vettings/*.yaml"))]
+gc.disable()
+tracemalloc.start()
+kept = [yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader) for f in files]
+print(tracemalloc.get_traced_memory()[0])
+"""
+
+
+@dataclass
+class Timing:
+    """Median wall time (ms) and peak RSS (MB) of repeated runs of one command."""
+
+    label: str
+    ms: float
+    rss_mb: float
+    runs: int
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall ms, peak RSS MB and exit status of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = (time.perf_counter() - start) * 1000
+    if proc.stderr is not None:
+        err = proc.stderr.read()
+        proc.stderr.close()
+        if status != 0:
+            print(f"  ! {' '.join(argv)} failed: {err.decode()[-300:]}", file=sys.stderr)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def measure(
+    label: str,
+    argv: list[str],
+    env: dict[str, str],
+    repeat: int,
+    before: object = None,
+    warmup: int = 1,
+) -> Timing:
+    """Median of `repeat` runs after `warmup` unmeasured ones; `before` runs before each."""
+    for _ in range(warmup):
+        if callable(before):
+            before()
+        run_once(argv, env)
+    times, peaks = [], []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        ms, rss, _ = run_once(argv, env)
+        times.append(ms)
+        peaks.append(rss)
+    timing = Timing(label, statistics.median(times), max(peaks), repeat)
+    print(f"  {label:<40} {timing.ms:9.1f} ms  {timing.rss_mb:7.1f} MB", file=sys.stderr)
+    return timing
+
+
+def catalog_for(size: int, bench_dir: Path) -> Path:
+    """The generated catalog of `size` agencies, generating it on first use."""
+    root = bench_dir / f"agencies-{size}"
+    if not (root / "agencies.yaml").is_file():
+        subprocess.run([PY, str(HERE / "generate.py"), str(size), str(root)], check=True)
+    return root
+
+
+def first_agency(root: Path) -> str:
+    """An agency id from the middle of the file, so a scan cannot stop early."""
+    ids = [
+        line.split(":", 1)[1].strip()
+        for line in (root / "agencies.yaml").read_text().splitlines()
+        if line.startswith("- id:")
+    ]
+    return ids[len(ids) // 2]
+
+
+def has_command(name: str, env: dict[str, str]) -> bool:
+    """Whether this build of referral has a command (vet is being written in parallel)."""
+    argv = [REFERRAL, name, "--help"]
+    return subprocess.run(argv, env=env, capture_output=True).returncode == 0
+
+
+def bench_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict[str, Timing]:
+    """Every per-catalog measurement at one size."""
+    root = catalog_for(size, args.bench_dir)
+    agency = first_agency(root)
+    agencies = root / "agencies.yaml"
+    data = ["--data", str(root)]
+
+    def touch() -> None:
+        os.utime(agencies)
+
+    print(f"{size} agencies ({agencies.stat().st_size / 1e6:.1f} MB):", file=sys.stderr)
+    cold = args.cold_repeat
+    out: dict[str, Timing] = {}
+    out["parse"] = measure("bare CSafeLoader parse", [PY, "-c", BARE_PARSE, str(root)], env, cold)
+    commands = {
+        "show": ["show", agency, *data],
+        "agencies": ["agencies", "--service", "food", *data],
+    }
+    if has_command("vet", env):
+        commands["vet"] = ["vet", agency, *data]
+    for name, argv in commands.items():
+        out[f"{name} warm"] = measure(f"{name} warm", [REFERRAL, *argv], env, args.repeat)
+    for name, argv in commands.items():
+        out[f"{name} cold"] = measure(
+            f"{name} cold", [REFERRAL, *argv], env, cold, before=touch, warmup=0
+        )
+    out["validate"] = measure(
+        "catalog validate", [REFERRAL, "catalog", "validate", str(root)], env, cold, warmup=0
+    )
+    parsed = subprocess.run(
+        [PY, "-c", PARSED_SIZE, str(root)], capture_output=True, text=True, check=True
+    )
+    out["parsed"] = Timing("parsed YAML objects", 0.0, int(parsed.stdout) / 2**20, 1)
+    return out
+
+
+def table(floors: dict[str, Timing], sizes: dict[int, dict[str, Timing]]) -> str:
+    """The results as Markdown: medians, ratios against their floors, and targets met."""
+    typer_ms = floors["typer"].ms
+    lines = [
+        f"Machine: {platform.node() or 'unknown'}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}. Date: {dt.date.today().isoformat()}.",
+        "",
+        "| Start-up | median ms | ratio to `import typer` | target |",
+        "|---|---:|---:|---|",
+        f"| `python -c pass` | {floors['pass'].ms:.0f} | {floors['pass'].ms / typer_ms:.2f} | |",
+        f"| `python -c 'import typer'` (floor) | {typer_ms:.0f} | 1.00 | |",
+    ]
+    for key in ("help", "version"):
+        t = floors[key]
+        ratio = t.ms / typer_ms
+        ok = "met" if ratio <= 1.25 else "NOT met"
+        lines.append(f"| `referral --{key}` | {t.ms:.0f} | {ratio:.2f} | <= 1.25: {ok} |")
+    lines += [
+        "",
+        "| Agencies | command | median ms | ratio | target | peak RSS MB |",
+        "|---:|---|---:|---:|---|---:|",
+    ]
+    for size, found in sizes.items():
+        parse = found["parse"].ms
+        parsed_mb = found["parsed"].rss_mb
+        lines.append(
+            f"| {size} | bare CSafeLoader parse (floor) | {parse:.0f} | 1.00 | | "
+            f"{found['parse'].rss_mb:.0f} |"
+        )
+        for key, t in found.items():
+            if key in ("parse", "parsed"):
+                continue
+            if key.endswith("warm"):
+                ratio, limit, floor = t.ms / typer_ms, 2.0, "x typer"
+                ok = ratio < limit
+            else:
+                limit = 1.2
+                ratio, floor = t.ms / parse, "x parse"
+                ok = ratio <= limit
+            verdict = f"{'<' if key.endswith('warm') else '<='} {limit} {floor}: "
+            verdict += "met" if ok else "NOT met"
+            lines.append(
+                f"| {size} | `{key}` | {t.ms:.0f} | {ratio:.2f} | {verdict} | {t.rss_mb:.0f} |"
+            )
+        worst = max(t.rss_mb for k, t in found.items() if k not in ("parse", "parsed"))
+        lines.append(
+            f"| {size} | parsed YAML objects (tracemalloc) | | | peak RSS < 3x: "
+            f"{worst / parsed_mb:.1f}x {'met' if worst < 3 * parsed_mb else 'NOT met'} | "
+            f"{parsed_mb:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print (or write) the Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--bench-dir", type=Path, default=Path("/tmp/referral-bench"))
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each fast command")
+    parser.add_argument("--cold-repeat", type=int, default=3, help="runs of each slow command")
+    parser.add_argument("--write", type=Path, help="also write the table into this file")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="referral-cache-") as cache:
+        env = dict(os.environ)
+        env.update(
+            REFERRAL_CACHE=cache,
+            NO_COLOR="1",
+            COLUMNS="100",
+            REFERRAL_TODAY="2026-11-01",
+            REFERRAL_HOME=str(Path(cache) / "home"),
+        )
+        env.pop("REFERRAL_DATA", None)
+        print("start-up:", file=sys.stderr)
+        floors = {
+            "pass": measure("python -c pass", [PY, "-c", "pass"], env, args.repeat * 2),
+            "typer": measure("import typer", [PY, "-c", "import typer"], env, args.repeat * 2),
+            "help": measure("referral --help", [REFERRAL, "--help"], env, args.repeat * 2),
+            "version": measure("referral --version", [REFERRAL, "--version"], env, args.repeat * 2),
+        }
+        sizes = {size: bench_size(size, args, env) for size in args.sizes}
+    text = table(floors, sizes)
+    print(text)
+    if args.write:
+        args.write.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Coalition commands: HSDS import/export and the gap, coverage and consultation reports.
+
+Only typer and the shared options are imported here; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from referral_cli.commands.common import (
+    DataOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    emit,
+    load,
+    show,
+    today,
+)
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        from referral_cli.errors import ReferralError
+
+        raise ReferralError(f"{option} must be a date (YYYY-MM-DD), not '{value}'.") from None
+
+
+def _import_target(data: Path | None) -> Path:
+    from referral_cli.catalog import default_data_dir
+    from referral_cli.errors import ReferralError
+
+    if data is not None:
+        return data
+    env = os.environ.get("REFERRAL_DATA")
+    if env:
+        return Path(env)
+    raise ReferralError(
+        f"Say which catalog to import into: --data FOLDER (created if missing) or set "
+        f"REFERRAL_DATA. The shipped example catalog ({default_data_dir()}) is never changed."
+    )
+
+
+def import_hsds(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="HSDS 3.0 data: a JSON file, a folder of JSON files, or a tabular package "
+            "(folder with datapackage.json and CSV files).",
+            show_default=False,
+        ),
+    ],
+    data: DataOption = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="Mapping of HSDS service names and taxonomy terms to service ids. "
+            "Default: the mapping shipped with the tool.",
+            show_default=False,
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the valid organizations and skip the invalid ones (default: import "
+            "nothing if any row is invalid).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
+    ] = False,
+    region: Annotated[
+        str,
+        typer.Option(help="Region name for a new catalog (catalog.region)."),
+    ] = "Imported from HSDS (set the region)",
+    fmt: FormatOption = Format.TEXT,
+) -> None:
+    """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
+    from referral_cli.hsds import HsdsError
+    from referral_cli.hsds_import import import_hsds as run_import
+
+    target = _import_target(data)
+    result = run_import(
+        path,
+        target,
+        mapping_path=mapping,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        region=region,
+        show_progress=fmt is not Format.JSON,
+    )
+    failed = bool(result.problems) and not skip_invalid
+    if fmt is Format.JSON:
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        if failed:
+            raise typer.Exit(1)
+        return
+    if failed:
+        raise HsdsError(
+            result.problems,
+            "Nothing was imported. Fix the data, or use --skip-invalid to import the valid "
+            "organizations only.",
+        )
+    from referral_cli.render.reports import import_lines
+
+    for line in import_lines(result):
+        typer.echo(line)
+
+
+def export_hsds(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder to write into (created if missing).", show_default=False)
+    ],
+    data: DataOption = None,
+    vetting: Annotated[
+        bool,
+        typer.Option(
+            "--vetting/--no-vetting",
+            help="Include each agency's vetting status (x_referral.vetting). Use --no-vetting "
+            "before publishing outside the coalition.",
+        ),
+    ] = True,
+) -> None:
+    """Write the catalog as Open Referral HSDS 3.0: organizations.json and csv/ (data package)."""
+    from referral_cli.hsds_export import export_hsds as run_export
+
+    catalog = load(data)
+    written = run_export(catalog, folder, today(), with_vetting=vetting)
+    typer.echo(
+        f"Wrote {len(catalog.agencies)} organizations as HSDS 3.0 to {folder}: "
+        f"organizations.json and csv/ ({len(written) - 1} files)."
+    )
+    typer.echo(
+        "No street address is written; agencies with a confidential address get no location."
+    )
+    if vetting:
+        typer.echo(
+            "Vetting status is included (x_referral.vetting); use --no-vetting before "
+            "sharing outside the coalition."
+        )
+
+
+def gaps(
+    data: DataOption = None,
+    language: Annotated[
+        str | None, typer.Option(help="Count only agencies working in this language.")
+    ] = None,
+    lgbtq: Annotated[
+        bool, typer.Option("--lgbtq", help="Count only LGBTQ-affirming agencies.")
+    ] = False,
+    after_hours: Annotated[
+        bool, typer.Option("--after-hours", help="Count only agencies answering after hours.")
+    ] = False,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+) -> None:
+    """For each need: agencies offering it, how many are ready to refer, and the gaps."""
+    from referral_cli.reports import GapFilter
+    from referral_cli.reports import gaps as report
+
+    result = report(
+        load(data), today(), GapFilter(language=language, lgbtq=lgbtq, after_hours=after_hours)
+    )
+    if fmt is Format.JSON:
+        emit(result.model_dump_json(indent=2), output)
+    elif fmt is Format.MARKDOWN:
+        from referral_cli.export.reports import gaps_markdown
+
+        emit(gaps_markdown(result), output)
+    else:
+        from referral_cli.render.reports import gaps_view
+
+        show(gaps_view(result))
+
+
+def coverage(
+    data: DataOption = None,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+) -> None:
+    """Which partner sectors have an agency in the catalog, and which are missing."""
+    from referral_cli.reports import coverage as report
+
+    result = report(load(data), today())
+    if fmt is Format.JSON:
+        emit(result.model_dump_json(indent=2), output)
+    elif fmt is Format.MARKDOWN:
+        from referral_cli.export.reports import coverage_markdown
+
+        emit(coverage_markdown(result), output)
+    else:
+        from referral_cli.render.reports import coverage_view
+
+        show(coverage_view(result))
+
+
+def consultations(
+    data: DataOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="First date to include (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Last date to include (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="Only this agency (id or start of its name).")
+    ] = None,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+) -> None:
+    """Log of partner vettings and consultations (agency, date, who, method, outcome)."""
+    from referral_cli.reports import consultations as report
+
+    result = report(load(data), _date(since, "--since"), _date(until, "--until"), agency)
+    if fmt is Format.JSON:
+        emit(result.model_dump_json(indent=2), output)
+    elif fmt is Format.MARKDOWN:
+        from referral_cli.export.reports import consultations_markdown
+
+        emit(consultations_markdown(result), output)
+    else:
+        from referral_cli.render.reports import consultations_view
+
+        show(consultations_view(result))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the reports to the root app and the HSDS commands to `referral catalog`."""
+    from referral_cli.commands.catalog import catalog_app
+
+    catalog_app.command("import-hsds")(import_hsds)
+    catalog_app.command("export-hsds")(export_hsds)
+    app.command("gaps")(gaps)
+    app.command("coverage")(coverage)
+    app.command("consultations")(consultations)

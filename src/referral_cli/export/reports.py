@@ -1,0 +1,97 @@
+"""Markdown and JSON forms of the coalition reports; every data cell is escaped with `md()`."""
+
+from __future__ import annotations
+
+from referral_cli.export.markdown import bullets, table
+from referral_cli.models import GROUPS
+from referral_cli.reports import ConsultationLog, CoverageReport, GapReport
+from referral_cli.text import md
+
+OUTCOME_WORDS = {
+    "ready": "ready to refer",
+    "verify": "verify before referral",
+    "do-not-refer": "DO NOT REFER",
+    "not-vetted": "not vetted",
+}
+
+
+def gaps_markdown(report: GapReport) -> str:
+    """The gap report for a coalition meeting: summary lists first, then the full table."""
+    parts = [
+        f"# Service gaps: {md(report.region)}",
+        f"As of {report.as_of}; counting {md(report.filter.describe())} "
+        f"({report.agencies_considered} agencies). Ready = vetted ready to refer and not overdue.",
+        "## No agency offers",
+        bullets(report.no_provider) or "None.",
+        "## No agency ready to refer",
+        bullets(report.no_ready_provider) or "None.",
+        "## No ready agency for one form",
+        bullets(report.missing_forms) or "None.",
+        "## All needs",
+        table(
+            ["group", "need", "offered", "ready", "stale", "verify", "not vetted", "do not refer"],
+            [
+                [
+                    GROUPS.get(r.group, r.group),
+                    r.label,
+                    str(r.offered),
+                    str(r.ready),
+                    str(r.ready_stale),
+                    str(r.verify),
+                    str(r.not_vetted),
+                    str(r.do_not_refer),
+                ]
+                for r in report.needs
+            ],
+        ),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def coverage_markdown(report: CoverageReport) -> str:
+    """Partner sectors and the ones the coalition has no partner in."""
+    parts = [
+        f"# Partner sectors: {md(report.region)}",
+        f"As of {report.as_of}.",
+        "## Sectors with no partner",
+        bullets(report.missing) or "None.",
+        "## Sectors with partners but none ready to refer",
+        bullets(report.without_ready) or "None.",
+        "## All sectors",
+        table(
+            ["sector", "agencies", "ready", "partners"],
+            [
+                [r.label, str(len(r.agencies)), str(r.ready), ", ".join(r.agencies)]
+                for r in report.sectors
+            ],
+        ),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def consultations_markdown(log: ConsultationLog) -> str:
+    """The documentation of consultation with partner agencies, one row per vetting."""
+    period = log.period()
+    parts = [
+        f"# Consultation with partner agencies: {md(log.region)}",
+        f"Period: {period}. {len(log.entries)} consultations (agency vettings and re-vettings).",
+        table(
+            ["date", "agency", "who", "method", "why", "outcome", "note"],
+            [
+                [
+                    str(e.date),
+                    e.agency_name,
+                    e.who,
+                    ", ".join(e.method),
+                    e.trigger,
+                    OUTCOME_WORDS[e.outcome.value]
+                    + (f" ({', '.join(e.hard_fails)})" if e.hard_fails else ""),
+                    e.note,
+                ]
+                for e in log.entries
+            ],
+        )
+        if log.entries
+        else "No consultations in this period.",
+    ]
+    return "\n\n".join(parts) + "\n"

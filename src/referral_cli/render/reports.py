@@ -1,0 +1,188 @@
+"""Rich views of the coalition reports and the HSDS import summary; data is never markup."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from referral_cli.hsds_import import ImportResult
+from referral_cli.models import GROUPS
+from referral_cli.reports import ConsultationLog, CoverageReport, GapReport
+from referral_cli.text import one_line
+from referral_cli.vetting import Outcome
+
+OUTCOME_WORDS = {
+    Outcome.READY: "ready to refer",
+    Outcome.VERIFY: "verify before referral",
+    Outcome.DO_NOT_REFER: "DO NOT REFER",
+    Outcome.NOT_VETTED: "not vetted",
+}
+OUTCOME_STYLE = {
+    Outcome.READY: "green",
+    Outcome.VERIFY: "yellow",
+    Outcome.DO_NOT_REFER: "bold red",
+    Outcome.NOT_VETTED: "magenta",
+}
+
+
+def _lines(title: str, items: list[str], style: str = "") -> Text:
+    text = Text(title + "\n", style="bold")
+    for item in items:
+        text.append("  " + one_line(item) + "\n", style=style)
+    return text
+
+
+def gaps_view(report: GapReport) -> RenderableType:
+    """Needs by group with offered / ready counts; rows with no ready provider in red."""
+    heading = Text(
+        f"Service gaps in {one_line(report.region)} on {report.as_of} "
+        f"({report.filter.describe()}: {report.agencies_considered} agencies)",
+        style="bold",
+    )
+    table = Table(box=box.SIMPLE, expand=False)
+    table.add_column("need", no_wrap=True, min_width=26)
+    for column in ("offered", "ready", "stale", "verify", "unvetted"):
+        table.add_column(column, justify="right")
+    table.add_column("gap", no_wrap=True)
+    group = None
+    for row in report.needs:
+        if row.group != group:
+            group = row.group
+            table.add_row(Text(GROUPS.get(group, group), style="bold"))
+        gap = (
+            "no provider"
+            if row.no_provider
+            else "none ready"
+            if row.no_ready_provider
+            else ("no ready " + ", ".join(row.forms_without_ready))
+            if row.forms_without_ready
+            else ""
+        )
+        style = "red" if row.no_ready_provider else "yellow" if gap else ""
+        table.add_row(
+            "  " + one_line(row.label),
+            str(row.offered),
+            str(row.ready),
+            str(row.ready_stale),
+            str(row.verify),
+            str(row.not_vetted),
+            Text(gap, style=style),
+        )
+    parts: list[RenderableType] = [heading, table]
+    if report.no_provider:
+        parts.append(_lines("No agency offers:", report.no_provider, "red"))
+    if report.no_ready_provider:
+        parts.append(_lines("No agency ready to refer for:", report.no_ready_provider, "red"))
+    if report.missing_forms:
+        parts.append(_lines("No ready agency for this form:", report.missing_forms, "yellow"))
+    if not report.no_ready_provider and not report.missing_forms:
+        parts.append(Text("Every need has at least one agency ready to refer.", style="green"))
+    return Group(*parts)
+
+
+def coverage_view(report: CoverageReport) -> RenderableType:
+    """Partner sectors with their agencies; missing sectors stand out."""
+    heading = Text(f"Partner sectors in {one_line(report.region)} on {report.as_of}", style="bold")
+    table = Table(box=box.SIMPLE, expand=False)
+    for column in ("sector", "agencies", "ready", "partners"):
+        table.add_column(column)
+    for row in report.sectors:
+        table.add_row(
+            one_line(row.label),
+            str(len(row.agencies)),
+            str(row.ready),
+            Text("MISSING", style="red")
+            if not row.agencies
+            else Text(one_line(", ".join(row.agencies))),
+        )
+    parts: list[RenderableType] = [heading, table]
+    if report.missing:
+        parts.append(_lines("Sectors with no partner:", report.missing, "red"))
+    if report.without_ready:
+        parts.append(
+            _lines("Sectors with partners but none ready to refer:", report.without_ready, "yellow")
+        )
+    return Group(*parts)
+
+
+def consultations_view(log: ConsultationLog) -> RenderableType:
+    """The consultation log as a table, newest first."""
+    period = log.period()
+    heading = Text(
+        f"Partner consultations in {one_line(log.region)} ({period}): {len(log.entries)}",
+        style="bold",
+    )
+    table = Table(box=box.SIMPLE, expand=False)
+    for column in ("date", "agency", "who", "method", "why", "outcome"):
+        table.add_column(column)
+    for entry in log.entries:
+        table.add_row(
+            str(entry.date),
+            one_line(entry.agency_name),
+            one_line(entry.who),
+            ", ".join(entry.method),
+            entry.trigger,
+            Text(OUTCOME_WORDS[entry.outcome], style=OUTCOME_STYLE[entry.outcome]),
+        )
+    return Group(heading, table)
+
+
+def import_lines(result: ImportResult) -> list[str]:
+    """The import summary as plain lines (every piece of imported text cleaned)."""
+    verb = "Would import" if result.dry_run else "Imported"
+    counts = {
+        a: sum(x.action == a for x in result.agencies) for a in ("new", "updated", "unchanged")
+    }
+    out = [
+        f"{verb} {len(result.agencies)} agencies into {result.target}: "
+        f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged.",
+    ]
+    for item in result.agencies:
+        out.append(f"  {item.action:9} {item.agency.id}  {one_line(item.agency.name)}")
+        for line in item.services:
+            if line.skipped:
+                out.append(f"      - {one_line(line.name)}: skipped ({line.skipped})")
+            elif line.mapped:
+                out.append(
+                    f"      - {one_line(line.name)} -> {', '.join(line.mapped)}"
+                    f" ({one_line('; '.join(line.because))})"
+                )
+            else:
+                out.append(f"      - {one_line(line.name)}: UNMAPPED (add it to the mapping file)")
+        for note in item.review:
+            out.append(f"      needs review: {one_line(note)}")
+        if item.unknown_languages:
+            out.append(
+                "      needs review: languages not in services.yaml, left out: "
+                + one_line(", ".join(item.unknown_languages))
+            )
+    if result.unmapped_orgs:
+        out.append(f"Not imported, no service maps to the catalog ({len(result.unmapped_orgs)}):")
+        for org in result.unmapped_orgs:
+            names = ", ".join(one_line(s.name) for s in org.services) or "no services"
+            out.append(f"  {one_line(org.name)} ({one_line(org.where)}): {names}")
+    unmapped = result.unmapped_services()
+    if unmapped:
+        out.append(f"Unmapped HSDS services ({len(unmapped)}), add them to {result.mapping}:")
+        out += [f"  {one_line(name)}" for name in unmapped]
+    if result.skipped_invalid:
+        out.append(f"Skipped as invalid (--skip-invalid): {len(result.skipped_invalid)}")
+        out += [f"  {one_line(name)}" for name in result.skipped_invalid]
+    for problem in result.problems if result.skipped_invalid else []:
+        out.append(f"  problem: {one_line(str(problem))}")
+    if result.warnings:
+        out.append(f"Warnings ({len(result.warnings)}):")
+        out += [f"  {one_line(w)}" for w in result.warnings]
+    out += [f"Note: {one_line(n)}" for n in result.notes]
+    if result.backup:
+        out.append(
+            f"agencies.yaml was rewritten whole (comments lost); the old file is {result.backup}"
+        )
+    if result.agencies and not result.dry_run:
+        out.append(
+            "Imported agencies are not vetted: vet each one (`referral vet`) "
+            "before referring a youth."
+        )
+    return out

@@ -1,0 +1,113 @@
+"""Sessions typed at the prompt (piped input), as a worker at the keyboard would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from referral_cli.models import Session
+
+Run = Callable[..., Result]
+
+OPENING = ["Maria Lopez", "03/14/2009", "YS-77", "Sam", "Outreach"]
+STEPS_1_TO_2 = ["shelter", "", "", "15", "", "", ""]
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
+
+
+def typed(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def saved(home: Path) -> Session:
+    return Session.model_validate_json((home / "sessions" / "YS-77.json").read_bytes())
+
+
+def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
+    steps_3_to_8 = [
+        "",
+        "",
+        "",
+        "",  # ask: called, youth present, experience, options
+        "",
+        "",
+        "",
+        "",
+        "y",  # discuss: view, near danger, transport, hesitant, wants
+        "",
+        "",
+        "",  # contact: role, name, knows trauma
+        "",
+        "1",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",  # share: considerations, items, purpose ... informed
+        "",
+        "",  # hand-off: agency's answer, when
+        "n",
+        "",  # escort: wants, follow up
+    ]
+    result = run("start", input=typed(*OPENING, *STEPS_1_TO_2, *steps_3_to_8))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "looks like a person's name" in out
+    assert "looks like a date (a birth date?)" in out
+    assert "Step 1 of 8 — Needs" in out and "Step 8 of 8 — Escort" in out
+    session = saved(_private_home)
+    assert session.finished and session.profile.age == 15
+    [referral] = session.referrals
+    assert referral.agency == "alder-county-youth-harbor" and referral.status == "requested"
+    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-30"
+    release = session.release_for(referral.agency)
+    assert release is not None and release.items == ["need:emergency-shelter"]
+    assert release.expires.isoformat() == "2026-12-23"  # 30 days by default
+    # nothing typed anywhere holds the refused name or birth date
+    raw = (_private_home / "sessions" / "YS-77.json").read_text()
+    assert "Maria" not in raw and "2009" not in raw
+
+
+def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Path) -> None:
+    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "", "", ""]
+    result = run("start", input=typed(*lines))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Take the no-referral path" in out
+    assert "What to do now" in out and "Basic needs" in out
+    assert "text INFO to 233733" in out
+    session = saved(_private_home)
+    assert session.no_referral is not None
+    assert session.no_referral.at_step == 3 and session.no_referral.basic_needs == [
+        "food",
+        "safety",
+    ]
+    assert session.no_referral.hotlines == ["us-national-human-trafficking-hotline"]
+
+
+def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -> None:
+    lines = [*OPENING, "99", "lawyer", "17", ""]
+    result = run("start", input=typed(*lines))
+    assert "99 is not on the list" in result.output
+    assert "'lawyer' matches several" in result.output
+    assert saved(_private_home).needs[0].service == "emergency-shelter"
+
+
+def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path) -> None:
+    to_step_6 = ["", "", "", "", "", "", "", "", "y", "", "", ""]
+    first = run("start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "", "1"))
+    assert first.exit_code == 1 and "referral resume YS-77" in first.output
+    draft = saved(_private_home)
+    assert draft.step == 6 and draft.releases == []
+    assert draft.referrals[0].status == "consent_pending"
+    rest = ["", "1", "", "", "", "", "", "", "", "", "n", ""]
+    second = run("resume", "YS-77", input=typed(*rest))
+    assert second.exit_code == 0, second.output
+    assert saved(_private_home).referrals[0].status == "requested"
