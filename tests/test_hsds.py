@@ -369,3 +369,18 @@ def test_longer_phrase_wins_over_a_shorter_overlapping_one() -> None:
     assert [m.target for m in found] == ["transitional-housing"]
     found = mapping.match_services(["Mental Health Care"], [])
     assert [m.target for m in found] == ["mental-health-care"]
+
+
+@needs_hsds
+def test_progress_bar_on_a_terminal_does_not_disturb_the_import(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from referral_cli.hsds_import import import_hsds
+    from referral_cli.hsds_read import Progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(Progress, "DELAY", 0.0)
+    result = import_hsds(HSDS / "examples-csv", tmp_path / "cat", show_progress=True)
+    assert [a.agency.id for a in result.agencies] == ["example-organization-inc"]

@@ -53,12 +53,13 @@ def _root(
 
 
 def _register() -> None:
-    from referral_cli.commands import catalog, coalition, session, vet
+    from referral_cli.commands import casework, catalog, coalition, session, vet
 
     session.register(app)
     vet.register(app)
     catalog.register(app)
     coalition.register(app)
+    casework.register(app)
 
 
 _register()

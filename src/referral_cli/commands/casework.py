@@ -1,0 +1,127 @@
+"""Follow-up commands: followups, status, activity. Thin: parse, call casework, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from referral_cli.commands.common import Format, FormatOption, OutputOption, emit, show, today
+
+Statuses = (
+    "needs_identified options_discussed consent_pending requested accepted rejected "
+    "handoff_scheduled in_progress on_hold completed failed cancelled entered_in_error"
+)
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    from referral_cli.errors import ReferralError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ReferralError(f"{option} must be a date like 2026-05-01, not '{value}'.") from None
+
+
+def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> None:
+    """List your open referrals by follow-up date, overdue first."""
+    from referral_cli.casework import followups as due
+    from referral_cli.store import list_sessions
+
+    day = today()
+    rows = due(list_sessions(), day)
+    if fmt is Format.JSON:
+        from referral_cli.export.casework import followups_json
+
+        emit(followups_json(rows), output)
+    elif fmt is Format.MARKDOWN:
+        from referral_cli.export.casework import followups_markdown
+
+        emit(followups_markdown(rows, day), output)
+    else:
+        from referral_cli.render.casework import followups_view
+
+        show(followups_view(rows, day))
+
+
+def status(
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. AC-2041.")],
+    state: Annotated[str, typer.Argument(help=f"New status: {Statuses}.", show_default=False)],
+    agency: Annotated[
+        str | None, typer.Option(help="Which referral, when the session has several.")
+    ] = None,
+    note: Annotated[
+        str, typer.Option(help="Why, or what happened (needed for closing ones).")
+    ] = "",
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", help="Next follow-up date (YYYY-MM-DD).")
+    ] = None,
+    first_contact: Annotated[
+        str | None,
+        typer.Option("--first-contact", help="Date of the confirmed first contact (YYYY-MM-DD)."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option(help="Who sets it. Default: the session's worker.")
+    ] = None,
+) -> None:
+    """Move a referral along its lifecycle (timestamped; invalid moves are refused)."""
+    from referral_cli.casework import pick_referral, set_status
+    from referral_cli.checklist import STATUS_LABELS, now
+    from referral_cli.errors import ReferralError
+    from referral_cli.store import load_session, save_session
+
+    if state not in STATUS_LABELS:
+        raise ReferralError(f"Unknown status '{state}'. Statuses: {', '.join(STATUS_LABELS)}.")
+    session = load_session(reference)
+    referral = pick_referral(session, agency)
+    day = today()
+    updated = set_status(
+        session,
+        referral,
+        state,  # type: ignore[arg-type]  # checked against STATUS_LABELS above
+        by=by or session.worker,
+        at=now(day),
+        note=note,
+        follow_up=_date(follow_up, "--follow-up"),
+        first_contact=_date(first_contact, "--first-contact"),
+    )
+    save_session(updated)
+    moved = next(r for r in updated.referrals if r.agency == referral.agency)
+    due = f"; follow up by {moved.follow_up}" if moved.follow_up else ""
+    typer.echo(f"{updated.reference} -> {moved.agency_name}: {STATUS_LABELS[moved.status]}{due}.")
+
+
+def activity(
+    since: Annotated[
+        str | None, typer.Option(help="Only sessions started on or after this date.")
+    ] = None,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+) -> None:
+    """Counts from your own sessions for the coalition (no case references)."""
+    from referral_cli.casework import activity as count
+    from referral_cli.store import list_sessions
+
+    report = count(list_sessions(), _date(since, "--since"))
+    if fmt is Format.JSON:
+        from referral_cli.export.casework import activity_json
+
+        emit(activity_json(report), output)
+    elif fmt is Format.MARKDOWN:
+        from referral_cli.export.casework import activity_markdown
+
+        emit(activity_markdown(report), output)
+    else:
+        from referral_cli.render.casework import activity_view
+
+        show(activity_view(report))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the follow-up commands to the root app."""
+    app.command("followups")(followups)
+    app.command("status")(status)
+    app.command("activity")(activity)

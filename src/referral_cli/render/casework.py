@@ -1,0 +1,58 @@
+"""Rich views of follow-ups and activity counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from referral_cli.casework import Activity, FollowUp
+from referral_cli.text import one_line
+
+
+def followups_view(rows: Sequence[FollowUp], today: dt.date) -> RenderableType:
+    """Open referrals, overdue ones marked so they stand out."""
+    if not rows:
+        return Text("No open referrals to follow up.")
+    table = Table(box=box.SIMPLE, title=f"Open referrals as of {today}", title_justify="left")
+    for column in ("reference", "agency", "status", "follow up"):
+        table.add_column(column)
+    for row in rows:
+        due = Text(str(row.follow_up) if row.follow_up else "not set")
+        if row.overdue:
+            due.append(f"  OVERDUE {-(row.days or 0)} days", style="bold red")
+        elif row.days is not None:
+            due.append(f"  in {row.days} days" if row.days else "  today", style="yellow")
+        table.add_row(row.reference, one_line(row.agency_name), row.status_label, due)
+    return table
+
+
+def _counts(title: str, counts: dict[str, int]) -> Table:
+    table = Table(box=box.SIMPLE, title=title, title_justify="left")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for key, value in counts.items():
+        table.add_row(one_line(key), str(value))
+    if not counts:
+        table.add_row("none", "0")
+    return table
+
+
+def activity_view(report: Activity) -> RenderableType:
+    """The worker's own activity, as counts only."""
+    head = Text(
+        f"{report.sessions} sessions; {report.referrals_made} referrals made; "
+        f"{report.needs_met_in_house} needs met in-house; "
+        f"{report.no_referral_sessions} sessions ended without a referral."
+    )
+    return Group(
+        head,
+        _counts("Needs identified", report.needs_identified),
+        _counts("Referrals by status", report.referrals_by_status),
+        _counts("Options the youth declined, by reason", report.declined_by_reason),
+        _counts("No-referral sessions, by reason", report.no_referral_reasons),
+    )
