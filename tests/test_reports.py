@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from referral_cli.cli import app
-from referral_cli.commands import coalition
 from tests.helpers import AGENCIES_HEAD, SERVICES, agency, write_catalog
 
 Run = Callable[..., Result]
-
-if not any(c.name == "gaps" for c in app.registered_commands):  # until cli.py registers them
-    coalition.register(app)
 
 # Three needs: food (one form), emergency shelter, and counselling with two forms.
 GAP_SERVICES = SERVICES.replace(
