@@ -22,7 +22,6 @@ HSDS = Path(__file__).parent / "fixtures" / "hsds-3.0"
 FIXTURES = Path(__file__).parent / "fixtures" / "hsds"
 
 
-
 @pytest.fixture(autouse=True)
 def _fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFERRAL_TODAY", "2026-11-01")
