@@ -6,25 +6,10 @@ the heavy modules (pydantic, yaml, rich tables) it needs inside its body.
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
-from typer.core import TyperGroup
 
 from referral_cli import __version__
-from referral_cli.errors import ReferralError
-
-
-class ReferralGroup(TyperGroup):
-    """Turns a ReferralError from any command into one message on stderr and exit code 1."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ReferralError as exc:
-            typer.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(1) from None
-
+from referral_cli.commands.common import ReferralGroup
 
 app = typer.Typer(
     cls=ReferralGroup,

@@ -13,12 +13,14 @@ from referral_cli.commands.common import (
     Format,
     FormatOption,
     JsonFlag,
+    ReferralGroup,
     load,
     show,
     today,
 )
 
 catalog_app = typer.Typer(
+    cls=ReferralGroup,
     help="Check and maintain the service and agency catalogs.", no_args_is_help=True
 )
 

@@ -6,12 +6,37 @@ import datetime as dt
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+
+from referral_cli.errors import ReferralError
 
 if TYPE_CHECKING:
     from referral_cli.catalog import Catalog
+
+
+class ReferralGroup(TyperGroup):
+    """Turns a ReferralError from any command into one message on stderr and exit code 1."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """List every command with its whole one-line purpose, wrapped rather than cut off."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=200)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReferralError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(1) from None
 
 
 class Format(StrEnum):
