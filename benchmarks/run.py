@@ -4,11 +4,11 @@
     .venv/bin/python benchmarks/run.py --sizes 50000 --repeat 3 --cold-repeat 2
     .venv/bin/python benchmarks/run.py --sizes 1000 10000 50000 --write benchmarks/RESULTS.md
 
-Every figure is the median wall time of whole processes (hyperfine is not needed: each run
-is timed with os.wait4, which also gives its peak RSS). Catalogs are generated once into
---bench-dir (default /tmp/referral-bench) by benchmarks/generate.py; the cache goes to a
-temp folder through REFERRAL_CACHE. "warm" = catalog unchanged since the last run;
-"cold" = agencies.yaml touched just before each run, so the cache must be rebuilt.
+Every figure is the median wall time of whole processes (hyperfine is not needed: each
+run is timed around subprocess.run; peak RSS comes from /usr/bin/time -f %M). Catalogs are
+generated once into --bench-dir (default /tmp/referral-bench) by benchmarks/generate.py;
+the cache goes to a temp folder through REFERRAL_CACHE. "warm" = catalog unchanged since
+the last run; "cold" = agencies.yaml touched just before each run, so the cache is rebuilt.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ REPO = HERE.parent
 BIN = Path(sys.executable).parent
 PY = str(BIN / "python")
 REFERRAL = str(BIN / "referral")
+TIME = Path("/usr/bin/time").is_file()
 
 BARE_PARSE = """
 import gc, sys, yaml
@@ -64,18 +65,21 @@ class Timing:
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall ms, peak RSS MB and exit status of one whole process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = (time.perf_counter() - start) * 1000
-    if proc.stderr is not None:
-        err = proc.stderr.read()
-        proc.stderr.close()
-        if status != 0:
-            print(f"  ! {' '.join(argv)} failed: {err.decode()[-300:]}", file=sys.stderr)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+    """Wall ms, peak RSS MB and exit status of one whole process.
+
+    Peak RSS comes from /usr/bin/time when present: os.wait4's ru_maxrss can report the
+    parent's high-water mark for a child started with vfork.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        timed = ["/usr/bin/time", "-f", "%M", "-o", rss.name, *argv] if TIME else argv
+        start = time.perf_counter()
+        proc = subprocess.run(timed, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = (time.perf_counter() - start) * 1000
+        text = rss.read().strip().splitlines()
+    if proc.returncode != 0:
+        print(f"  ! {' '.join(argv)} failed: {proc.stderr.decode()[-300:]}", file=sys.stderr)
+    peak_kb = float(text[-1]) if TIME and text else 0.0
+    return elapsed, peak_kb / 1024, proc.returncode
 
 
 def measure(

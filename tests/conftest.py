@@ -51,3 +51,19 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(SHIPPED, target)
     return target
+
+
+TEST_PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _case_key(_private_home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test starts as after `referral init`: a cheap key (test-only KDF cost), its
+    passphrase in REFERRAL_PASSPHRASE. Tests of init itself delete key.json first."""
+    from referral_cli import crypto
+
+    monkeypatch.setenv("REFERRAL_PASSPHRASE", TEST_PASSPHRASE)
+    monkeypatch.setenv("REFERRAL_KDF_COST", "10")
+    crypto.forget()
+    crypto.create_key(TEST_PASSPHRASE)
+    return TEST_PASSPHRASE

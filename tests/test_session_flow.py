@@ -37,7 +37,11 @@ def write(tmp_path: Path, answers: dict[str, Any], name: str = "answers.yaml") -
 
 
 def saved(home: Path, ref: str) -> Session:
-    return Session.model_validate_json((home / "sessions" / f"{ref}.json").read_bytes())
+    """The session as saved (case files are encrypted: read through the store)."""
+    from referral_cli.store import load_session
+
+    assert (home / "sessions" / f"{ref}.json.enc").is_file()
+    return load_session(ref)
 
 
 def declining(answers: dict[str, Any]) -> dict[str, Any]:
@@ -247,7 +251,7 @@ def test_pause_can_delete_the_draft(
     result = run("start", "--answers", write(tmp_path, answers), input="")
     assert result.exit_code == 1
     assert "Draft AC-2041 deleted" in result.output
-    assert not (_private_home / "sessions" / "AC-2041.json").exists()
+    assert not (_private_home / "sessions" / "AC-2041.json.enc").exists()
 
 
 def test_pause_keeps_the_draft_by_default(run: Run, tmp_path: Path, _private_home: Path) -> None:
@@ -262,7 +266,7 @@ def test_files_are_private(run: Run, _private_home: Path) -> None:
     run("start", "--answers", str(EXAMPLE), "--no-input")
     folder = _private_home / "sessions"
     assert folder.stat().st_mode & 0o777 == 0o700
-    assert (folder / "AC-2041.json").stat().st_mode & 0o777 == 0o600
+    assert (folder / "AC-2041.json.enc").stat().st_mode & 0o777 == 0o600
 
 
 def test_purge(run: Run, tmp_path: Path, _private_home: Path) -> None:
@@ -272,7 +276,7 @@ def test_purge(run: Run, tmp_path: Path, _private_home: Path) -> None:
     run("start", "--answers", write(tmp_path, answers), "--no-input")
     assert run("purge", "AC-2041", input="n\n").exit_code == 1
     assert run("purge", "AC-2041", "--yes").exit_code == 0
-    assert not (_private_home / "sessions" / "AC-2041.json").exists()
+    assert not (_private_home / "sessions" / "AC-2041.json.enc").exists()
     assert "AC-2042" in run("sessions").output
     assert run("purge", "--older-than", "10", "--yes").output.startswith("Deleted 0 sessions")
     result = run("purge", "--older-than", "10", "--yes", "--today", "2026-12-31")

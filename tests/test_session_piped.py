@@ -21,12 +21,23 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
 
 
+def load_session_text(ref: str) -> str:
+    """The decrypted JSON of a session, to check what it holds."""
+    from referral_cli.store import load_session
+
+    return load_session(ref).model_dump_json()
+
+
 def typed(*lines: str) -> str:
     return "\n".join(lines) + "\n"
 
 
 def saved(home: Path) -> Session:
-    return Session.model_validate_json((home / "sessions" / "YS-77.json").read_bytes())
+    """The session as saved (case files are encrypted: read through the store)."""
+    from referral_cli.store import load_session
+
+    assert (home / "sessions" / "YS-77.json.enc").is_file()
+    return load_session("YS-77")
 
 
 def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
@@ -71,7 +82,7 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     assert release is not None and release.items == ["need:emergency-shelter"]
     assert release.expires.isoformat() == "2026-12-23"  # 30 days by default
     # nothing typed anywhere holds the refused name or birth date
-    raw = (_private_home / "sessions" / "YS-77.json").read_text()
+    raw = load_session_text("YS-77")
     assert "Maria" not in raw and "2009" not in raw
 
 

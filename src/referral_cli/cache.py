@@ -102,13 +102,15 @@ def _code_fingerprint() -> str:
 
 
 def _catalog_files(root: Path) -> list[Any]:
+    """Stat every catalog file (plain os calls: pathlib costs ~100 ms at 15,000 vettings)."""
+    base = os.fspath(root)
     names = [SERVICES_FILE, AGENCIES_FILE]
-    with contextlib.suppress(OSError), os.scandir(root / VETTINGS_DIR) as entries:
+    with contextlib.suppress(OSError), os.scandir(f"{base}/{VETTINGS_DIR}") as entries:
         names += sorted(f"{VETTINGS_DIR}/{e.name}" for e in entries if e.name.endswith(".yaml"))
     files: list[Any] = []
     for name in names:
         try:
-            st = (root / name).stat()
+            st = os.stat(f"{base}/{name}")  # noqa: PTH116 - see docstring
             files.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, ""])
         except OSError:
             files.append([name, -1, 0, 0, 0, ""])
@@ -133,7 +135,7 @@ def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, 
     key = Key(root)
     path = cache_path(root)
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
         return None, key
     try:

@@ -38,8 +38,9 @@ def _root(
 
 
 def _register() -> None:
-    from referral_cli.commands import casework, catalog, coalition, session, vet
+    from referral_cli.commands import casework, catalog, coalition, security, session, vet
 
+    security.register(app)
     session.register(app)
     vet.register(app)
     catalog.register(app)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import typer
 
 from referral_cli.errors import ReferralError
+from referral_cli.text import one_line
 
 T = TypeVar("T")
 ESCAPE = "x"
@@ -85,6 +86,8 @@ def parse_picks(
     chosen: list[str] = []
     for token in _as_list(raw):
         span = re.fullmatch(r"(\d+)\s*-\s*(\d+)", token)
+        if span and not 1 <= int(span[1]) <= int(span[2]) <= len(values):
+            raise ReferralError(f"{token} is not a range on the list (1-{len(values)}).")
         numbers = (
             list(range(int(span[1]), int(span[2]) + 1))
             if span
@@ -118,7 +121,9 @@ def parse_picks(
 def numbered(options: Sequence[tuple[str, str]]) -> str:
     """Options as a numbered list, one per line."""
     width = len(str(len(options)))
-    return "\n".join(f"  {n:>{width}}  {label}" for n, (_, label) in enumerate(options, 1))
+    return "\n".join(
+        f"  {n:>{width}}  {one_line(label)}" for n, (_, label) in enumerate(options, 1)
+    )
 
 
 class Asker:
@@ -148,7 +153,7 @@ class Asker:
             self.used.add(key)
             value = self.answers[key]
             shown = " | ".join(map(str, value)) if isinstance(value, list) else _raw(value)
-            typer.echo(f"{question}: {shown}")
+            typer.echo(f"{question}: {one_line(shown)}")  # a file's escape codes stay inert
             if self.escape and str(value).strip().lower() == ESCAPE:
                 raise NoReferralRequested("file")
             return "" if value is None else value
@@ -173,7 +178,11 @@ class Asker:
             try:
                 return parse(given if isinstance(given, str) else _raw(given))
             except ReferralError as exc:
-                raise ReferralError(f"The answer for '{key}' ({given!r}): {exc}") from None
+                shown = repr(given) if len(repr(given)) <= 80 else repr(given)[:77] + "..."
+                # a parser may quote the bad answer: keep its escape codes off the terminal
+                raise ReferralError(
+                    f"The answer for '{key}' ({shown}): {one_line(str(exc))}"
+                ) from None
 
         def proc(raw: str) -> T:
             text = raw.strip()
@@ -182,7 +191,7 @@ class Asker:
             try:
                 return parse(text)
             except ReferralError as exc:
-                raise typer.BadParameter(str(exc)) from None
+                raise typer.BadParameter(one_line(str(exc))) from None
 
         label = question
         if shown_default is None and default:
@@ -209,6 +218,7 @@ class Asker:
                 if default is None:
                     raise ReferralError("An answer is needed here.")
                 value = default
+            _check_length(value)
             return check(value) if check else value
 
         return self.ask(key, question, parse, default=default)
@@ -272,17 +282,23 @@ class Asker:
         """Several short lines: a list in the answers file, else one prompt per line until empty."""
         if key in self.answers:
             given = self._given(key, question)
-            return (
+            listed = (
                 _as_list(given)
                 if not isinstance(given, str)
                 else [line.strip() for line in given.splitlines() if line.strip()]
             )
+            try:
+                for line in listed:
+                    _check_length(line)
+            except ReferralError as exc:
+                raise ReferralError(f"The answer for '{key}': {exc}") from None
+            return listed
         if not self.interactive:
             self._given(key, question)
         typer.echo(f"{question} (one per line, Enter on an empty line to finish)")
         found: list[str] = []
         while True:
-            line = self.ask(f"{key}.{len(found) + 1}", f"  {len(found) + 1}", str, default="")
+            line = self.ask(f"{key}.{len(found) + 1}", f"  {len(found) + 1}", _short, default="")
             if not line.strip():
                 return found
             found.append(line.strip())
@@ -337,6 +353,22 @@ class Asker:
             default="",
             shown_default=None if required and not default else shown,
         )
+
+
+MAX_ANSWER = 2000
+
+
+def _check_length(value: str) -> None:
+    """Case files hold short notes; a pasted page is refused rather than failing later."""
+    if len(value) > MAX_ANSWER:
+        raise ReferralError(
+            f"Keep it under {MAX_ANSWER} characters (this answer has {len(value)})."
+        )
+
+
+def _short(raw: str) -> str:
+    _check_length(raw)
+    return raw
 
 
 def ask_keep_draft() -> bool:

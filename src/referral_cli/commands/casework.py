@@ -29,9 +29,10 @@ def _date(value: str | None, option: str) -> dt.date | None:
 def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> None:
     """List your open referrals by follow-up date, overdue first."""
     from referral_cli.casework import followups as due
-    from referral_cli.store import list_sessions
+    from referral_cli.store import case_command_startup, list_sessions
 
     day = today()
+    case_command_startup(day)
     rows = due(list_sessions(), day)
     if fmt is Format.JSON:
         from referral_cli.export.casework import followups_json
@@ -71,24 +72,32 @@ def status(
     from referral_cli.casework import pick_referral, set_status
     from referral_cli.checklist import STATUS_LABELS, now
     from referral_cli.errors import ReferralError
-    from referral_cli.store import load_session, save_session
+    from referral_cli.store import (
+        case_command_startup,
+        load_session,
+        lock_session,
+        save_session,
+        session_locks,
+    )
 
     if state not in STATUS_LABELS:
         raise ReferralError(f"Unknown status '{state}'. Statuses: {', '.join(STATUS_LABELS)}.")
-    session = load_session(reference)
-    referral = pick_referral(session, agency)
     day = today()
-    updated = set_status(
-        session,
-        referral,
-        state,  # type: ignore[arg-type]  # checked against STATUS_LABELS above
-        by=by or session.worker,
-        at=now(day),
-        note=note,
-        follow_up=_date(follow_up, "--follow-up"),
-        first_contact=_date(first_contact, "--first-contact"),
-    )
-    save_session(updated)
+    case_command_startup(day)
+    with session_locks():  # no other terminal changes the session between load and save
+        session = load_session(lock_session(reference))
+        referral = pick_referral(session, agency)
+        updated = set_status(
+            session,
+            referral,
+            state,  # type: ignore[arg-type]  # checked against STATUS_LABELS above
+            by=by or session.worker,
+            at=now(day),
+            note=note,
+            follow_up=_date(follow_up, "--follow-up"),
+            first_contact=_date(first_contact, "--first-contact"),
+        )
+        save_session(updated)
     moved = next(r for r in updated.referrals if r.agency == referral.agency)
     due = f"; follow up by {moved.follow_up}" if moved.follow_up else ""
     typer.echo(f"{updated.reference} -> {moved.agency_name}: {STATUS_LABELS[moved.status]}{due}.")
@@ -103,8 +112,9 @@ def activity(
 ) -> None:
     """Counts from your own sessions for the coalition (no case references)."""
     from referral_cli.casework import activity as count
-    from referral_cli.store import list_sessions
+    from referral_cli.store import case_command_startup, list_sessions
 
+    case_command_startup(today())
     report = count(list_sessions(), _date(since, "--since"))
     if fmt is Format.JSON:
         from referral_cli.export.casework import activity_json

@@ -35,7 +35,9 @@ class ReferralGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ReferralError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            from referral_cli.text import clean
+
+            typer.echo(f"Error: {clean(str(exc))}", err=True)
             raise typer.Exit(1) from None
 
 

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from referral_cli.commands.common import DataOption, Format, FormatOption, OutputOption, emit
+from referral_cli.commands.common import (
+    DataOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    ReferralGroup,
+    emit,
+)
 
 if TYPE_CHECKING:
     from referral_cli.models import Session
@@ -61,24 +68,13 @@ def _today(value: str | None) -> dt.date:
 
 
 def _asker(answers: Path | None, no_input: bool) -> Asker:
-    from referral_cli.errors import ReferralError
     from referral_cli.prompts import Asker
 
     data: dict[str, Any] = {}
     if answers is not None:
-        import yaml
+        from referral_cli.answers_file import load_answers
 
-        try:
-            loaded = yaml.safe_load(answers.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ReferralError(f"Answers file not found: {answers}") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f":{mark.line + 1}" if mark else ""
-            raise ReferralError(f"Invalid YAML in {answers}{where}.") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ReferralError(f"{answers} must be a mapping of answers (key: answer).")
-        data = loaded or {}
+        data = load_answers(answers)
     return Asker(data, interactive=not no_input)
 
 
@@ -95,13 +91,19 @@ def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None)
     typer.echo("")
     typer.echo(to_text(worker_title(done), worker_sections(done, day)))
     typer.echo("")
+    from referral_cli.text import one_line
+
     for referral in done.referrals:
         typer.echo(
-            f"Handoff summary for {referral.agency_name}: referral summary {done.reference} "
+            f"Handoff summary for {one_line(referral.agency_name)}: "
+            f"referral summary {done.reference} "
             f"--for {referral.agency} --format markdown -o handoff.md"
         )
     if asker.answers and asker.unused():
-        typer.echo(f"Note: answers not used (typo?): {', '.join(asker.unused())}", err=True)
+        from referral_cli.text import one_line
+
+        unused = one_line(", ".join(asker.unused()))
+        typer.echo(f"Note: answers not used (typo?): {unused}", err=True)
 
 
 def start(
@@ -111,7 +113,13 @@ def start(
     today: TodayOption = None,
 ) -> None:
     """Run a referral session with a youth: eight steps, saved as a draft after each one."""
-    _run(_asker(answers, no_input), data, _today(today), None)
+    from referral_cli.store import case_command_startup, session_locks
+
+    day = _today(today)
+    asker = _asker(answers, no_input)
+    with session_locks():  # the new case stays locked to this terminal until the run ends
+        case_command_startup(day)
+        _run(asker, data, day, None)
 
 
 def resume(
@@ -123,14 +131,19 @@ def resume(
 ) -> None:
     """Continue a paused session at the step where it stopped."""
     from referral_cli.errors import ReferralError
-    from referral_cli.store import load_session
+    from referral_cli.store import case_command_startup, load_session, lock_session, session_locks
 
-    session = load_session(reference)
-    if session.finished:
-        raise ReferralError(
-            f"{session.reference} is finished. See it with: referral summary {session.reference}"
-        )
-    _run(_asker(answers, no_input), data, _today(today), session)
+    day = _today(today)
+    asker = _asker(answers, no_input)
+    with session_locks():
+        case_command_startup(day)
+        session = load_session(lock_session(reference))
+        if session.finished:
+            raise ReferralError(
+                f"{session.reference} is finished. "
+                f"See it with: referral summary {session.reference}"
+            )
+        _run(asker, data, day, session)
 
 
 def sessions(fmt: FormatOption = Format.TEXT) -> None:
@@ -138,8 +151,9 @@ def sessions(fmt: FormatOption = Format.TEXT) -> None:
     import json
 
     from referral_cli.render.session import follow_up_text, sessions_table, status_text, step_text
-    from referral_cli.store import list_sessions
+    from referral_cli.store import case_command_startup, list_sessions
 
+    case_command_startup()
     found = list_sessions()
     if fmt is Format.JSON:
         rows = [
@@ -176,26 +190,37 @@ def summary(
     """Print the handoff summary: the worker's copy, or with --for the copy for one agency."""
     from referral_cli.consent import find_agency, packet_for
     from referral_cli.export import session as export
-    from referral_cli.store import load_session
+    from referral_cli.store import case_command_startup, load_session
 
-    session = load_session(reference)
     day = _today(today)
+    case_command_startup(day)
+    session = load_session(reference)
     if agency is None:
         if fmt is SummaryFormat.JSON:
-            emit(export.worker_json(session, day), output)
-            return
-        sections = export.worker_sections(session, day)
-        title = export.worker_title(session)
+            text = export.worker_json(session, day)
+        else:
+            sections = export.worker_sections(session, day)
+            title = export.worker_title(session)
     else:
         agency_id, _ = find_agency(session, agency)
         packet = packet_for(session, agency_id, day)
         if fmt is SummaryFormat.JSON:
-            emit(export.agency_json(packet), output)
-            return
-        sections = export.agency_sections(packet)
-        title = export.agency_title(packet)
-    render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
-    emit(render(title, sections), output)
+            text = export.agency_json(packet)
+        else:
+            sections = export.agency_sections(packet)
+            title = export.agency_title(packet)
+    if fmt is not SummaryFormat.JSON:
+        render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
+        text = render(title, sections)
+    emit(text, output)
+    if output is not None:
+        from referral_cli import audit
+
+        audit.record("exported", session.reference)
+        typer.echo(
+            "That file is not encrypted: keep it private, and delete it when it has been used.",
+            err=True,
+        )
 
 
 def checklist(
@@ -234,8 +259,15 @@ def purge(
 ) -> None:
     """Delete saved sessions for good."""
     from referral_cli.errors import ReferralError
-    from referral_cli.store import check_reference, purge_session, purge_sessions, session_exists
+    from referral_cli.store import (
+        case_command_startup,
+        check_reference,
+        purge_session,
+        purge_sessions,
+        session_exists,
+    )
 
+    case_command_startup(_today(today))
     chosen = sum([reference is not None, all_, older_than is not None])
     if chosen != 1:
         raise ReferralError("Give one of: a case reference, --all, or --older-than DAYS.")
@@ -262,7 +294,9 @@ def purge(
     )
 
 
-consent_app = typer.Typer(help="Record changes to a youth's consent.", no_args_is_help=True)
+consent_app = typer.Typer(
+    cls=ReferralGroup, help="Record changes to a youth's consent.", no_args_is_help=True
+)
 
 
 @consent_app.command("revoke")
@@ -275,24 +309,32 @@ def revoke(
     today: TodayOption = None,
 ) -> None:
     """Record that the youth revoked consent for one agency: nothing more is shared with it."""
+    from referral_cli.store import case_command_startup, session_locks
+
+    case_command_startup(_today(today))
+    with session_locks():
+        _revoke(reference, agency, _today(on or today))
+
+
+def _revoke(reference: str, agency: str, day: dt.date) -> None:
+    from referral_cli import audit
+    from referral_cli.checklist import now
     from referral_cli.consent import find_agency
     from referral_cli.errors import ReferralError
-    from referral_cli.store import load_session, save_session
+    from referral_cli.store import load_session, lock_session, save_session
 
-    session = load_session(reference)
+    session = load_session(lock_session(reference))
     agency_id, name = find_agency(session, agency)
     release = session.release_for(agency_id)
     if release is None:
         raise ReferralError(f"No consent to {name} is recorded in {session.reference}.")
-    day = _today(on or today)
     if release.revoked is not None:
         typer.echo(f"Consent to {name} was already revoked on {release.revoked}.")
         return
-    from referral_cli.checklist import now
-
     release.revoked = day
     session.updated = now(day)
     save_session(session)
+    audit.record("consent-revoked", session.reference)
     typer.echo(f"Revoked: nothing more about {session.reference} is shared with {name} from {day}.")
     typer.echo("If the youth also withdrew from the referral itself, note it at follow-up.")
 

@@ -78,19 +78,9 @@ def _render(renderable: Any, output: Path | None) -> None:
 
 def _load_answers(path: Path) -> dict[str, Any]:
     """An answers file: YAML mapping, flat (`csec-experience.score: 3`) or nested."""
-    import yaml
+    from referral_cli.answers_file import load_answers
 
-    from referral_cli.errors import ReferralError
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReferralError(f"Cannot read the answers file {path} ({exc.strerror}).") from None
-    except yaml.YAMLError as exc:
-        raise ReferralError(f"The answers file {path} is not valid YAML ({exc}).") from None
-    if not isinstance(data, dict):
-        raise ReferralError(f"The answers file {path} must be a mapping of keys to answers.")
-    return data
+    return load_answers(path)
 
 
 def register(app: typer.Typer) -> None:

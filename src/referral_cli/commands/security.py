@@ -1,0 +1,140 @@
+"""`referral init` (passphrase, retention) and `referral audit` (what happened to case files).
+
+Thin like the other command modules: crypto, retention and the store are imported inside the
+command bodies so `referral --help` does not load `cryptography`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from referral_cli.commands.common import Format, FormatOption
+
+NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
+
+
+def init(
+    retention_days: Annotated[
+        int | None,
+        typer.Option(
+            "--retention-days",
+            help="Delete closed sessions this many days after they closed (default 90).",
+            show_default=False,
+        ),
+    ] = None,
+    change_passphrase: Annotated[
+        bool,
+        typer.Option(
+            "--change-passphrase",
+            help="Change the passphrase (asks for the current one, then the new one twice).",
+        ),
+    ] = False,
+) -> None:
+    """Set up encryption of case files with a passphrase, and how long closed cases are kept.
+
+    Run once before the first session. A lost passphrase cannot be recovered: the case files
+    are then gone for good. Run again to change the retention period or the passphrase.
+    """
+    from referral_cli import audit, crypto, retention
+    from referral_cli.store import home_dir, migrate_plaintext
+
+    home = home_dir()
+    if not crypto.is_set_up():
+        if change_passphrase:
+            raise crypto.NotSetUp("Nothing to change yet: run `referral init` first.")
+        if retention_days is not None:
+            retention.set_retention_days(retention_days)  # check the number before the key
+        typer.echo(f"Case files will be kept encrypted in {home}.")
+        typer.echo(
+            "Choose a passphrase. Nobody can recover it: if it is lost, the case files are gone."
+        )
+        secret = crypto.check_new_passphrase(crypto.passphrase(confirm=True))
+        crypto.create_key(secret)
+        if retention_days is None:
+            retention.set_retention_days(retention.DEFAULT_DAYS)
+        audit.record("init")
+        typer.echo(f"Encryption is set up ({crypto.key_path()}, readable by you only).")
+    else:
+        crypto.data_key()  # every change below needs the passphrase
+        if change_passphrase:
+            new = os.environ.get(NEW_PASSPHRASE_ENV) or typer.prompt(
+                "New passphrase", hide_input=True, confirmation_prompt=True
+            )
+            crypto.rewrap(crypto.passphrase(), new)
+            audit.record("passphrase-changed")
+            typer.echo("Passphrase changed. The old one no longer opens the case files.")
+        if retention_days is not None:
+            retention.set_retention_days(retention_days)
+        info = crypto.describe()
+        typer.echo(f"Encryption is set up since {info['created']} ({crypto.key_path()}).")
+    migrated, left = migrate_plaintext()
+    if migrated:
+        typer.echo(f"Encrypted {len(migrated)} earlier session(s): {', '.join(migrated)}.")
+    if left:
+        typer.echo(
+            f"Left alone (unreadable, not encrypted): {', '.join(left)}. "
+            "Check them, then delete them.",
+            err=True,
+        )
+    days = retention.retention_days()
+    typer.echo(
+        f"Closed sessions are deleted {days} days after they close "
+        "(change with: referral init --retention-days N)."
+    )
+
+
+def audit_log(
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="Only events about this case reference.", show_default=False),
+    ] = None,
+    fmt: FormatOption = Format.TEXT,
+) -> None:
+    """The audit log: when sessions were created, exported, revoked, purged. Never content.
+
+    The log names cases by a keyed pseudonym; with the passphrase, cases that still exist
+    are shown by reference, and --case finds a purged case's events too.
+    """
+    import json
+
+    from referral_cli import audit, crypto
+    from referral_cli.store import case_command_startup, check_reference, list_sessions
+
+    case_command_startup()
+    key = crypto.data_key()
+    names = {crypto.pseudonym(key, s.reference): s.reference for s in list_sessions()}
+    wanted = None
+    if case is not None:
+        ref = check_reference(case)
+        wanted = crypto.pseudonym(key, ref)
+        names.setdefault(wanted, ref)
+    events = [e for e in audit.read() if wanted is None or e.get("case") == wanted]
+    rows = [
+        {
+            "at": str(e.get("at", "")),
+            "event": e["event"],
+            "case": names.get(str(e.get("case")), e.get("case")) if e.get("case") else None,
+        }
+        for e in events
+    ]
+    if fmt is Format.JSON:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        typer.echo("No events recorded.")
+        return
+    from referral_cli.text import one_line
+
+    for row in rows:  # the log is only owner-writable, but print it as untrusted text anyway
+        what = audit.EVENTS.get(row["event"], row["event"])
+        parts = [row["at"], what, *([row["case"]] if row["case"] else [])]
+        typer.echo("  ".join(one_line(str(part)) for part in parts))
+
+
+def register(app: typer.Typer) -> None:
+    """Add `init` and `audit` to the root app."""
+    app.command("init")(init)
+    app.command("audit")(audit_log)
