@@ -21,7 +21,8 @@ from referral_cli.commands.common import (
 
 catalog_app = typer.Typer(
     cls=ReferralGroup,
-    help="Check and maintain the service and agency catalogs.", no_args_is_help=True
+    help="Check and maintain the service and agency catalogs.",
+    no_args_is_help=True,
 )
 
 
