@@ -9,13 +9,11 @@ it, every open status has a follow-up date, and `completed` needs a confirmed fi
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from referral_cli.errors import ReferralError
 from referral_cli.models import Referral, ReferralStatus, StatusChange
 
-TODAY_ENV = "REFERRAL_TODAY"
 FOLLOW_UP_DAYS = 7
 CONSENT_DAYS = 30
 
@@ -152,21 +150,6 @@ def step(number: int) -> Step:
 
 
 # --- the clock -----------------------------------------------------------------
-
-
-def today(override: dt.date | None = None) -> dt.date:
-    """Today's date: `--today`, else `REFERRAL_TODAY`, else the system clock (tests pin it)."""
-    if override is not None:
-        return override
-    env = os.environ.get(TODAY_ENV)
-    if env:
-        try:
-            return dt.date.fromisoformat(env)
-        except ValueError:
-            raise ReferralError(
-                f"{TODAY_ENV} must be a date like 2026-05-01, not '{env}'."
-            ) from None
-    return dt.date.today()
 
 
 def now(day: dt.date) -> dt.datetime:

@@ -95,7 +95,7 @@ def startup(today: dt.date | None = None) -> list[str]:
     and say on stderr what was removed, by reference only."""
     import typer
 
-    from referral_cli.checklist import today as clock
+    from referral_cli.clock import today as clock
     from referral_cli.crypto import data_key
 
     data_key()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -72,17 +71,9 @@ OutputOption = Annotated[
 
 def today() -> dt.date:
     """Today's date; `REFERRAL_TODAY=YYYY-MM-DD` fixes it for tests and training."""
-    fixed = os.environ.get("REFERRAL_TODAY")
-    if fixed:
-        try:
-            return dt.date.fromisoformat(fixed)
-        except ValueError:
-            from referral_cli.errors import ReferralError
+    from referral_cli.clock import today as clock
 
-            raise ReferralError(
-                f"REFERRAL_TODAY must be a date (YYYY-MM-DD), not '{fixed}'."
-            ) from None
-    return dt.date.today()
+    return clock()
 
 
 def load(data: Path | None) -> Catalog:

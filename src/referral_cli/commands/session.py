@@ -56,15 +56,9 @@ class SummaryFormat(StrEnum):
 
 
 def _today(value: str | None) -> dt.date:
-    from referral_cli.checklist import today
-    from referral_cli.errors import ReferralError
+    from referral_cli.clock import today
 
-    if value is None:
-        return today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ReferralError(f"--today must be a date like 2026-05-01, not '{value}'.") from None
+    return today(value)
 
 
 def _asker(answers: Path | None, no_input: bool) -> Asker:

@@ -41,16 +41,9 @@ TodayOption = Annotated[
 
 
 def _today(option: str | None) -> dt.date:
-    """--today, then $REFERRAL_TODAY, then the real date: the one clock every rule uses."""
-    from referral_cli.errors import ReferralError
+    from referral_cli.clock import today
 
-    raw = option or os.environ.get("REFERRAL_TODAY")
-    if not raw:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ReferralError(f"'{raw}' is not a date: use YYYY-MM-DD.") from None
+    return today(option)
 
 
 def _ascii() -> bool:
