@@ -6,13 +6,7 @@ from referral_cli.export.markdown import bullets, table
 from referral_cli.models import GROUPS
 from referral_cli.reports import ConsultationLog, CoverageReport, GapReport
 from referral_cli.text import md
-
-OUTCOME_WORDS = {
-    "ready": "ready to refer",
-    "verify": "verify before referral",
-    "do-not-refer": "DO NOT REFER",
-    "not-vetted": "not vetted",
-}
+from referral_cli.vetting import OUTCOME_LABELS
 
 
 def gaps_markdown(report: GapReport) -> str:
@@ -84,7 +78,7 @@ def consultations_markdown(log: ConsultationLog) -> str:
                     e.who,
                     ", ".join(e.method),
                     e.trigger,
-                    OUTCOME_WORDS[e.outcome.value]
+                    OUTCOME_LABELS[e.outcome]
                     + (f" ({', '.join(e.hard_fails)})" if e.hard_fails else ""),
                     e.note,
                 ]

@@ -12,22 +12,14 @@ from referral_cli.browse import AgencyListing
 from referral_cli.catalog import Catalog
 from referral_cli.models import GROUPS, SECTORS, Agency
 from referral_cli.text import clean, one_line
-from referral_cli.vetting import Outcome, VettingStatus
+from referral_cli.vetting import OUTCOME_LABELS, Outcome, VettingStatus
 
-OUTCOME_LABEL = {
-    Outcome.READY: "ready to refer",
-    Outcome.VERIFY: "verify before referral",
-    Outcome.DO_NOT_REFER: "DO NOT REFER",
-    Outcome.NOT_VETTED: "not vetted",
-}
 OUTCOME_STYLE = {
     Outcome.READY: "green",
     Outcome.VERIFY: "yellow",
     Outcome.DO_NOT_REFER: "bold red",
     Outcome.NOT_VETTED: "magenta",
 }
-
-
 SHORT_LABEL = {
     Outcome.READY: "ready",
     Outcome.VERIFY: "verify first",
@@ -36,10 +28,17 @@ SHORT_LABEL = {
 }
 
 
+def outcome_text(outcome: Outcome, short: bool = False) -> Text:
+    """An outcome as words on screen; do-not-refer in capitals so it cannot be missed."""
+    label = SHORT_LABEL[outcome] if short else OUTCOME_LABELS[outcome]
+    if outcome is Outcome.DO_NOT_REFER:
+        label = label.upper()
+    return Text(label, style=OUTCOME_STYLE[outcome])
+
+
 def status_text(status: VettingStatus, short: bool = False) -> Text:
     """Outcome plus a STALE mark, styled but never parsed as markup."""
-    label = (SHORT_LABEL if short else OUTCOME_LABEL)[status.outcome]
-    text = Text(label, style=OUTCOME_STYLE[status.outcome])
+    text = outcome_text(status.outcome, short)
     if status.stale:
         text.append(" STALE", style="bold yellow")
     return text

@@ -9,22 +9,9 @@ from rich.text import Text
 
 from referral_cli.hsds_import import ImportResult
 from referral_cli.models import GROUPS
+from referral_cli.render.catalog import outcome_text
 from referral_cli.reports import ConsultationLog, CoverageReport, GapReport
 from referral_cli.text import one_line
-from referral_cli.vetting import Outcome
-
-OUTCOME_WORDS = {
-    Outcome.READY: "ready to refer",
-    Outcome.VERIFY: "verify before referral",
-    Outcome.DO_NOT_REFER: "DO NOT REFER",
-    Outcome.NOT_VETTED: "not vetted",
-}
-OUTCOME_STYLE = {
-    Outcome.READY: "green",
-    Outcome.VERIFY: "yellow",
-    Outcome.DO_NOT_REFER: "bold red",
-    Outcome.NOT_VETTED: "magenta",
-}
 
 
 def _lines(title: str, items: list[str], style: str = "") -> Text:
@@ -124,7 +111,7 @@ def consultations_view(log: ConsultationLog) -> RenderableType:
             one_line(entry.who),
             ", ".join(entry.method),
             entry.trigger,
-            Text(OUTCOME_WORDS[entry.outcome], style=OUTCOME_STYLE[entry.outcome]),
+            outcome_text(entry.outcome),
         )
     return Group(heading, table)
 
