@@ -77,3 +77,13 @@ def test_activity_counts_never_name_a_case(run: Run) -> None:
     data = json.loads(run("activity", "--format", "json").output)
     assert data["referrals_made"] == 1
     assert "AC-2041" not in json.dumps(data)
+
+
+def test_text_report_written_to_a_file_is_plain_text(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "due.txt"
+    result = run("followups", "-o", str(target))
+    assert result.exit_code == 0
+    assert f"Wrote {target}" in result.stderr
+    text = target.read_text()
+    assert "AC-2041" in text
+    assert "\x1b" not in text

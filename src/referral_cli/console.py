@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-def make_console(stderr: bool = False) -> Console:
+def make_console(
+    stderr: bool = False, record: bool = False, file: IO[str] | None = None
+) -> Console:
     """A console that prints text literally: no markup, emoji codes or auto-highlighting."""
     from rich.console import Console
 
-    return Console(markup=False, emoji=False, highlight=False, stderr=stderr)
+    return Console(
+        markup=False, emoji=False, highlight=False, stderr=stderr, record=record, file=file
+    )

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
 
-from referral_cli.commands.common import Format, FormatOption, OutputOption, emit, show, today
+from referral_cli.commands.common import (
+    Format,
+    FormatOption,
+    OutputOption,
+    date_option,
+    present,
+    today,
+)
 
 Statuses = (
     "needs_identified options_discussed consent_pending requested accepted rejected "
     "handoff_scheduled in_progress on_hold completed failed cancelled entered_in_error"
 )
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    from referral_cli.errors import ReferralError
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ReferralError(f"{option} must be a date like 2026-05-01, not '{value}'.") from None
 
 
 def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> None:
@@ -34,18 +29,17 @@ def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> N
     day = today()
     case_command_startup(day)
     rows = due(list_sessions(), day)
-    if fmt is Format.JSON:
-        from referral_cli.export.casework import followups_json
+    from referral_cli.export.casework import followups_json, followups_markdown
+    from referral_cli.render.casework import followups_view
 
-        emit(followups_json(rows), output)
-    elif fmt is Format.MARKDOWN:
-        from referral_cli.export.casework import followups_markdown
-
-        emit(followups_markdown(rows, day), output)
-    else:
-        from referral_cli.render.casework import followups_view
-
-        show(followups_view(rows, day))
+    present(
+        rows,
+        fmt,
+        output,
+        markdown=lambda r: followups_markdown(r, day),
+        view=lambda r: followups_view(r, day),
+        json=followups_json,
+    )
 
 
 def status(
@@ -94,8 +88,8 @@ def status(
             by=by or session.worker,
             at=now(day),
             note=note,
-            follow_up=_date(follow_up, "--follow-up"),
-            first_contact=_date(first_contact, "--first-contact"),
+            follow_up=date_option(follow_up, "--follow-up"),
+            first_contact=date_option(first_contact, "--first-contact"),
         )
         save_session(updated)
     moved = next(r for r in updated.referrals if r.agency == referral.agency)
@@ -115,19 +109,11 @@ def activity(
     from referral_cli.store import case_command_startup, list_sessions
 
     case_command_startup(today())
-    report = count(list_sessions(), _date(since, "--since"))
-    if fmt is Format.JSON:
-        from referral_cli.export.casework import activity_json
+    report = count(list_sessions(), date_option(since, "--since"))
+    from referral_cli.export.casework import activity_markdown
+    from referral_cli.render.casework import activity_view
 
-        emit(activity_json(report), output)
-    elif fmt is Format.MARKDOWN:
-        from referral_cli.export.casework import activity_markdown
-
-        emit(activity_markdown(report), output)
-    else:
-        from referral_cli.render.casework import activity_view
-
-        show(activity_view(report))
+    present(report, fmt, output, markdown=activity_markdown, view=activity_view)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,6 @@ Only typer and the shared options are imported here; each command imports what i
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -18,22 +17,11 @@ from referral_cli.commands.common import (
     Format,
     FormatOption,
     OutputOption,
-    emit,
+    date_option,
     load,
-    show,
+    present,
     today,
 )
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        from referral_cli.errors import ReferralError
-
-        raise ReferralError(f"{option} must be a date (YYYY-MM-DD), not '{value}'.") from None
 
 
 def _import_target(data: Path | None) -> Path:
@@ -173,16 +161,10 @@ def gaps(
     result = report(
         load(data), today(), GapFilter(language=language, lgbtq=lgbtq, after_hours=after_hours)
     )
-    if fmt is Format.JSON:
-        emit(result.model_dump_json(indent=2), output)
-    elif fmt is Format.MARKDOWN:
-        from referral_cli.export.reports import gaps_markdown
+    from referral_cli.export.reports import gaps_markdown
+    from referral_cli.render.reports import gaps_view
 
-        emit(gaps_markdown(result), output)
-    else:
-        from referral_cli.render.reports import gaps_view
-
-        show(gaps_view(result))
+    present(result, fmt, output, markdown=gaps_markdown, view=gaps_view)
 
 
 def coverage(
@@ -194,16 +176,10 @@ def coverage(
     from referral_cli.reports import coverage as report
 
     result = report(load(data), today())
-    if fmt is Format.JSON:
-        emit(result.model_dump_json(indent=2), output)
-    elif fmt is Format.MARKDOWN:
-        from referral_cli.export.reports import coverage_markdown
+    from referral_cli.export.reports import coverage_markdown
+    from referral_cli.render.reports import coverage_view
 
-        emit(coverage_markdown(result), output)
-    else:
-        from referral_cli.render.reports import coverage_view
-
-        show(coverage_view(result))
+    present(result, fmt, output, markdown=coverage_markdown, view=coverage_view)
 
 
 def consultations(
@@ -223,17 +199,13 @@ def consultations(
     """Log of partner vettings and consultations (agency, date, who, method, outcome)."""
     from referral_cli.reports import consultations as report
 
-    result = report(load(data), _date(since, "--since"), _date(until, "--until"), agency)
-    if fmt is Format.JSON:
-        emit(result.model_dump_json(indent=2), output)
-    elif fmt is Format.MARKDOWN:
-        from referral_cli.export.reports import consultations_markdown
+    result = report(
+        load(data), date_option(since, "--since"), date_option(until, "--until"), agency
+    )
+    from referral_cli.export.reports import consultations_markdown
+    from referral_cli.render.reports import consultations_view
 
-        emit(consultations_markdown(result), output)
-    else:
-        from referral_cli.render.reports import consultations_view
-
-        show(consultations_view(result))
+    present(result, fmt, output, markdown=consultations_markdown, view=consultations_view)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -76,6 +78,16 @@ def today() -> dt.date:
     return clock()
 
 
+def date_option(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option value, or None when not given."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ReferralError(f"{option} must be a date (YYYY-MM-DD), not '{value}'.") from None
+
+
 def load(data: Path | None) -> Catalog:
     """Load and validate the catalog named by --data / REFERRAL_DATA / the shipped default."""
     from referral_cli.catalog import load_catalog, resolve_data_dir
@@ -92,6 +104,30 @@ def emit(text: str, output: Path | None) -> None:
 
     atomic_write_text(output, text if text.endswith("\n") else text + "\n")
     typer.echo(f"Wrote {output}", err=True)
+
+
+def present(
+    result: Any,
+    fmt: Format,
+    output: Path | None,
+    *,
+    markdown: Callable[[Any], str],
+    view: Callable[[Any], object],
+    json: Callable[[Any], str] | None = None,
+) -> None:
+    """Print or write a command's result in the format asked for (JSON defaults to the model)."""
+    if fmt is Format.JSON:
+        emit(json(result) if json else result.model_dump_json(indent=2), output)
+    elif fmt is Format.MARKDOWN:
+        emit(markdown(result), output)
+    elif output is not None:
+        from referral_cli.console import make_console
+
+        console = make_console(record=True, file=io.StringIO())
+        console.print(view(result))
+        emit(console.export_text(), output)
+    else:
+        show(view(result))
 
 
 def show(renderable: object) -> None:

@@ -52,8 +52,3 @@ def activity_markdown(report: Activity) -> str:
         rows = [[key, str(value)] for key, value in counts.items()] or [["none", "0"]]
         parts += ["", f"## {title}", "", table(["", "Count"], rows)]
     return "\n".join(parts) + "\n"
-
-
-def activity_json(report: Activity) -> str:
-    """Machine-readable activity counts."""
-    return report.model_dump_json(indent=2)
