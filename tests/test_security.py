@@ -328,3 +328,19 @@ def test_nothing_decrypted_is_left_on_disk(run: Run, _private_home: Path) -> Non
         if path.is_file():
             raw = path.read_bytes()
             assert b"Emergency shelter" not in raw and b"Alder County" not in raw
+
+
+def test_first_start_sets_up_encryption_before_the_session(
+    run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = tmp_path / "fresh-home"
+    monkeypatch.setenv("REFERRAL_HOME", str(fresh))
+    result = run("start", input="")
+    assert "First run: case files are encrypted" in result.output
+    assert (fresh / "key.json").is_file()
+    assert (fresh / "key.json").stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("REFERRAL_HOME", str(tmp_path / "scripted-home"))
+    example = Path(__file__).resolve().parents[1] / "docs" / "answers-example.yaml"
+    scripted = run("start", "--no-input", "--answers", str(example))
+    assert scripted.exit_code == 1
+    assert "Run `referral init` first" in scripted.stderr

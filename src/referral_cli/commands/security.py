@@ -16,6 +16,25 @@ from referral_cli.commands.common import Format, FormatOption
 NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 
 
+def set_up_encryption(retention_days: int | None = None) -> None:
+    """First-time setup: choose the passphrase that encrypts case files, and retention."""
+    from referral_cli import audit, crypto, retention
+    from referral_cli.store import home_dir
+
+    if retention_days is not None:
+        retention.set_retention_days(retention_days)  # check the number before the key
+    typer.echo(f"Case files will be kept encrypted in {home_dir()}.")
+    typer.echo(
+        "Choose a passphrase. Nobody can recover it: if it is lost, the case files are gone."
+    )
+    secret = crypto.check_new_passphrase(crypto.passphrase(confirm=True))
+    crypto.create_key(secret)
+    if retention_days is None:
+        retention.set_retention_days(retention.DEFAULT_DAYS)
+    audit.record("init")
+    typer.echo(f"Encryption is set up ({crypto.key_path()}, readable by you only).")
+
+
 def init(
     retention_days: Annotated[
         int | None,
@@ -39,24 +58,12 @@ def init(
     are then gone for good. Run again to change the retention period or the passphrase.
     """
     from referral_cli import audit, crypto, retention
-    from referral_cli.store import home_dir, migrate_plaintext
+    from referral_cli.store import migrate_plaintext
 
-    home = home_dir()
     if not crypto.is_set_up():
         if change_passphrase:
             raise crypto.NotSetUp("Nothing to change yet: run `referral init` first.")
-        if retention_days is not None:
-            retention.set_retention_days(retention_days)  # check the number before the key
-        typer.echo(f"Case files will be kept encrypted in {home}.")
-        typer.echo(
-            "Choose a passphrase. Nobody can recover it: if it is lost, the case files are gone."
-        )
-        secret = crypto.check_new_passphrase(crypto.passphrase(confirm=True))
-        crypto.create_key(secret)
-        if retention_days is None:
-            retention.set_retention_days(retention.DEFAULT_DAYS)
-        audit.record("init")
-        typer.echo(f"Encryption is set up ({crypto.key_path()}, readable by you only).")
+        set_up_encryption(retention_days)
     else:
         crypto.data_key()  # every change below needs the passphrase
         if change_passphrase:

@@ -107,10 +107,16 @@ def start(
     today: TodayOption = None,
 ) -> None:
     """Run a referral session with a youth: eight steps, saved as a draft after each one."""
+    from referral_cli.crypto import is_set_up
     from referral_cli.store import case_command_startup, session_locks
 
     day = _today(today)
     asker = _asker(answers, no_input)
+    if not is_set_up() and not no_input:  # a first run: set the passphrase here, not later
+        from referral_cli.commands.security import set_up_encryption
+
+        typer.echo("First run: case files are encrypted with a passphrase that you choose now.")
+        set_up_encryption()
     with session_locks():  # the new case stays locked to this terminal until the run ends
         case_command_startup(day)
         _run(asker, data, day, None)
