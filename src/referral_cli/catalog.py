@@ -404,12 +404,36 @@ def _recording_order(path: Path) -> tuple[str, int]:
     return (match[1], int(match[2])) if match else (path.stem, 1)
 
 
-def check_catalog(root: Path) -> tuple[Catalog | None, list[CatalogProblem]]:
-    """Validate every catalog file; return the catalog (if clean) and every problem found."""
+Progress = Callable[[int, int], None]
+
+
+def check_catalog(
+    root: Path, progress: Progress | None = None
+) -> tuple[Catalog | None, list[CatalogProblem]]:
+    """Validate every catalog file; return the catalog (if clean) and every problem found.
+
+    The garbage collector is paused throughout: it would only rescan the objects being
+    built. `progress(done, total)` is called after each file, for a progress bar.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_catalog(root, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_catalog(
+    root: Path, progress: Progress | None
+) -> tuple[Catalog | None, list[CatalogProblem]]:
     if not root.is_dir():
         shown = _shown(root, root)
         return None, [CatalogProblem(shown, None, "", "catalog folder not found")]
     problems: list[CatalogProblem] = []
+    vetting_paths = vetting_files(root)
+    total = 2 + len(vetting_paths)
+    done = 0
 
     def load(path: Path, model: type[BaseModel], checks: Any = None) -> Any:
         shown = _shown(root, path)
@@ -428,16 +452,27 @@ def check_catalog(root: Path) -> tuple[Catalog | None, list[CatalogProblem]]:
             problems.extend(found)
         return value
 
-    services: ServicesCatalog | None = load(root / SERVICES_FILE, ServicesCatalog, _check_services)
-    agencies: AgenciesCatalog | None = load(
-        root / AGENCIES_FILE,
-        AgenciesCatalog,
-        (lambda a: _check_agencies(a, services)) if services else None,
+    def step(value: Any) -> Any:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        return value
+
+    services: ServicesCatalog | None = step(
+        load(root / SERVICES_FILE, ServicesCatalog, _check_services)
+    )
+    agencies: AgenciesCatalog | None = step(
+        load(
+            root / AGENCIES_FILE,
+            AgenciesCatalog,
+            (lambda a: _check_agencies(a, services)) if services else None,
+        )
     )
     agency_ids = {a.id for a in agencies.agencies} if agencies else set()
     vettings: dict[str, list[Vetting]] = {}
-    for path in vetting_files(root):
-        vetting: Vetting | None = load(path, Vetting, lambda v: _check_vetting(v, agency_ids))
+    for path in vetting_paths:
+        vetting: Vetting | None = step(load(path, Vetting, lambda v: _check_vetting(v, agency_ids)))
         if vetting is not None:
             vettings.setdefault(vetting.agency, []).append(vetting)
     if problems or services is None or agencies is None:
@@ -475,14 +510,8 @@ def load_catalog(root: Path) -> Catalog:
 
 
 def _checked(root: Path) -> Catalog:
-    """`check_catalog` with the collector paused: it only rescans the objects being built."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        catalog, problems = check_catalog(root)
-    finally:
-        if collecting:
-            gc.enable()
+    """`check_catalog`, raising its problems."""
+    catalog, problems = check_catalog(root)
     if catalog is None:
         raise CatalogError(problems)
     return catalog

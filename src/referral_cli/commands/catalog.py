@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +29,25 @@ catalog_app = typer.Typer(
 )
 
 
+PROGRESS_BYTES = 4 * 1024 * 1024  # about a second of parsing on a slow laptop
+
+
+@contextlib.contextmanager
+def _progress_bar(root: Path) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for a catalog big enough to take a while (terminals only)."""
+    size = sum(p.stat().st_size for p in root.glob("*.yaml")) if root.is_dir() else 0
+    if size < PROGRESS_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    from referral_cli.console import make_console
+
+    with Progress(console=make_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Checking the catalog", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 @catalog_app.command("validate")
 def validate(
     folder: Annotated[
@@ -39,7 +61,8 @@ def validate(
     from referral_cli.catalog import check_catalog, resolve_data_dir
 
     root = folder or resolve_data_dir(data)
-    catalog, problems = check_catalog(root)
+    with _progress_bar(root) as progress:
+        catalog, problems = check_catalog(root, progress)
     if fmt is Format.JSON:
         typer.echo(json.dumps({"ok": not problems, "problems": [p.as_dict() for p in problems]}))
     elif problems:
