@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from referral_cli.catalog import Catalog
@@ -77,12 +78,15 @@ def find_agencies(catalog: Catalog, wanted: AgencyFilter, today: dt.date) -> Age
             f"Unknown sector '{wanted.sector}'. Sectors: {', '.join(sorted(SECTORS))}."
         )
     words = wanted.search.casefold().split() if wanted.search else []
-    by_id = statuses(catalog, today)
     rows: list[AgencyRow] = []
     withheld = 0
-    for agency in catalog.agencies.values():
-        if service_id and all(s.id != service_id for s in agency.services):
-            continue
+    if service_id:  # the cache's index: no need to load every agency of a big catalog
+        from referral_cli.cache import agencies_offering
+
+        candidates: Iterable[Agency] = agencies_offering(catalog, service_id)
+    else:
+        candidates = catalog.agencies.values()
+    for agency in candidates:
         if language and language not in agency.languages:
             continue
         if wanted.sector and agency.sector != wanted.sector:
@@ -93,7 +97,7 @@ def find_agencies(catalog: Catalog, wanted: AgencyFilter, today: dt.date) -> Age
             haystack = _search_text(catalog, agency)
             if not all(word in haystack for word in words):
                 continue
-        status = by_id[agency.id]
+        status = agency_status(agency, catalog.vettings_of(agency.id), catalog.info, today)
         if service_id and status.outcome is Outcome.DO_NOT_REFER:
             withheld += 1
             continue

@@ -13,6 +13,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
+from referral_cli.browse import statuses
 from referral_cli.catalog import Catalog
 from referral_cli.errors import ReferralError
 from referral_cli.models import GROUPS, SECTORS, Agency, ServiceForm
@@ -91,13 +92,6 @@ def _language_code(catalog: Catalog, wanted: str) -> str:
     raise ReferralError(f"Unknown language '{wanted}'. Known languages: {known}.")
 
 
-def _statuses(catalog: Catalog, today: dt.date) -> dict[str, VettingStatus]:
-    return {
-        a.id: agency_status(a, catalog.vettings_of(a.id), catalog.info, today)
-        for a in catalog.agencies.values()
-    }
-
-
 def gaps(catalog: Catalog, today: dt.date, wanted: GapFilter | None = None) -> GapReport:
     """For each need: agencies offering it, ready to refer, and the needs nobody safe meets.
 
@@ -117,7 +111,7 @@ def gaps(catalog: Catalog, today: dt.date, wanted: GapFilter | None = None) -> G
         return not (wanted.after_hours and not agency.hours.after_hours)
 
     considered = [a for a in catalog.agencies.values() if counts(a)]
-    status = _statuses(catalog, today)
+    status = statuses(catalog, today)
     rows: list[NeedRow] = []
     for service in catalog.services.values():
         offering = [
@@ -194,7 +188,7 @@ class CoverageReport(BaseModel):
 
 def coverage(catalog: Catalog, today: dt.date) -> CoverageReport:
     """Partner sectors of the coalition with their agencies; missing ones listed."""
-    status = _statuses(catalog, today)
+    status = statuses(catalog, today)
     rows = []
     for sector, label in SECTORS.items():
         members = [a for a in catalog.agencies.values() if a.sector == sector]

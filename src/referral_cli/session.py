@@ -39,7 +39,7 @@ from referral_cli.prompts import Asker, MissingAnswer, NoReferralRequested, ask_
 from referral_cli.render import session as screen
 from referral_cli.store import check_reference, purge_session, save_session, session_exists
 from referral_cli.text import one_line
-from referral_cli.vetting import VettingStatus, agency_status
+from referral_cli.vetting import VettingStatus
 
 FIT_OPTIONS: list[tuple[str, str]] = [
     ("lgbtq-affirming", "LGBTQ-affirming"),
@@ -91,11 +91,9 @@ class Flow:
     def statuses(self) -> dict[str, VettingStatus]:
         """Every agency's vetting standing today, computed once per run."""
         if self._statuses is None:
-            info = self.catalog.info
-            self._statuses = {
-                a.id: agency_status(a, self.catalog.vettings_of(a.id), info, self.day)
-                for a in self.catalog.agencies.values()
-            }
+            from referral_cli.browse import statuses
+
+            self._statuses = statuses(self.catalog, self.day)
         return self._statuses
 
     def agency(self, agency_id: str) -> Agency | None:
