@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import typer
 import typer.main
 from typer.core import TyperGroup
 
@@ -15,7 +16,9 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 def _commands(group: TyperGroup, prefix: str = "") -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = []
-    for name, command in group.commands.items():
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         path = f"{prefix}{name}"
         found.append((path, command))
         if isinstance(command, TyperGroup):
@@ -37,3 +40,14 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "bash scripts/test.sh" in ci
     assert "bash scripts/test.sh" in README
+
+
+def test_root_help_lists_the_first_sentence_of_every_command() -> None:
+    from typer.testing import CliRunner
+
+    help_text = "".join(CliRunner().invoke(app, ["--help"]).output.split())
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    for path, command in _commands(root):
+        if " " not in path:
+            assert "".join(command.get_short_help_str(limit=200).split()) in help_text, path
