@@ -105,3 +105,9 @@ def test_shipped_agencies_list_marks_vetting(run: Run) -> None:
     assert "not vetted" in result.output
     assert "ready" in result.output
     assert "DO NOT REFER" in result.output
+
+
+def test_a_mistyped_command_gets_a_suggestion(run: Run) -> None:
+    result = run("agenc")
+    assert result.exit_code == 2
+    assert "Did you mean 'agencies'?" in result.output

@@ -8,11 +8,13 @@ command, so `referral --help` does not build two dozen commands it will not run.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from typing import Any
 
 import typer
 import typer.main
+from typer._click.exceptions import UsageError  # typer vendors click (0.28+)
 
 from referral_cli import __version__
 from referral_cli.commands.common import ReferralGroup
@@ -54,6 +56,17 @@ class LazyGroup(ReferralGroup):
         return typer.main.get_command_from_info(
             info, pretty_exceptions_short=True, rich_markup_mode=None
         )
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """As click does, and a typo gets the closest command names."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close:
+                names = ", ".join(repr(name) for name in close)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {names}?"
+            raise
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Every command with its whole one-line purpose, without building any of them."""
