@@ -51,3 +51,17 @@ def test_root_help_lists_the_first_sentence_of_every_command() -> None:
     for path, command in _commands(root):
         if " " not in path:
             assert "".join(command.get_short_help_str(limit=200).split()) in help_text, path
+
+
+def test_the_help_table_matches_the_commands_docstrings() -> None:
+    from referral_cli.cli import COMMANDS, registered, short_help
+
+    infos = registered()
+    assert set(COMMANDS) == set(infos)
+    for name, info in infos.items():
+        if isinstance(info, typer.models.TyperInfo):
+            sub = info.typer_instance
+            doc = sub.info.help if sub else None
+        else:
+            doc = info.callback.__doc__
+        assert COMMANDS[name][1] == short_help(doc), name

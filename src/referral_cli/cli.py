@@ -9,6 +9,7 @@ command, so `referral --help` does not build two dozen commands it will not run.
 from __future__ import annotations
 
 import difflib
+import importlib
 import inspect
 from typing import Any
 
@@ -19,8 +20,100 @@ from typer._click.exceptions import UsageError  # typer vendors click (0.28+)
 from referral_cli import __version__
 from referral_cli.commands.common import ReferralGroup
 
-# Every command and sub-group is registered here; the root app below builds them on demand.
+# Every command and sub-group is registered here, one module at a time, when first needed.
 commands = typer.Typer(rich_markup_mode=None)
+
+# What `referral --help` lists, in this order: the command, the module that registers it, and
+# its one-line purpose (the first sentence of its docstring; tests/test_docs.py keeps them
+# equal). Listing from this table means `--help` imports no command module at all.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": (
+        "security",
+        "Set up encryption of case files with a passphrase, and how long closed cases are kept.",
+    ),
+    "audit": (
+        "security",
+        "The audit log: when sessions were created, exported, revoked, purged.",
+    ),
+    "start": (
+        "session",
+        "Run a referral session with a youth: eight steps, saved as a draft after each one.",
+    ),
+    "resume": ("session", "Continue a paused session at the step where it stopped."),
+    "sessions": ("session", "List saved sessions: reference, step, status and follow-up date."),
+    "summary": (
+        "session",
+        "Print the handoff summary: the worker's copy, or with --for the copy for one agency.",
+    ),
+    "checklist": (
+        "session",
+        "The blank eight-step checklist for paper use, with the no-referral path and hotlines.",
+    ),
+    "purge": ("session", "Delete saved sessions for good."),
+    "consent": ("session", "Record changes to a youth's consent."),
+    "vet": ("vet", "Show an agency's vetting scorecard, its history, or record a new vetting."),
+    "vettings": (
+        "vet",
+        "Every partner agency's vetting outcome, scores and due date, what needs attention first.",
+    ),
+    "services": ("catalog", "List the needs and services a youth may be referred for, by group."),
+    "agencies": (
+        "catalog",
+        "List partner agencies with their vetting standing; filters narrow the list.",
+    ),
+    "show": ("catalog", "Show everything the catalog holds about one agency."),
+    "hotlines": (
+        "catalog",
+        "List the hotlines in the catalog, to give a youth a number to call later.",
+    ),
+    "gaps": (
+        "coalition",
+        "For each need: agencies offering it, how many are ready to refer, and the gaps.",
+    ),
+    "coverage": (
+        "coalition",
+        "Which partner sectors have an agency in the catalog, and which are missing.",
+    ),
+    "consultations": (
+        "coalition",
+        "Log of partner vettings and consultations (agency, date, who, method, outcome).",
+    ),
+    "followups": ("casework", "List your open referrals by follow-up date, overdue first."),
+    "status": (
+        "casework",
+        "Move a referral along its lifecycle (timestamped; invalid moves are refused).",
+    ),
+    "activity": (
+        "casework",
+        "Counts from your own sessions for the coalition (no case references).",
+    ),
+    "catalog": ("catalog", "Check and maintain the service and agency catalogs."),
+}
+_REGISTERED: set[str] = set()
+
+
+def register(module: str) -> None:
+    """Import one command module and add its commands to `commands` (once)."""
+    if module not in _REGISTERED:
+        _REGISTERED.add(module)
+        importlib.import_module(f"referral_cli.commands.{module}").register(commands)
+
+
+def _infos() -> dict[str, Any]:
+    infos: dict[str, Any] = {}
+    for info in commands.registered_commands:
+        callback = info.callback.__name__ if info.callback else ""
+        infos[info.name or typer.main.get_command_name(callback)] = info
+    for group in commands.registered_groups:
+        infos[str(group.name)] = group
+    return infos
+
+
+def registered() -> dict[str, Any]:
+    """Every command and sub-group by name, after registering every module."""
+    for module, _ in COMMANDS.values():
+        register(module)
+    return _infos()
 
 
 def short_help(doc: str | None) -> str:
@@ -31,24 +124,16 @@ def short_help(doc: str | None) -> str:
 
 
 class LazyGroup(ReferralGroup):
-    """The root group: lists commands from their docstrings, builds only the one invoked."""
-
-    def _infos(self) -> dict[str, Any]:
-        infos: dict[str, Any] = {}
-        for info in commands.registered_commands:
-            callback = info.callback.__name__ if info.callback else ""
-            infos[info.name or typer.main.get_command_name(callback)] = info
-        for group in commands.registered_groups:
-            infos[str(group.name)] = group
-        return infos
+    """The root group: lists commands from COMMANDS, builds only the one invoked."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self._infos())
+        return list(COMMANDS)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        info = self._infos().get(cmd_name)
-        if info is None:
+        if cmd_name not in COMMANDS:
             return None
+        register(COMMANDS[cmd_name][0])
+        info = _infos()[cmd_name]
         if isinstance(info, typer.models.TyperInfo):
             return typer.main.get_group_from_info(
                 info, pretty_exceptions_short=True, rich_markup_mode=None, suggest_commands=True
@@ -62,24 +147,16 @@ class LazyGroup(ReferralGroup):
         try:
             return super().resolve_command(ctx, args)
         except UsageError as exc:
-            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            close = difflib.get_close_matches(args[0], list(COMMANDS)) if args else []
             if close:
                 names = ", ".join(repr(name) for name in close)
                 exc.message = f"{exc.message.rstrip('.')}. Did you mean {names}?"
             raise
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        """Every command with its whole one-line purpose, without building any of them."""
-        rows = []
-        for name, info in self._infos().items():
-            if isinstance(info, typer.models.TyperInfo):
-                sub = info.typer_instance
-                doc = info.help or (sub.info.help if sub else None)
-            else:
-                doc = info.help or info.callback.__doc__
-            rows.append((name, short_help(doc)))
+        """Every command with its whole one-line purpose, without importing any of them."""
         with formatter.section("Commands"):
-            formatter.write_dl(rows)
+            formatter.write_dl([(name, purpose) for name, (_, purpose) in COMMANDS.items()])
 
 
 app = typer.Typer(
@@ -106,16 +183,6 @@ def _root(
     ),
 ) -> None:
     """Safe referrals and agency vetting for youth survivors of exploitation and trafficking."""
-
-
-def _register() -> None:
-    from referral_cli.commands import casework, catalog, coalition, security, session, vet
-
-    for module in (security, session, vet, catalog, coalition, casework):
-        module.register(commands)
-
-
-_register()
 
 
 def main() -> None:
