@@ -9,11 +9,20 @@ if TYPE_CHECKING:
 
 
 def make_console(
-    stderr: bool = False, record: bool = False, file: IO[str] | None = None
+    stderr: bool = False,
+    record: bool = False,
+    file: IO[str] | None = None,
+    width: int | None = None,
 ) -> Console:
     """A console that prints text literally: no markup, emoji codes or auto-highlighting."""
     from rich.console import Console
 
     return Console(
-        markup=False, emoji=False, highlight=False, stderr=stderr, record=record, file=file
+        markup=False,
+        emoji=False,
+        highlight=False,
+        stderr=stderr,
+        record=record,
+        file=file,
+        width=width,
     )

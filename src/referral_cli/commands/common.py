@@ -106,6 +106,9 @@ def emit(text: str, output: Path | None) -> None:
     typer.echo(f"Wrote {output}", err=True)
 
 
+FILE_WIDTH = 120  # text reports written with -o do not depend on the terminal's width
+
+
 def present(
     result: Any,
     fmt: Format,
@@ -123,7 +126,7 @@ def present(
     elif output is not None:
         from referral_cli.console import make_console
 
-        console = make_console(record=True, file=io.StringIO())
+        console = make_console(record=True, file=io.StringIO(), width=FILE_WIDTH)
         console.print(view(result))
         emit(console.export_text(), output)
     else:

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from referral_cli.commands.common import DataOption, Format, FormatOption, OutputOption, emit, load
+from referral_cli.commands.common import (
+    DataOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    emit,
+    load,
+    present,
+)
 
 if TYPE_CHECKING:
     from referral_cli.catalog import Catalog
@@ -49,24 +57,6 @@ def _today(option: str | None) -> dt.date:
 def _ascii() -> bool:
     """Plain ASCII tables when colour is off or output is not a terminal (stable in files)."""
     return bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
-
-
-def _render(renderable: Any, output: Path | None) -> None:
-    """Print a rich view, or write it as plain text to --output."""
-    if output is None:
-        from referral_cli.commands.common import show
-
-        show(renderable)
-        return
-    import io
-
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    Console(
-        file=buffer, width=120, markup=False, emoji=False, highlight=False, color_system=None
-    ).print(renderable)
-    emit(buffer.getvalue(), output)
 
 
 def _load_answers(path: Path) -> dict[str, Any]:
@@ -160,33 +150,31 @@ def vet(
 
     past = catalog.vettings_of(found.id)
     if history:
-        hist = vetting.history(found, past, catalog.info, day)
-        if fmt is Format.JSON:
-            from referral_cli.export.vetting import to_json
+        from referral_cli.export.vetting import history_markdown, to_json
+        from referral_cli.render.vetting import history_view
 
-            emit(to_json(hist), output)
-        elif fmt is Format.MARKDOWN:
-            from referral_cli.export.vetting import history_markdown
-
-            emit(history_markdown(hist), output)
-        else:
-            from referral_cli.render.vetting import history_view
-
-            _render(history_view(hist, ascii_only=_ascii() or output is not None), output)
+        plain = _ascii() or output is not None
+        present(
+            vetting.history(found, past, catalog.info, day),
+            fmt,
+            output,
+            markdown=history_markdown,
+            view=lambda h: history_view(h, ascii_only=plain),
+            json=to_json,
+        )
         return
-    card = vetting.scorecard(found, past, catalog.info, day)
-    if fmt is Format.JSON:
-        from referral_cli.export.vetting import to_json
+    from referral_cli.export.vetting import scorecard_markdown, to_json
+    from referral_cli.render.vetting import scorecard_view
 
-        emit(to_json(card), output)
-    elif fmt is Format.MARKDOWN:
-        from referral_cli.export.vetting import scorecard_markdown
-
-        emit(scorecard_markdown(card), output)
-    else:
-        from referral_cli.render.vetting import scorecard_view
-
-        _render(scorecard_view(card, ascii_only=_ascii() or output is not None), output)
+    plain = _ascii() or output is not None
+    present(
+        vetting.scorecard(found, past, catalog.info, day),
+        fmt,
+        output,
+        markdown=scorecard_markdown,
+        view=lambda c: scorecard_view(c, ascii_only=plain),
+        json=to_json,
+    )
 
 
 def _blank(agency: str | None, fmt: Format, output: Path | None, data: Path | None) -> None:
@@ -276,15 +264,15 @@ def vettings(
         service=service_id,
         stale_only=stale,
     )
-    if fmt is Format.JSON:
-        from referral_cli.export.vetting import to_json
+    from referral_cli.export.vetting import partners_markdown, to_json
+    from referral_cli.render.vetting import partners_view
 
-        emit(to_json(partners), output)
-    elif fmt is Format.MARKDOWN:
-        from referral_cli.export.vetting import partners_markdown
-
-        emit(partners_markdown(partners), output)
-    else:
-        from referral_cli.render.vetting import partners_view
-
-        _render(partners_view(partners, ascii_only=_ascii() or output is not None), output)
+    plain = _ascii() or output is not None
+    present(
+        partners,
+        fmt,
+        output,
+        markdown=partners_markdown,
+        view=lambda p: partners_view(p, ascii_only=plain),
+        json=to_json,
+    )
