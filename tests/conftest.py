@@ -16,12 +16,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from referral_cli.catalog import default_data_dir
 from referral_cli.cli import app
 
 SHIPPED = default_data_dir()
+
+# CI replays the same examples every run (a red CI is then a real, reproducible failure);
+# local runs keep exploring new random examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import typer
 
 from referral_cli.errors import ReferralError
-from referral_cli.text import one_line
+from referral_cli.text import clip, one_line
 
 T = TypeVar("T")
 ESCAPE = "x"
@@ -178,10 +178,9 @@ class Asker:
             try:
                 return parse(given if isinstance(given, str) else _raw(given))
             except ReferralError as exc:
-                shown = repr(given) if len(repr(given)) <= 80 else repr(given)[:77] + "..."
-                # a parser may quote the bad answer: keep its escape codes off the terminal
+                # a parser may quote the bad answer: keep it short and its escape codes off
                 raise ReferralError(
-                    f"The answer for '{key}' ({shown}): {one_line(str(exc))}"
+                    f"The answer for '{key}' ({clip(repr(given), 80)}): {clip(str(exc), 300)}"
                 ) from None
 
         def proc(raw: str) -> T:

@@ -31,3 +31,9 @@ def md(text: str) -> str:
     escaped = _MD_INLINE.sub(r"\\\1", one_line(text))
     escaped = _MD_BLOCK_START.sub(r"\1\\\2", escaped)
     return _MD_LIST_NUMBER.sub(r"\1\\\2", escaped)
+
+
+def clip(text: str, limit: int) -> str:
+    """One clean line of at most `limit` characters, so a pasted page cannot flood an error."""
+    flat = one_line(text)
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

@@ -147,6 +147,20 @@ def rubric() -> Rubric:
     return Rubric.model_validate(yaml.safe_load(raw))
 
 
+def factor_label(factor_id: str) -> str:
+    """A factor as a coordinator names it (e.g. "Confidentiality")."""
+    return rubric().factor(factor_id).label
+
+
+def hard_fail_text(hard_fail_id: str, with_id: bool = False) -> str:
+    """A hard fail as words, with its factor; the id too where readers may look it up."""
+    found = rubric().hard_fail(hard_fail_id)
+    if not found:
+        return hard_fail_id
+    text = f"{found[0].label}: {found[1].text}"
+    return f"{text} ({hard_fail_id})" if with_id else text
+
+
 def is_critical_weak(score: Score) -> bool:
     """U or <= 2: too little to refer on for a critical factor."""
     return score == "U" or score <= VERIFY_AT_OR_BELOW

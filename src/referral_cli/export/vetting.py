@@ -19,6 +19,8 @@ from referral_cli.vetting import (
     Scorecard,
     VettingHistory,
     VettingStatus,
+    factor_label,
+    hard_fail_text,
     rubric,
     score_strip,
 )
@@ -29,22 +31,15 @@ def to_json(result: BaseModel) -> str:
     return result.model_dump_json(indent=2) + "\n"
 
 
-def _label(factor_id: str) -> str:
-    return rubric().factor(factor_id).label
-
-
-def _hard_fail_text(hard_fail_id: str) -> str:
-    found = rubric().hard_fail(hard_fail_id)
-    return f"{found[0].label}: {found[1].text} ({hard_fail_id})" if found else hard_fail_id
-
-
 def outcome_line(status: VettingStatus) -> str:
     """The outcome and its reasons as plain text (escaped by the caller)."""
     text = OUTCOME_LABELS[status.outcome].upper()
     if status.outcome is Outcome.VERIFY:
-        text += ": " + ", ".join(_label(f) for f in status.verify_factors)
+        text += ": " + ", ".join(factor_label(f) for f in status.verify_factors)
     elif status.outcome is Outcome.DO_NOT_REFER:
-        text += ": hard fail " + "; ".join(_hard_fail_text(h) for h in status.hard_fails)
+        text += ": hard fail " + "; ".join(
+            hard_fail_text(h, with_id=True) for h in status.hard_fails
+        )
     if status.stale:
         text += f" (STALE: re-vetting was due {status.due})"
     return text
@@ -53,7 +48,7 @@ def outcome_line(status: VettingStatus) -> str:
 def _status_pairs(status: VettingStatus) -> list[tuple[str, str]]:
     pairs = [("Outcome", outcome_line(status))]
     if status.contrary_factors:
-        names = ", ".join(_label(f) for f in status.contrary_factors)
+        names = ", ".join(factor_label(f) for f in status.contrary_factors)
         pairs.append(("Contrary evidence (score 0)", names))
     if status.due is not None:
         pairs.append(("Re-vetting due", f"{status.due} (every {status.revet_months} months)"))
@@ -154,7 +149,7 @@ def partners_markdown(partners: PartnerList) -> str:
         status = row.status
         outcome = OUTCOME_LABELS[status.outcome] + (" STALE" if status.stale else "")
         reasons = ", ".join(status.hard_fails) or (
-            "verify: " + ", ".join(_label(f) for f in status.verify_factors)
+            "verify: " + ", ".join(factor_label(f) for f in status.verify_factors)
             if status.verify_factors
             else ""
         )

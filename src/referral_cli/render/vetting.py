@@ -21,6 +21,8 @@ from referral_cli.vetting import (
     Scorecard,
     VettingHistory,
     VettingStatus,
+    factor_label,
+    hard_fail_text,
     rubric,
     score_strip,
 )
@@ -50,23 +52,14 @@ def _score(score: Score) -> Text:
     return Text(str(score), style=SCORE_STYLES.get(str(score), ""))
 
 
-def _label(factor_id: str) -> str:
-    return rubric().factor(factor_id).label
-
-
-def _hard_fail_text(hard_fail_id: str) -> str:
-    found = rubric().hard_fail(hard_fail_id)
-    return f"{found[0].label}: {found[1].text}" if found else hard_fail_id
-
-
 def outcome_text(status: VettingStatus) -> Text:
     """One line: the outcome, its reasons, and a STALE mark when re-vetting is overdue."""
     line = Text()
     line.append(OUTCOME_LABELS[status.outcome].upper(), style=OUTCOME_STYLES[status.outcome])
     if status.outcome is Outcome.VERIFY:
-        line.append(": " + ", ".join(_label(f) for f in status.verify_factors))
+        line.append(": " + ", ".join(factor_label(f) for f in status.verify_factors))
     elif status.outcome is Outcome.DO_NOT_REFER:
-        line.append(": hard fail " + "; ".join(_hard_fail_text(h) for h in status.hard_fails))
+        line.append(": hard fail " + "; ".join(hard_fail_text(h) for h in status.hard_fails))
     if status.stale:
         line.append("   ")
         line.append(f"STALE: re-vetting was due {status.due}", style="bold red reverse")
@@ -76,7 +69,7 @@ def outcome_text(status: VettingStatus) -> Text:
 def _status_lines(status: VettingStatus) -> list[Text]:
     lines = [Text("Outcome: ") + outcome_text(status)]
     if status.contrary_factors:
-        names = ", ".join(_label(f) for f in status.contrary_factors)
+        names = ", ".join(factor_label(f) for f in status.contrary_factors)
         lines.append(Text(f"Contrary evidence (score 0): {names}", style="red"))
     if status.due is not None:
         when = "OVERDUE" if status.stale else "due"
