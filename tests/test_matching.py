@@ -6,7 +6,7 @@ from typing import Any
 
 from referral_cli.matching import rank
 from referral_cli.models import Agency, Need, YouthProfile
-from referral_cli.vetting import Outcome, VettingStatus
+from referral_cli.standing import Outcome, VettingStatus
 
 SHELTER = Need(service="emergency-shelter", label="Emergency shelter", form="emergency")
 

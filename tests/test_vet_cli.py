@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 from markdown_it import MarkdownIt
+from pydantic import TypeAdapter
 from typer.testing import Result
 
 from referral_cli.catalog import load_catalog
-from referral_cli.vetting import PartnerList, Scorecard, VettingHistory, rubric
+from referral_cli.standing import Scorecard
+from referral_cli.vetting import PartnerList, VettingHistory, rubric
 from tests.helpers import AGENCIES_HEAD, agency, write_catalog
 
 Run = Callable[..., Result]
@@ -297,7 +299,7 @@ def test_history_shows_what_changed(run: Run, catalog: Path) -> None:
 def test_scorecard_json_validates_back(run: Run, catalog: Path) -> None:
     result = run("vet", "north", "--format", "json", "--data", str(catalog))
     assert result.exit_code == 0
-    card = Scorecard.model_validate_json(result.output)
+    card = TypeAdapter(Scorecard).validate_json(result.output)
     assert card.status.outcome.value == "do-not-refer"
     assert card.status.hard_fails == ["blanket-or-open-ended-release"]
     assert card.rows[0].factor == "csec-experience" and len(card.rows) == 11

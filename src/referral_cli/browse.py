@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from referral_cli.catalog import Catalog
 from referral_cli.errors import ReferralError
 from referral_cli.models import SECTORS, Agency
-from referral_cli.vetting import Outcome, VettingStatus, agency_status
+from referral_cli.standing import Outcome, VettingStatus
+from referral_cli.vetting import agency_status
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from referral_cli.browse import statuses
 from referral_cli.catalog import Catalog
 from referral_cli.errors import ReferralError
 from referral_cli.models import GROUPS, SECTORS, Agency, ServiceForm
-from referral_cli.vetting import Outcome, VettingStatus, agency_status
+from referral_cli.standing import Outcome, VettingStatus
+from referral_cli.vetting import agency_status
 
 
 class FormCount(BaseModel):

@@ -37,9 +37,9 @@ from referral_cli.models import (
 )
 from referral_cli.prompts import Asker, MissingAnswer, NoReferralRequested, ask_keep_draft
 from referral_cli.render import session as screen
+from referral_cli.standing import VettingStatus
 from referral_cli.store import check_reference, purge_session, save_session, session_exists
 from referral_cli.text import one_line
-from referral_cli.vetting import VettingStatus
 
 FIT_OPTIONS: list[tuple[str, str]] = [
     ("lgbtq-affirming", "LGBTQ-affirming"),

@@ -23,7 +23,6 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
@@ -44,6 +43,13 @@ from referral_cli.models import (
     Vetting,
     VettingMethod,
     VettingTrigger,
+)
+from referral_cli.standing import (
+    OUTCOME_LABELS,
+    FactorRow,
+    Outcome,
+    Scorecard,
+    VettingStatus,
 )
 
 if TYPE_CHECKING:
@@ -169,62 +175,6 @@ def is_critical_weak(score: Score) -> bool:
 # --- outcome, status, due dates -------------------------------------------------
 
 
-class Outcome(StrEnum):
-    """What a worker may do with an agency, from its latest vetting."""
-
-    READY = "ready"
-    VERIFY = "verify"
-    DO_NOT_REFER = "do-not-refer"
-    NOT_VETTED = "not-vetted"
-
-
-OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.READY: "ready to refer",
-    Outcome.VERIFY: "verify before referral",
-    Outcome.DO_NOT_REFER: "do not refer",
-    Outcome.NOT_VETTED: "not vetted",
-}
-# Partner list order: what could hurt a youth first, then what blocks referrals.
-ATTENTION_ORDER: dict[Outcome, int] = {
-    Outcome.DO_NOT_REFER: 0,
-    Outcome.VERIFY: 1,
-    Outcome.NOT_VETTED: 3,
-    Outcome.READY: 4,
-}
-STALE_READY_RANK = 2
-
-
-class VettingStatus(BaseModel):
-    """An agency's standing, computed from its vetting history and a date."""
-
-    agency: str
-    outcome: Outcome
-    stale: bool
-    last_vetted: dt.date | None
-    due: dt.date | None
-    verify_factors: list[FactorId] = []
-    hard_fails: list[str] = []
-    contrary_factors: list[FactorId] = []
-    revet_months: int = 12
-    vettings: int = 0
-
-    @property
-    def label(self) -> str:
-        """The outcome as a worker reads it, e.g. "verify before referral"."""
-        return OUTCOME_LABELS[self.outcome]
-
-    def attention_key(self) -> tuple[int, int, dt.date]:
-        """Sort key: do not refer, verify, stale ready, not vetted, ready; then earliest due.
-
-        A stale "ready" agency comes before unvetted ones because workers may still be
-        referring youth to it on an out-of-date vetting; unvetted agencies are blocked anyway.
-        """
-        rank = ATTENTION_ORDER[self.outcome]
-        if self.stale and self.outcome is Outcome.READY:
-            rank = STALE_READY_RANK
-        return (rank, 0 if self.stale else 1, self.due or dt.date.min)
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, clamped to the month's end (Jan 31 + 1 = Feb 28/29)."""
     index = day.month - 1 + months
@@ -289,11 +239,14 @@ def agency_status(
         stale=today > due,
         last_vetted=last.date,
         due=due,
-        verify_factors=verify,
+        verify_factors=list(verify),
         hard_fails=hard_fails,
-        contrary_factors=contrary,
+        contrary_factors=list(contrary),
         revet_months=months,
         vettings=len(history),
+        verify_labels=[factor_label(f) for f in verify],
+        hard_fail_texts=[hard_fail_text(h) for h in hard_fails],
+        contrary_labels=[factor_label(f) for f in contrary],
     )
 
 
@@ -344,38 +297,6 @@ def evidence_gap(score: Score, evidence: Sequence[str]) -> str | None:
 # --- result models for the views -----------------------------------------------------
 
 
-class FactorRow(BaseModel):
-    """One factor on a scorecard: the score, what it rests on, and why it matters."""
-
-    factor: FactorId
-    number: int
-    label: str
-    critical: bool
-    per_youth: bool
-    score: Score
-    evidence: list[EvidenceKind] = []
-    note: str = ""
-    hard_fails: list[str] = []
-    verify: bool = False
-    assessor: str | None = None
-    date: dt.date | None = None
-
-
-class Scorecard(BaseModel):
-    """An agency's latest vetting, factor by factor, with its outcome and re-vet date."""
-
-    agency: str
-    agency_name: str
-    today: dt.date
-    status: VettingStatus
-    assessor: str | None = None
-    date: dt.date | None = None
-    method: list[VettingMethod] = []
-    trigger: VettingTrigger | None = None
-    note: str = ""
-    rows: list[FactorRow]
-
-
 def _rows(vetting: Vetting | None) -> list[FactorRow]:
     rub = rubric()
     verify = set(judge(vetting)[1]) if vetting else set()
@@ -394,6 +315,7 @@ def _rows(vetting: Vetting | None) -> list[FactorRow]:
                 evidence=list(assessment.evidence),
                 note=assessment.note,
                 hard_fails=list(assessment.hard_fails),
+                hard_fail_texts=[_hard_fail_description(h) for h in assessment.hard_fails],
                 verify=factor.id in verify,
                 assessor=vetting.assessor if vetting else None,
                 date=vetting.date if vetting else None,
@@ -418,7 +340,13 @@ def scorecard(
         trigger=last.trigger if last else None,
         note=last.note if last else "",
         rows=_rows(last),
+        scale={k: v.split(" (")[0] for k, v in rubric().scale.items()},
     )
+
+
+def _hard_fail_description(hard_fail_id: str) -> str:
+    found = rubric().hard_fail(hard_fail_id)
+    return found[1].text if found else hard_fail_id
 
 
 class HistoryEntry(BaseModel):

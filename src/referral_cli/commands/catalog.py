@@ -138,7 +138,7 @@ def agencies(
     listing = find_agencies(catalog, wanted, today())
     if as_json:
         rows = [
-            row.agency.model_dump(mode="json") | {"vetting": row.status.model_dump(mode="json")}
+            row.agency.model_dump(mode="json") | {"vetting": row.status.to_json()}
             for row in listing.rows
         ]
         typer.echo(json.dumps(rows, indent=2))
@@ -160,7 +160,7 @@ def show_agency(
     found = catalog.find_agency(agency)
     status = agency_status(found, catalog.vettings_of(found.id), catalog.info, today())
     if as_json:
-        payload = found.model_dump(mode="json") | {"vetting": status.model_dump(mode="json")}
+        payload = found.model_dump(mode="json") | {"vetting": status.to_json()}
         typer.echo(json.dumps(payload, indent=2))
         return
     from referral_cli.render.catalog import agency_card

@@ -251,6 +251,7 @@ def vettings(
     each, the earliest due date first.
     """
     from referral_cli import vetting
+    from referral_cli.standing import Outcome
 
     day = _today(today)
     catalog = load(data)
@@ -260,7 +261,7 @@ def vettings(
         catalog.vettings,
         catalog.info,
         day,
-        outcomes=[vetting.Outcome(o.value) for o in outcome or []],
+        outcomes=[Outcome(o.value) for o in outcome or []],
         service=service_id,
         stale_only=stale,
     )

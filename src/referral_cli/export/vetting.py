@@ -7,18 +7,15 @@ validates straight back into `Scorecard`, `VettingHistory` or `PartnerList`.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Any
 
 from referral_cli.export.markdown import field_list, table
 from referral_cli.models import Agency
+from referral_cli.standing import OUTCOME_LABELS, Outcome, Scorecard, VettingStatus
 from referral_cli.text import md
 from referral_cli.vetting import (
-    OUTCOME_LABELS,
-    Outcome,
     PartnerList,
-    Scorecard,
     VettingHistory,
-    VettingStatus,
     factor_label,
     hard_fail_text,
     rubric,
@@ -26,9 +23,11 @@ from referral_cli.vetting import (
 )
 
 
-def to_json(result: BaseModel) -> str:
-    """Any result model as indented JSON (dates as YYYY-MM-DD)."""
-    return result.model_dump_json(indent=2) + "\n"
+def to_json(result: Any) -> str:
+    """Any result (pydantic model or dataclass) as indented JSON (dates as YYYY-MM-DD)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(type(result)).dump_json(result, indent=2).decode() + "\n"
 
 
 def outcome_line(status: VettingStatus) -> str:

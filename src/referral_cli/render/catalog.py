@@ -11,8 +11,8 @@ from rich.text import Text
 from referral_cli.browse import AgencyListing
 from referral_cli.catalog import Catalog
 from referral_cli.models import GROUPS, SECTORS, Agency
+from referral_cli.standing import OUTCOME_LABELS, Outcome, VettingStatus
 from referral_cli.text import clean, one_line
-from referral_cli.vetting import OUTCOME_LABELS, Outcome, VettingStatus
 
 OUTCOME_STYLE = {
     Outcome.READY: "green",

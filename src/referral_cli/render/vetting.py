@@ -13,22 +13,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from referral_cli.standing import OUTCOME_LABELS, Outcome, Scorecard, VettingStatus
 from referral_cli.text import clean, one_line
-from referral_cli.vetting import (
-    OUTCOME_LABELS,
-    Outcome,
-    PartnerList,
-    Scorecard,
-    VettingHistory,
-    VettingStatus,
-    factor_label,
-    hard_fail_text,
-    rubric,
-    score_strip,
-)
 
 if TYPE_CHECKING:
     from referral_cli.models import Score
+    from referral_cli.vetting import PartnerList, VettingHistory
 
 OUTCOME_STYLES: dict[Outcome, str] = {
     Outcome.READY: "bold green",
@@ -48,7 +38,7 @@ def _box(ascii_only: bool) -> box.Box:
     return ASCII_SIMPLE_HEAD if ascii_only else box.SIMPLE_HEAD
 
 
-def _score(score: Score) -> Text:
+def _score(score: Score | int | str) -> Text:
     return Text(str(score), style=SCORE_STYLES.get(str(score), ""))
 
 
@@ -57,9 +47,9 @@ def outcome_text(status: VettingStatus) -> Text:
     line = Text()
     line.append(OUTCOME_LABELS[status.outcome].upper(), style=OUTCOME_STYLES[status.outcome])
     if status.outcome is Outcome.VERIFY:
-        line.append(": " + ", ".join(factor_label(f) for f in status.verify_factors))
+        line.append(": " + ", ".join(status.verify_labels))
     elif status.outcome is Outcome.DO_NOT_REFER:
-        line.append(": hard fail " + "; ".join(hard_fail_text(h) for h in status.hard_fails))
+        line.append(": hard fail " + "; ".join(status.hard_fail_texts))
     if status.stale:
         line.append("   ")
         line.append(f"STALE: re-vetting was due {status.due}", style="bold red reverse")
@@ -69,7 +59,7 @@ def outcome_text(status: VettingStatus) -> Text:
 def _status_lines(status: VettingStatus) -> list[Text]:
     lines = [Text("Outcome: ") + outcome_text(status)]
     if status.contrary_factors:
-        names = ", ".join(factor_label(f) for f in status.contrary_factors)
+        names = ", ".join(status.contrary_labels)
         lines.append(Text(f"Contrary evidence (score 0): {names}", style="red"))
     if status.due is not None:
         when = "OVERDUE" if status.stale else "due"
@@ -79,7 +69,6 @@ def _status_lines(status: VettingStatus) -> list[Text]:
 
 def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
     """The scorecard: header, outcome, one row per factor with score, evidence and note."""
-    rub = rubric()
     parts: list[RenderableType] = [
         Text(f"{one_line(card.agency_name)} ({card.agency})", style="bold"),
         *_status_lines(card.status),
@@ -110,9 +99,7 @@ def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
         if row.score == 0:
             flags.append(Text("contrary", style="red"))
         detail = Text(", ".join(row.evidence), style="italic")
-        for hard_fail in row.hard_fails:
-            found = rubric().hard_fail(hard_fail)
-            what = found[1].text if found else hard_fail
+        for what in row.hard_fail_texts:
             detail.append(("\n" if detail else "") + f"Hard fail: {what}", style="bold")
         if row.note:
             detail.append(("\n" if detail else "") + clean(row.note).strip(), style="")
@@ -120,9 +107,7 @@ def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
     parts.append(table)
     parts.append(Text("* critical factor: U or 2 or less means verify before referral"))
     parts.append(Text("+ also judged against each youth (language, LGBTQ, getting there)"))
-    parts.append(
-        Text("Scale: " + "; ".join(f"{k} {v.split(' (')[0]}" for k, v in rub.scale.items()))
-    )
+    parts.append(Text("Scale: " + "; ".join(f"{k} {v}" for k, v in card.scale.items())))
     if card.note:
         parts.append(Text("Note: " + one_line(card.note)))
     return Group(*parts)
@@ -130,6 +115,8 @@ def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
 
 def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableType:
     """Every vetting side by side (factor by date), then what changed at each one."""
+    from referral_cli.vetting import rubric
+
     rub = rubric()
     parts: list[RenderableType] = [
         Text(f"Vetting history: {one_line(hist.agency_name)} ({hist.agency})", style="bold"),
@@ -176,6 +163,8 @@ def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableTy
 
 def partners_view(partners: PartnerList, ascii_only: bool = False) -> RenderableType:
     """The partner list: one row per agency, what needs attention first."""
+    from referral_cli.vetting import rubric, score_strip
+
     rub = rubric()
     table = Table(box=_box(ascii_only), pad_edge=False)
     table.add_column("Agency", overflow="fold", ratio=3)
