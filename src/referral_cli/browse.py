@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from referral_cli.catalog import Catalog
 from referral_cli.errors import ReferralError
 from referral_cli.models import SECTORS, Agency
-from referral_cli.standing import Outcome, VettingStatus
+from referral_cli.standing import AgencyListing, AgencyRow, Outcome, VettingStatus
 from referral_cli.vetting import agency_status
 
 
@@ -22,22 +22,6 @@ class AgencyFilter:
     sector: str | None = None
     lgbtq: bool = False
     search: str | None = None
-
-
-@dataclass(frozen=True)
-class AgencyRow:
-    """One agency with its vetting standing, as listed to a worker."""
-
-    agency: Agency
-    status: VettingStatus
-
-
-@dataclass(frozen=True)
-class AgencyListing:
-    """The agencies that match, and how many do-not-refer agencies were held back."""
-
-    rows: list[AgencyRow]
-    withheld: int
 
 
 def _language_code(catalog: Catalog, wanted: str) -> str:
@@ -66,8 +50,10 @@ def statuses(catalog: Catalog, today: dt.date) -> dict[str, VettingStatus]:
     }
 
 
-def find_agencies(catalog: Catalog, wanted: AgencyFilter, today: dt.date) -> AgencyListing:
-    """Agencies matching every filter given.
+def find_agencies(
+    catalog: Catalog, wanted: AgencyFilter, today: dt.date, limit: int = 0
+) -> AgencyListing:
+    """Agencies matching every filter given, the first `limit` of them (0: all).
 
     When a service is asked for, the list is a set of referral options, so do-not-refer
     agencies are held back (and counted, so the worker knows they exist).
@@ -103,4 +89,5 @@ def find_agencies(catalog: Catalog, wanted: AgencyFilter, today: dt.date) -> Age
             withheld += 1
             continue
         rows.append(AgencyRow(agency, status))
-    return AgencyListing(rows, withheld)
+    shown = rows[:limit] if limit else rows
+    return AgencyListing(shown, withheld, len(rows) - len(shown))

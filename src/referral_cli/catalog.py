@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import gc
-import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,10 +29,13 @@ from referral_cli.models import (
     ServicesCatalog,
     Vetting,
 )
+from referral_cli.places import AGENCIES_FILE as AGENCIES_FILE
+from referral_cli.places import SERVICES_FILE as SERVICES_FILE
+from referral_cli.places import VETTINGS_DIR as VETTINGS_DIR
+from referral_cli.places import default_data_dir as default_data_dir
+from referral_cli.places import is_packaged as is_packaged
+from referral_cli.places import resolve_data_dir as resolve_data_dir
 
-SERVICES_FILE = "services.yaml"
-AGENCIES_FILE = "agencies.yaml"
-VETTINGS_DIR = "vettings"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_EXPANDED_NODES = 20_000_000
 
@@ -49,26 +51,6 @@ class _Loader(_Base):  # type: ignore[misc]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
-
-
-def default_data_dir() -> Path:
-    """The shipped example catalog: package data when installed, the repo's data/ otherwise."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data"
-    return packaged if packaged.is_dir() else here.parents[1] / "data"
-
-
-def is_packaged(root: Path) -> bool:
-    """True for the example catalog shipped inside an installed wheel: never write there."""
-    return root.resolve() == (Path(__file__).resolve().parent / "data")
-
-
-def resolve_data_dir(option: Path | None) -> Path:
-    """`--data`, then `REFERRAL_DATA`, then the shipped example catalog."""
-    if option is not None:
-        return option
-    env = os.environ.get("REFERRAL_DATA")
-    return Path(env) if env else default_data_dir()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ from pydantic import (
     StringConstraints,
 )
 
+from referral_cli.vocab import GROUPS as GROUPS
+from referral_cli.vocab import SECTORS as SECTORS
+
 
 class Model(BaseModel):
     """Base for every catalog model: unknown keys are errors."""
@@ -57,18 +60,6 @@ ShortCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3,8}$")]
 
 ServiceForm = Literal["emergency", "ongoing"]
 
-GROUPS: dict[str, str] = {
-    "basic-needs": "Basic needs",
-    "safety-crisis": "Safety and crisis",
-    "health": "Health",
-    "mental-health": "Mental health",
-    "housing": "Housing",
-    "legal-immigration": "Legal and immigration",
-    "education-work": "Education and work",
-    "culture-identity": "Culture and identity",
-    "family-peer": "Family and peer support",
-    "navigation": "Navigation and advocacy",
-}
 Group = Literal[
     "basic-needs",
     "safety-crisis",
@@ -82,28 +73,6 @@ Group = Literal[
     "navigation",
 ]
 
-SECTORS: dict[str, str] = {
-    "anti-trafficking": "Anti-trafficking program or task force",
-    "child-welfare": "Child welfare",
-    "law-enforcement": "Law enforcement",
-    "juvenile-justice": "Juvenile justice and probation",
-    "runaway-homeless-youth": "Runaway and homeless youth",
-    "sexual-assault": "Sexual assault / rape crisis",
-    "domestic-violence": "Domestic violence",
-    "child-advocacy-center": "Child Advocacy Center",
-    "court": "Family court and juvenile judges",
-    "legal-advocacy": "CASA, guardians ad litem, attorneys, public defenders",
-    "behavioral-health": "Behavioural and mental health",
-    "health": "Health, public health, hospitals, urgent care",
-    "housing": "Housing, shelters and youth services",
-    "labor-employment": "Labour and employment",
-    "education": "Education (schools, counsellors)",
-    "immigrant-serving": "Immigrant and refugee services",
-    "survivor-led": "Survivor-led groups and youth advisory boards",
-    "caregivers": "Caregivers and foster families",
-    "faith-based": "Faith-based organisations",
-    "community": "Community members (business, hospitality, transport)",
-}
 Sector = Literal[
     "anti-trafficking",
     "child-welfare",

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from referral_cli.models import Agency, CatalogInfo
 
 
 class Outcome(StrEnum):
@@ -94,6 +97,35 @@ class VettingStatus:
                 "due": _date(data["due"]),
             }
         )
+
+
+def revet_months_for(agency: Agency, info: CatalogInfo) -> int:
+    """The agency's own re-vet interval, else the catalog's (12 months by default)."""
+    return agency.revet_months or info.revet_months
+
+
+def not_vetted(agency: Agency, info: CatalogInfo) -> VettingStatus:
+    """The standing of an agency with no vetting on file."""
+    months = revet_months_for(agency, info)
+    return VettingStatus(agency.id, Outcome.NOT_VETTED, False, None, None, revet_months=months)
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """One agency with its vetting standing, as listed to a worker."""
+
+    agency: Agency
+    status: VettingStatus
+
+
+@dataclass(frozen=True)
+class AgencyListing:
+    """The agencies that match, how many do-not-refer agencies were held back, and how many
+    more matched than the list was limited to."""
+
+    rows: list[AgencyRow]
+    withheld: int
+    more: int = 0
 
 
 @dataclass

@@ -50,6 +50,8 @@ from referral_cli.standing import (
     Outcome,
     Scorecard,
     VettingStatus,
+    not_vetted,
+    revet_months_for,
 )
 
 if TYPE_CHECKING:
@@ -184,11 +186,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
-def revet_months_for(agency: Agency, info: CatalogInfo) -> int:
-    """The agency's own re-vet interval, else the catalog's (12 months by default)."""
-    return agency.revet_months or info.revet_months
-
-
 def latest(history: Sequence[Vetting]) -> Vetting | None:
     """The most recent vetting; on a date tie, the one listed last."""
     return sorted(history, key=lambda v: v.date)[-1] if history else None
@@ -223,14 +220,7 @@ def agency_status(
     months = revet_months_for(agency, info)
     last = latest(history)
     if last is None:
-        return VettingStatus(
-            agency=agency.id,
-            outcome=Outcome.NOT_VETTED,
-            stale=False,
-            last_vetted=None,
-            due=None,
-            revet_months=months,
-        )
+        return not_vetted(agency, info)
     outcome, verify, hard_fails, contrary = judge(last)
     due = add_months(last.date, months)
     return VettingStatus(

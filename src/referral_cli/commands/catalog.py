@@ -126,16 +126,31 @@ def agencies(
     search: Annotated[
         str | None, typer.Option(help="Words to find in names, services and synonyms.")
     ] = None,
+    limit: Annotated[
+        int,
+        typer.Option(min=0, help="Show at most this many agencies (0: all). JSON lists all."),
+    ] = 50,
     as_json: JsonFlag = False,
 ) -> None:
     """List partner agencies with their vetting standing; filters narrow the list."""
+    day = today()
+    if service and not (language or sector or lgbtq or search or as_json):
+        from referral_cli import quick
+        from referral_cli.catalog import resolve_data_dir
+
+        found = quick.offering(resolve_data_dir(data), service, day, limit)
+        if found is not None:
+            from referral_cli.render.catalog import agencies_view
+
+            show(agencies_view(found))
+            return
     from referral_cli.browse import AgencyFilter, find_agencies
 
     catalog = load(data)
     wanted = AgencyFilter(
         service=service, language=language, sector=sector, lgbtq=lgbtq, search=search
     )
-    listing = find_agencies(catalog, wanted, today())
+    listing = find_agencies(catalog, wanted, day, 0 if as_json else limit)
     if as_json:
         rows = [
             row.agency.model_dump(mode="json") | {"vetting": row.status.to_json()}
@@ -145,7 +160,7 @@ def agencies(
         return
     from referral_cli.render.catalog import agencies_view
 
-    show(agencies_view(catalog, listing))
+    show(agencies_view(listing))
 
 
 def show_agency(
@@ -154,18 +169,29 @@ def show_agency(
     as_json: JsonFlag = False,
 ) -> None:
     """Show everything the catalog holds about one agency."""
+    day = today()
+    if not as_json:
+        from referral_cli import quick
+        from referral_cli.catalog import resolve_data_dir
+
+        card = quick.agency_card(resolve_data_dir(data), agency, day)
+        if card is not None:
+            from referral_cli.render.catalog import agency_card
+
+            show(agency_card(*card))
+            return
     from referral_cli.vetting import agency_status
 
     catalog = load(data)
     found = catalog.find_agency(agency)
-    status = agency_status(found, catalog.vettings_of(found.id), catalog.info, today())
+    status = agency_status(found, catalog.vettings_of(found.id), catalog.info, day)
     if as_json:
         payload = found.model_dump(mode="json") | {"vetting": status.to_json()}
         typer.echo(json.dumps(payload, indent=2))
         return
     from referral_cli.render.catalog import agency_card
 
-    show(agency_card(catalog, found, status))
+    show(agency_card(found, catalog.services, catalog.languages, status))
 
 
 def hotlines(data: DataOption = None, as_json: JsonFlag = False) -> None:

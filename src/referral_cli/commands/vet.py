@@ -23,6 +23,7 @@ from referral_cli.commands.common import (
     emit,
     load,
     present,
+    show,
 )
 
 if TYPE_CHECKING:
@@ -136,6 +137,16 @@ def vet(
             "Name an agency (e.g. referral vet youth-harbor), or use `referral vettings` "
             "for every partner."
         )
+    if not (record or history) and fmt is Format.TEXT and output is None:
+        from referral_cli import quick
+        from referral_cli.catalog import resolve_data_dir
+
+        card = quick.scorecard(resolve_data_dir(data), agency, day)
+        if card is not None:
+            from referral_cli.render.vetting import scorecard_view
+
+            show(scorecard_view(card, ascii_only=_ascii()))
+            return
     catalog = load(data)
     found = catalog.find_agency(agency)
     if record:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from referral_cli.browse import AgencyListing
-from referral_cli.catalog import Catalog
-from referral_cli.models import GROUPS, SECTORS, Agency
-from referral_cli.standing import OUTCOME_LABELS, Outcome, VettingStatus
+from referral_cli.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
 from referral_cli.text import clean, one_line
+from referral_cli.vocab import GROUPS, SECTORS
+
+if TYPE_CHECKING:
+    from referral_cli.catalog import Catalog
+    from referral_cli.models import Agency, Service
 
 OUTCOME_STYLE = {
     Outcome.READY: "green",
@@ -82,8 +87,9 @@ def hotlines_view(catalog: Catalog) -> RenderableType:
     return table
 
 
-def agencies_view(catalog: Catalog, listing: AgencyListing) -> RenderableType:
-    """Agencies with their vetting standing; held-back do-not-refer agencies are counted."""
+def agencies_view(listing: AgencyListing) -> RenderableType:
+    """Agencies with their vetting standing; held-back do-not-refer agencies are counted,
+    and so are the matches beyond the list's limit, with how to see them."""
     table = Table(box=box.SIMPLE, expand=True, pad_edge=False)
     table.add_column("agency (id)", ratio=1, min_width=20, overflow="fold")
     table.add_column("sector", width=14, no_wrap=True, overflow="ellipsis")
@@ -103,7 +109,13 @@ def agencies_view(catalog: Catalog, listing: AgencyListing) -> RenderableType:
             "yes" if a.hours.after_hours else "",
             status_text(row.status, short=True),
         )
-    parts: list[RenderableType] = [table, Text(f"{len(listing.rows)} agencies")]
+    count = f"{len(listing.rows) + listing.more} agencies"
+    if listing.more:
+        count += (
+            f", the first {len(listing.rows)} shown: narrow with --language, --sector, --lgbtq"
+            " or --search, or see them all with --limit 0"
+        )
+    parts: list[RenderableType] = [table, Text(count)]
     if listing.withheld:
         parts.append(
             Text(
@@ -114,28 +126,36 @@ def agencies_view(catalog: Catalog, listing: AgencyListing) -> RenderableType:
     return Group(*parts)
 
 
-def agency_card(catalog: Catalog, agency: Agency, status: VettingStatus) -> RenderableType:
-    """Everything the catalog knows about one agency."""
+def agency_card(
+    agency: Agency,
+    services: Mapping[str, Service],
+    languages: Mapping[str, str],
+    status: VettingStatus,
+) -> RenderableType:
+    """Everything the catalog knows about one agency.
+
+    Reads only attributes, so the cache can pass its stored row as plain objects.
+    """
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     pop = agency.populations
     ages = f"{pop.age_min if pop.age_min is not None else 'any'}-{pop.age_max or 'any'}"
-    services = []
+    offers = []
     for offered in agency.services:
-        service = catalog.services.get(offered.id)
+        service = services.get(offered.id)
         label = service.label if service else offered.id
         forms = offered.forms or (service.forms if service else [])
-        services.append(f"{label} ({', '.join(forms)})")
-    languages = ", ".join(catalog.language_name(code) for code in agency.languages)
+        offers.append(f"{label} ({', '.join(forms)})")
+    spoken = ", ".join(languages.get(code, code) for code in agency.languages)
     contact = agency.contact
     rows: list[tuple[str, str | Text]] = [
         ("Sector", SECTORS[agency.sector]),
         ("Vetting", status_text(status)),
         ("Re-vet due", str(status.due) if status.due else "-"),
         ("About", agency.description),
-        ("Services", "\n".join(services)),
-        ("Languages", languages),
+        ("Services", "\n".join(offers)),
+        ("Languages", spoken),
         ("Serves", f"ages {ages}; {', '.join(pop.genders)}"),
         ("LGBTQ+", "affirming" if pop.lgbtq_affirming else "not stated"),
         (

@@ -1,0 +1,135 @@
+"""Answer a warm `show`, `vet` or `agencies --service` from the cache, without pydantic.
+
+A worker asks these in front of a youth, so they must start as fast as `referral --help`.
+The cache row of an agency is the validated agency as JSON; read back as plain attribute
+objects it feeds the same views as the model does. Each function returns None whenever it
+cannot answer with certainty (no current cache, a name rather than an id, an unknown
+service...): the caller then takes the ordinary path, which also gives the full errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+from referral_cli.cache import Quick
+from referral_cli.standing import (
+    AgencyListing,
+    AgencyRow,
+    Outcome,
+    Scorecard,
+    VettingStatus,
+    not_vetted,
+)
+
+if TYPE_CHECKING:
+    from referral_cli.models import Agency, CatalogInfo, Service
+
+_AGENCY_FILES = "SELECT entry FROM vfile WHERE agency = ?"
+
+
+def _objects(raw: str | bytes) -> Any:
+    """JSON with every mapping as an attribute object, as the views read a model."""
+    return json.loads(raw, object_hook=lambda d: SimpleNamespace(**d))
+
+
+def _status(cache: Quick, agency: Agency, today: dt.date) -> VettingStatus:
+    card = _scorecard(cache, agency.id, today)
+    if card is not None:
+        return card.status
+    info = _objects(cache.one("SELECT value FROM meta WHERE name = ?", ("info",)))
+    return not_vetted(agency, cast("CatalogInfo", info))
+
+
+def _scorecard(cache: Quick, ident: str, today: dt.date) -> Scorecard | None:
+    raw = cache.one("SELECT scorecard FROM standing WHERE agency = ?", (ident,))
+    return Scorecard.from_json(json.loads(raw)).as_of(today) if raw else None
+
+
+def _agency(cache: Quick, ident: str) -> Agency | None:
+    if not cache.vettings_unchanged(_AGENCY_FILES, (ident,)):
+        return None
+    raw = cache.one("SELECT json FROM agency WHERE id = ?", (ident,))
+    return cast("Agency", _objects(raw)) if raw else None
+
+
+def _services(cache: Quick) -> tuple[dict[str, Service], dict[str, str]]:
+    data = cache.meta("services")
+    services = {s["id"]: cast("Service", SimpleNamespace(**s)) for s in data["services"]}
+    return services, data["languages"]
+
+
+def agency_card(root: Path, ident: str, today: dt.date) -> tuple[Any, ...] | None:
+    """(agency, services, languages, status) for `render.catalog.agency_card`, or None."""
+    cache = Quick.open(root)
+    if cache is None:
+        return None
+    try:
+        agency = _agency(cache, ident)
+        if agency is None:
+            return None
+        services, languages = _services(cache)
+        return agency, services, languages, _status(cache, agency, today)
+    finally:
+        cache.close()
+
+
+def scorecard(root: Path, ident: str, today: dt.date) -> Scorecard | None:
+    """The scorecard of an agency (with no rows if it was never vetted), or None."""
+    cache = Quick.open(root)
+    if cache is None:
+        return None
+    try:
+        agency = _agency(cache, ident)
+        if agency is None:
+            return None
+        card = _scorecard(cache, ident, today)
+        if card is not None:
+            return card
+        return Scorecard(ident, agency.name, today, _status(cache, agency, today), rows=[])
+    finally:
+        cache.close()
+
+
+def offering(root: Path, service: str, today: dt.date, limit: int) -> AgencyListing | None:
+    """Agencies offering a service (given by id or exact synonym), do-not-refer held back."""
+    cache = Quick.open(root)
+    if cache is None:
+        return None
+    try:
+        service_id = _service_id(cache, service)
+        if service_id is None:
+            return None
+        matched = "SELECT agency FROM offer WHERE service = ?"
+        if not cache.vettings_unchanged(
+            f"SELECT entry FROM vfile WHERE agency IN ({matched})", (service_id,)
+        ):
+            return None
+        found = cache.rows(
+            "SELECT agency, outcome FROM offer WHERE service = ? ORDER BY position", (service_id,)
+        )
+        referable = [ident for ident, outcome in found if outcome != Outcome.DO_NOT_REFER]
+        rows = []
+        for ident in referable[:limit] if limit else referable:
+            raw = cache.one("SELECT json FROM agency WHERE id = ?", (ident,))
+            agency = cast("Agency", _objects(raw))
+            rows.append(AgencyRow(agency, _status(cache, agency, today)))
+        return AgencyListing(rows, len(found) - len(referable), len(referable) - len(rows))
+    finally:
+        cache.close()
+
+
+def _service_id(cache: Quick, wanted: str) -> str | None:
+    services = cache.meta("services")["services"]
+    if any(s["id"] == wanted for s in services):
+        return wanted
+    folded = wanted.strip().casefold()
+    hits = [
+        s["id"]
+        for s in services
+        if folded == s["label"].casefold() or folded in (x.casefold() for x in s["synonyms"])
+    ]
+    return hits[0] if len(hits) == 1 else None
