@@ -368,11 +368,21 @@ def _check_agencies(
             yield ("agencies", i, "populations", "age_min"), "is greater than age_max"
 
 
-def _check_vetting(vetting: Vetting, agency_ids: set[str]) -> Iterator[tuple[_Loc, str]]:
+def _check_vetting(
+    vetting: Vetting, agency_ids: set[str], path: Path
+) -> Iterator[tuple[_Loc, str]]:
+    from referral_cli.cache import vetting_owner
     from referral_cli.vetting import check_vetting
 
     if vetting.agency not in agency_ids:
         yield ("agency",), f"no agency has the id '{vetting.agency}'"
+    elif vetting_owner(path.name) != vetting.agency:
+        # A copied file left unrenamed would vet the wrong agency; the cache relies on it too.
+        yield (
+            ("agency",),
+            f"is '{vetting.agency}' but the file name says otherwise: name the file "
+            f"{vetting.agency}--{vetting.date}.yaml",
+        )
     yield from check_vetting(vetting)
 
 
@@ -465,7 +475,9 @@ def _check_catalog(
     agency_ids = {a.id for a in agencies.agencies} if agencies else set()
     vettings: dict[str, list[Vetting]] = {}
     for path in vetting_paths:
-        vetting: Vetting | None = step(load(path, Vetting, lambda v: _check_vetting(v, agency_ids)))
+        vetting: Vetting | None = step(
+            load(path, Vetting, lambda v, p=path: _check_vetting(v, agency_ids, p))
+        )
         if vetting is not None:
             vettings.setdefault(vetting.agency, []).append(vetting)
     if problems or services is None or agencies is None:
