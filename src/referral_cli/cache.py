@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from referral_cli.models import Agency, Vetting
 
 FORMAT = 2
+_VFILE = "name, size, mtime, ctime, inode, sha"  # a vetting file's key entry, as columns
 RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
 _CODE_FILES = ("models.py", "catalog.py", "vetting.py", "rubric.yaml", "cache.py")
 
@@ -79,21 +80,56 @@ class Key:
         if self.folder[0] >= self.built_ns - RACY_NS:
             self.folder[2] = vetting_names(self.root)
 
-    def matches(self, code: str, files: FileKey, built_ns: int) -> bool:
+    def matches(self, code: str, files: FileKey) -> bool:
         """True if the stored key describes the catalog as it is now."""
         if code != self.code or len(files) != len(self.files):
             return False
         return all(
-            unchanged(self.root, old, new, built_ns)
-            for old, new in zip(files, self.files, strict=True)
+            unchanged(self.root, old, new) for old, new in zip(files, self.files, strict=True)
         )
 
 
-def unchanged(root: Path, old: list[Any], new: list[Any], built_ns: int) -> bool:
-    """One file's stored key entry still describes it (by content when the mtime is racy)."""
-    if old[:5] != new[:5]:
-        return False
-    return not (old[1] >= 0 and old[2] >= built_ns - RACY_NS and old[5] != _sha256(root / old[0]))
+def unchanged(root: Path, old: list[Any], new: list[Any]) -> bool:
+    """One file's stored key entry still describes it (by content when its mtime was racy)."""
+    return old[:5] == new[:5] and (not old[5] or old[5] == _sha256(root / old[0]))
+
+
+def settle(root: Path) -> None:
+    """Forget the content hashes of files whose racy window has passed since the build.
+
+    A file edited just before a build is checked by content hash; once its mtime is old
+    enough and its content still matches, its stat is trustworthy again, and hashing a
+    58 MB agencies.yaml on every warm start (~50 ms) would be wasted. Best effort.
+    """
+    limit = time.time_ns() - RACY_NS
+    base = os.fspath(root)
+
+    def settled(entry: list[Any]) -> list[Any]:
+        if entry[5] and entry[2] < limit and unchanged(root, entry, file_entry(base, entry[0])):
+            return [*entry[:5], ""]
+        return entry
+
+    with contextlib.suppress(sqlite3.Error, OSError, KeyError, ValueError, TypeError):
+        db = sqlite3.connect(cache_path(root))
+        try:
+            with db:
+                for name in ("files", "main_files"):
+                    (raw,) = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+                    new = json.dumps([settled(e) for e in json.loads(raw)])
+                    db.execute("UPDATE meta SET value = ? WHERE name = ?", (new, name))
+                hashed = db.execute(f"SELECT {_VFILE} FROM vfile WHERE sha != ''").fetchall()
+                for entry in hashed:
+                    if not settled(list(entry))[5]:
+                        db.execute("UPDATE vfile SET sha = '' WHERE name = ?", (entry[0],))
+                (raw,) = db.execute("SELECT value FROM meta WHERE name = 'folder'").fetchone()
+                folder = json.loads(raw)
+                if folder[2] and folder[0] < limit and _same_folder(root, folder):
+                    folder[2] = ""
+                    db.execute(
+                        "UPDATE meta SET value = ? WHERE name = 'folder'", (json.dumps(folder),)
+                    )
+        finally:
+            db.close()
 
 
 def _code_fingerprint() -> str:
@@ -182,11 +218,12 @@ def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, 
         return None, key
     try:
         meta = dict(db.execute("SELECT name, value FROM meta"))
-        if int(meta["format"]) != FORMAT or not key.matches(
-            meta["code"], json.loads(meta["files"]), int(meta["built_ns"])
-        ):
+        files = json.loads(meta["files"])
+        if int(meta["format"]) != FORMAT or not key.matches(meta["code"], files):
             db.close()
             return None, key
+        if any(entry[5] for entry in files) or json.loads(meta["folder"])[2]:
+            settle(root)
 
         from referral_cli.catalog import Catalog
         from referral_cli.models import CatalogInfo, ServicesCatalog
@@ -431,7 +468,10 @@ CREATE TABLE offer (
   service TEXT NOT NULL, agency TEXT NOT NULL, position INTEGER NOT NULL, outcome TEXT NOT NULL
 );
 CREATE TABLE standing (agency TEXT PRIMARY KEY, scorecard TEXT NOT NULL);
-CREATE TABLE vfile (agency TEXT NOT NULL, entry TEXT NOT NULL);
+CREATE TABLE vfile (
+  agency TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+  ctime INTEGER NOT NULL, inode INTEGER NOT NULL, sha TEXT NOT NULL
+);
 """
 _INDEXES = """
 CREATE INDEX vetting_agency ON vetting (agency);
@@ -458,7 +498,10 @@ def store(catalog: Catalog, key: Key) -> None:
 def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
     import datetime as dt
 
+    from pydantic import TypeAdapter
+
     from referral_cli.models import ServicesCatalog
+    from referral_cli.standing import Scorecard
     from referral_cli.vetting import scorecard
 
     services = ServicesCatalog(
@@ -506,13 +549,14 @@ def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
                 for offered in agency.services
             ),
         )
+        as_json = TypeAdapter(Scorecard).dump_json  # asdict() + json.dumps took ~1 ms a card
         db.executemany(
             "INSERT INTO standing VALUES (?, ?)",
-            ((ident, json.dumps(card.to_json())) for ident, card in cards.items()),
+            ((ident, as_json(card)) for ident, card in cards.items()),
         )
         db.executemany(
-            "INSERT INTO vfile VALUES (?, ?)",
-            ((vetting_owner(entry[0]), json.dumps(entry)) for entry in key.files[2:]),
+            "INSERT INTO vfile VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((vetting_owner(entry[0]), *entry) for entry in key.files[2:]),
         )
         db.executescript(_INDEXES)
         db.commit()
@@ -534,10 +578,9 @@ class Quick:
     caller takes the ordinary path.
     """
 
-    def __init__(self, db: sqlite3.Connection, root: Path, built_ns: int) -> None:
+    def __init__(self, db: sqlite3.Connection, root: Path) -> None:
         self.db = db
         self.root = root
-        self.built_ns = built_ns
 
     @classmethod
     def open(cls, root: Path) -> Quick | None:
@@ -548,32 +591,32 @@ class Quick:
         except (sqlite3.Error, OSError):
             return None
         try:
-            names = ("format", "code", "built_ns", "main_files", "folder")
+            names = ("format", "code", "main_files", "folder")
             meta = dict(db.execute(f"SELECT name, value FROM meta WHERE name IN {names}"))
-            built_ns = int(meta["built_ns"])
             base = os.fspath(root)
             current = int(meta["format"]) == FORMAT and meta["code"] == _code_fingerprint()
-            for old in json.loads(meta["main_files"]) if current else []:
-                current = current and unchanged(root, old, file_entry(base, old[0]), built_ns)
-            if current:
-                current = _same_folder(root, json.loads(meta["folder"]), built_ns)
+            main, folder = json.loads(meta["main_files"]), json.loads(meta["folder"])
+            if current and (any(old[5] for old in main) or folder[2]):
+                current = False  # hashes to check: the full lookup does, then settles them
+            for old in main if current else []:
+                current = current and unchanged(root, old, file_entry(base, old[0]))
+            current = current and _same_folder(root, folder)
         except (sqlite3.Error, KeyError, ValueError, TypeError):
             current = False
         if not current:
             db.close()
             return None
-        return cls(db, root, built_ns)
+        return cls(db, root)
 
     def close(self) -> None:
         """Release the database."""
         self.db.close()
 
-    def vettings_unchanged(self, sql: str, args: tuple[str, ...]) -> bool:
-        """True if the vetting files that `sql` selects (entry JSON) are as when built."""
+    def vettings_unchanged(self, where: str, args: tuple[str, ...]) -> bool:
+        """True if the vetting files of the agencies `where` picks are as when built."""
         base = os.fspath(self.root)
-        for (raw,) in self.db.execute(sql, args):
-            old = json.loads(raw)
-            if not unchanged(self.root, old, file_entry(base, old[0]), self.built_ns):
+        for old in self.db.execute(f"SELECT {_VFILE} FROM vfile WHERE {where}", args):
+            if not unchanged(self.root, list(old), file_entry(base, old[0])):
                 return False
         return True
 
@@ -591,8 +634,5 @@ class Quick:
         return json.loads(self.one("SELECT value FROM meta WHERE name = ?", (name,)))
 
 
-def _same_folder(root: Path, old: list[Any], built_ns: int) -> bool:
-    new = folder_entry(root)
-    if old[:2] != new[:2]:
-        return False
-    return not (old[0] >= built_ns - RACY_NS and old[2] != vetting_names(root))
+def _same_folder(root: Path, old: list[Any]) -> bool:
+    return old[:2] == folder_entry(root)[:2] and (not old[2] or old[2] == vetting_names(root))

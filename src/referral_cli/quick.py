@@ -28,7 +28,7 @@ from referral_cli.standing import (
 if TYPE_CHECKING:
     from referral_cli.models import Agency, CatalogInfo, Service
 
-_AGENCY_FILES = "SELECT entry FROM vfile WHERE agency = ?"
+_AGENCY_FILES = "agency = ?"
 
 
 def _objects(raw: str | bytes) -> Any:
@@ -103,10 +103,8 @@ def offering(root: Path, service: str, today: dt.date, limit: int) -> AgencyList
         service_id = _service_id(cache, service)
         if service_id is None:
             return None
-        matched = "SELECT agency FROM offer WHERE service = ?"
-        if not cache.vettings_unchanged(
-            f"SELECT entry FROM vfile WHERE agency IN ({matched})", (service_id,)
-        ):
+        matched = "agency IN (SELECT agency FROM offer WHERE service = ?)"
+        if not cache.vettings_unchanged(matched, (service_id,)):
             return None
         found = cache.rows(
             "SELECT agency, outcome FROM offer WHERE service = ? ORDER BY position", (service_id,)

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from referral_cli.prompts import Asker
 
 FACTOR_IDS: tuple[FactorId, ...] = get_args(FactorId)
+UNASSESSED = FactorAssessment()  # shared default: building one per lookup was measurable
 SCORES: tuple[str, ...] = ("U", "0", "1", "2", "3", "4")
 VERIFY_AT_OR_BELOW = 2
 VETTINGS_DIR = "vettings"
@@ -198,7 +199,7 @@ def judge(vetting: Vetting) -> tuple[Outcome, list[FactorId], list[str], list[Fa
     verify: list[FactorId] = []
     contrary: list[FactorId] = []
     for factor in rub.factors:
-        assessment = vetting.factors.get(factor.id, FactorAssessment())
+        assessment = vetting.factors.get(factor.id, UNASSESSED)
         hard_fails.extend(h for h in assessment.hard_fails if h not in hard_fails)
         if assessment.score == 0:
             contrary.append(factor.id)
@@ -287,13 +288,12 @@ def evidence_gap(score: Score, evidence: Sequence[str]) -> str | None:
 # --- result models for the views -----------------------------------------------------
 
 
-def _rows(vetting: Vetting | None) -> list[FactorRow]:
+def _rows(vetting: Vetting | None, verify: set[str]) -> list[FactorRow]:
     rub = rubric()
-    verify = set(judge(vetting)[1]) if vetting else set()
     rows = []
     for number, factor in enumerate(rub.factors, start=1):
         given = vetting.factors.get(factor.id) if vetting else None
-        assessment = given or FactorAssessment()
+        assessment = given or UNASSESSED
         rows.append(
             FactorRow(
                 factor=factor.id,
@@ -319,17 +319,18 @@ def scorecard(
 ) -> Scorecard:
     """The scorecard of an agency's latest vetting (every factor, even the unassessed)."""
     last = latest(history)
+    status = agency_status(agency, history, info, today)
     return Scorecard(
         agency=agency.id,
         agency_name=agency.name,
         today=today,
-        status=agency_status(agency, history, info, today),
+        status=status,
         assessor=last.assessor if last else None,
         date=last.date if last else None,
         method=list(last.method) if last else [],
         trigger=last.trigger if last else None,
         note=last.note if last else "",
-        rows=_rows(last),
+        rows=_rows(last, set(status.verify_factors)),
         scale={k: v.split(" (")[0] for k, v in rubric().scale.items()},
     )
 
@@ -371,8 +372,8 @@ def changes_between(before: Vetting, after: Vetting) -> list[str]:
     if old_outcome != new_outcome:
         out.append(f"Outcome: {OUTCOME_LABELS[old_outcome]} -> {OUTCOME_LABELS[new_outcome]}")
     for factor in rub.factors:
-        old = before.factors.get(factor.id, FactorAssessment())
-        new = after.factors.get(factor.id, FactorAssessment())
+        old = before.factors.get(factor.id, UNASSESSED)
+        new = after.factors.get(factor.id, UNASSESSED)
         parts: list[str] = []
         if old.score != new.score:
             parts.append(f"score {_score_text(old.score)} -> {_score_text(new.score)}")
@@ -578,7 +579,7 @@ def interview(
         for level, meaning in sorted(factor.levels.items()):
             say(f"    {level}  {meaning}")
         if previous is not None:
-            old = previous.factors.get(factor.id, FactorAssessment())
+            old = previous.factors.get(factor.id, UNASSESSED)
             cited = f" ({', '.join(old.evidence)})" if old.evidence else ""
             say(f"  Last time ({previous.date}): {old.score}{cited}")
         factors[factor.id] = _ask_factor(asker, say, factor, evidence_ids)

@@ -129,14 +129,14 @@ def agencies(
     limit: Annotated[
         int,
         typer.Option(min=0, help="Show at most this many agencies (0: all). JSON lists all."),
-    ] = 50,
+    ] = 20,
     as_json: JsonFlag = False,
 ) -> None:
     """List partner agencies with their vetting standing; filters narrow the list."""
     day = today()
     if service and not (language or sector or lgbtq or search or as_json):
         from referral_cli import quick
-        from referral_cli.catalog import resolve_data_dir
+        from referral_cli.places import resolve_data_dir
 
         found = quick.offering(resolve_data_dir(data), service, day, limit)
         if found is not None:
@@ -172,7 +172,7 @@ def show_agency(
     day = today()
     if not as_json:
         from referral_cli import quick
-        from referral_cli.catalog import resolve_data_dir
+        from referral_cli.places import resolve_data_dir
 
         card = quick.agency_card(resolve_data_dir(data), agency, day)
         if card is not None:

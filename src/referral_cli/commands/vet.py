@@ -139,7 +139,7 @@ def vet(
         )
     if not (record or history) and fmt is Format.TEXT and output is None:
         from referral_cli import quick
-        from referral_cli.catalog import resolve_data_dir
+        from referral_cli.places import resolve_data_dir
 
         card = quick.scorecard(resolve_data_dir(data), agency, day)
         if card is not None:
