@@ -625,7 +625,7 @@ class Quick:
         row = self.db.execute(sql, args).fetchone()
         return row[0] if row else None
 
-    def rows(self, sql: str, args: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    def rows(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         """Every row."""
         return list(self.db.execute(sql, args))
 

@@ -19,7 +19,6 @@ from referral_cli.cache import Quick
 from referral_cli.standing import (
     AgencyListing,
     AgencyRow,
-    Outcome,
     Scorecard,
     VettingStatus,
     not_vetted,
@@ -29,6 +28,15 @@ if TYPE_CHECKING:
     from referral_cli.models import Agency, CatalogInfo, Service
 
 _AGENCY_FILES = "agency = ?"
+# the vetting files of every agency offering a service (the held-back count depends on all)
+_OFFERED_FILES = "agency IN (SELECT agency FROM offer WHERE service = ?)"
+_COUNTS = (
+    "SELECT count(*) FILTER (WHERE outcome = 'do-not-refer'), count(*) FROM offer WHERE service = ?"
+)
+_FIRST = (
+    "SELECT json FROM offer JOIN agency ON agency.id = offer.agency"
+    " WHERE service = ? AND outcome != 'do-not-refer' ORDER BY position LIMIT ?"
+)
 
 
 def _objects(raw: str | bytes) -> Any:
@@ -103,19 +111,14 @@ def offering(root: Path, service: str, today: dt.date, limit: int) -> AgencyList
         service_id = _service_id(cache, service)
         if service_id is None:
             return None
-        matched = "agency IN (SELECT agency FROM offer WHERE service = ?)"
-        if not cache.vettings_unchanged(matched, (service_id,)):
+        if not cache.vettings_unchanged(_OFFERED_FILES, (service_id,)):
             return None
-        found = cache.rows(
-            "SELECT agency, outcome FROM offer WHERE service = ? ORDER BY position", (service_id,)
-        )
-        referable = [ident for ident, outcome in found if outcome != Outcome.DO_NOT_REFER]
+        held_back, total = cache.rows(_COUNTS, (service_id,))[0]
         rows = []
-        for ident in referable[:limit] if limit else referable:
-            raw = cache.one("SELECT json FROM agency WHERE id = ?", (ident,))
+        for (raw,) in cache.rows(_FIRST, (service_id, limit or -1)):
             agency = cast("Agency", _objects(raw))
             rows.append(AgencyRow(agency, _status(cache, agency, today)))
-        return AgencyListing(rows, len(found) - len(referable), len(referable) - len(rows))
+        return AgencyListing(rows, held_back, total - held_back - len(rows))
     finally:
         cache.close()
 
