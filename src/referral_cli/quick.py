@@ -9,8 +9,10 @@ service...): the caller then takes the ordinary path, which also gives the full 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
@@ -70,27 +72,33 @@ def _services(cache: Quick) -> tuple[dict[str, Service], dict[str, str]]:
     return services, data["languages"]
 
 
+@contextlib.contextmanager
+def _opened(root: Path) -> Iterator[Quick | None]:
+    cache = Quick.open(root)
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def agency_card(root: Path, ident: str, today: dt.date) -> tuple[Any, ...] | None:
     """(agency, services, languages, status) for `render.catalog.agency_card`, or None."""
-    cache = Quick.open(root)
-    if cache is None:
-        return None
-    try:
+    with _opened(root) as cache:
+        if cache is None:
+            return None
         agency = _agency(cache, ident)
         if agency is None:
             return None
         services, languages = _services(cache)
         return agency, services, languages, _status(cache, agency, today)
-    finally:
-        cache.close()
 
 
 def scorecard(root: Path, ident: str, today: dt.date) -> Scorecard | None:
     """The scorecard of an agency (with no rows if it was never vetted), or None."""
-    cache = Quick.open(root)
-    if cache is None:
-        return None
-    try:
+    with _opened(root) as cache:
+        if cache is None:
+            return None
         agency = _agency(cache, ident)
         if agency is None:
             return None
@@ -98,16 +106,13 @@ def scorecard(root: Path, ident: str, today: dt.date) -> Scorecard | None:
         if card is not None:
             return card
         return Scorecard(ident, agency.name, today, _status(cache, agency, today), rows=[])
-    finally:
-        cache.close()
 
 
 def offering(root: Path, service: str, today: dt.date, limit: int) -> AgencyListing | None:
     """Agencies offering a service (given by id or exact synonym), do-not-refer held back."""
-    cache = Quick.open(root)
-    if cache is None:
-        return None
-    try:
+    with _opened(root) as cache:
+        if cache is None:
+            return None
         service_id = _service_id(cache, service)
         if service_id is None:
             return None
@@ -119,8 +124,6 @@ def offering(root: Path, service: str, today: dt.date, limit: int) -> AgencyList
             agency = cast("Agency", _objects(raw))
             rows.append(AgencyRow(agency, _status(cache, agency, today)))
         return AgencyListing(rows, held_back, total - held_back - len(rows))
-    finally:
-        cache.close()
 
 
 def _service_id(cache: Quick, wanted: str) -> str | None:
