@@ -105,6 +105,21 @@ def test_shipped_agencies_list_marks_vetting(run: Run) -> None:
     assert "DO NOT REFER" in result.output
 
 
+def test_agency_list_shows_each_id_whole_at_80_columns(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The id is what a worker types next (`show`, `vet`): it must not be folded."""
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("agencies", "--sector", "anti-trafficking")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    assert any(
+        line.startswith("  alder-county-anti-trafficking-task-force · anti-trafficking")
+        for line in lines
+    )
+
+
 def test_a_mistyped_command_gets_a_suggestion(run: Run) -> None:
     result = run("agenc")
     assert result.exit_code == 2

@@ -209,7 +209,7 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
     with sqlite3.connect(cache.cache_path(data_copy)) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         meta = {r[0] for r in db.execute("SELECT name FROM meta")}
-    assert tables == {"meta", "agency", "vetting", "offer", "standing", "vfile"}
+    assert tables == {"meta", "agency", "vetting", "offer", "standing", "vfile", "service_vfile"}
     assert meta == {
         "format",
         "code",

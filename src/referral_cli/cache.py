@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from referral_cli.catalog import Catalog
     from referral_cli.models import Agency, Vetting
 
-FORMAT = 2
+FORMAT = 3
 _VFILE = "name, size, mtime, ctime, inode, sha"  # a vetting file's key entry, as columns
 RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
 _CODE_FILES = ("models.py", "catalog.py", "vetting.py", "rubric.yaml", "cache.py")
@@ -118,9 +118,9 @@ def settle(root: Path) -> None:
                     new = json.dumps([settled(e) for e in json.loads(raw)])
                     db.execute("UPDATE meta SET value = ? WHERE name = ?", (new, name))
                 hashed = db.execute(f"SELECT {_VFILE} FROM vfile WHERE sha != ''").fetchall()
-                for entry in hashed:
-                    if not settled(list(entry))[5]:
-                        db.execute("UPDATE vfile SET sha = '' WHERE name = ?", (entry[0],))
+                trusted = [(e[0],) for e in hashed if not settled(list(e))[5]]
+                for table in ("vfile", "service_vfile"):
+                    db.executemany(f"UPDATE {table} SET sha = '' WHERE name = ?", trusted)
                 (raw,) = db.execute("SELECT value FROM meta WHERE name = 'folder'").fetchone()
                 folder = json.loads(raw)
                 if folder[2] and folder[0] < limit and _same_folder(root, folder):
@@ -472,11 +472,18 @@ CREATE TABLE vfile (
   agency TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
   ctime INTEGER NOT NULL, inode INTEGER NOT NULL, sha TEXT NOT NULL
 );
+CREATE TABLE service_vfile (
+  service TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+  ctime INTEGER NOT NULL, inode INTEGER NOT NULL, sha TEXT NOT NULL,
+  PRIMARY KEY (service, name)
+) WITHOUT ROWID;
 """
 _INDEXES = """
 CREATE INDEX vetting_agency ON vetting (agency);
-CREATE INDEX offer_service ON offer (service, position);
+CREATE INDEX offer_service ON offer (service, position, outcome, agency);
 CREATE INDEX vfile_agency ON vfile (agency);
+CREATE INDEX vfile_name ON vfile (name);
+CREATE INDEX service_vfile_name ON service_vfile (name);
 """
 
 
@@ -558,6 +565,16 @@ def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
             "INSERT INTO vfile VALUES (?, ?, ?, ?, ?, ?, ?)",
             ((vetting_owner(entry[0]), *entry) for entry in key.files[2:]),
         )
+        # The same keys by service, so `agencies --service` checks its files in one range scan.
+        offered = {a.id: {s.id for s in a.services} for a in agencies}
+        db.executemany(
+            "INSERT OR IGNORE INTO service_vfile VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (service, *entry)
+                for entry in key.files[2:]
+                for service in offered.get(vetting_owner(entry[0]), ())
+            ),
+        )
         db.executescript(_INDEXES)
         db.commit()
     finally:
@@ -612,11 +629,30 @@ class Quick:
         """Release the database."""
         self.db.close()
 
-    def vettings_unchanged(self, where: str, args: tuple[str, ...]) -> bool:
-        """True if the vetting files of the agencies `where` picks are as when built."""
+    def agency_files_unchanged(self, agency: str) -> bool:
+        """True if the vetting files of one agency are as when the cache was built."""
+        return self._unchanged(f"SELECT {_VFILE} FROM vfile WHERE agency = ?", agency)
+
+    def service_files_unchanged(self, service: str) -> bool:
+        """True if the vetting files of every agency offering a service are as when built."""
+        return self._unchanged(f"SELECT {_VFILE} FROM service_vfile WHERE service = ?", service)
+
+    def _unchanged(self, sql: str, arg: str) -> bool:
+        # A tight loop: at 50,000 agencies one service can have ~2,000 files to check.
         base = os.fspath(self.root)
-        for old in self.db.execute(f"SELECT {_VFILE} FROM vfile WHERE {where}", args):
-            if not unchanged(self.root, list(old), file_entry(base, old[0])):
+        for name, size, mtime, ctime, inode, sha in self.db.execute(sql, (arg,)):
+            try:
+                st = os.stat(f"{base}/{name}")  # noqa: PTH116 - see _catalog_files
+            except OSError:
+                return False
+            if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != (
+                size,
+                mtime,
+                ctime,
+                inode,
+            ):
+                return False
+            if sha and sha != _sha256(self.root / name):
                 return False
         return True
 

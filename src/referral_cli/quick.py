@@ -29,9 +29,6 @@ from referral_cli.standing import (
 if TYPE_CHECKING:
     from referral_cli.models import Agency, CatalogInfo, Service
 
-_AGENCY_FILES = "agency = ?"
-# the vetting files of every agency offering a service (the held-back count depends on all)
-_OFFERED_FILES = "agency IN (SELECT agency FROM offer WHERE service = ?)"
 _COUNTS = (
     "SELECT count(*) FILTER (WHERE outcome = 'do-not-refer'), count(*) FROM offer WHERE service = ?"
 )
@@ -60,7 +57,7 @@ def _scorecard(cache: Quick, ident: str, today: dt.date) -> Scorecard | None:
 
 
 def _agency(cache: Quick, ident: str) -> Agency | None:
-    if not cache.vettings_unchanged(_AGENCY_FILES, (ident,)):
+    if not cache.agency_files_unchanged(ident):
         return None
     raw = cache.one("SELECT json FROM agency WHERE id = ?", (ident,))
     return cast("Agency", _objects(raw)) if raw else None
@@ -116,7 +113,8 @@ def offering(root: Path, service: str, today: dt.date, limit: int) -> AgencyList
         service_id = _service_id(cache, service)
         if service_id is None:
             return None
-        if not cache.vettings_unchanged(_OFFERED_FILES, (service_id,)):
+        # the held-back count depends on the vetting files of every agency offering it
+        if not cache.service_files_unchanged(service_id):
             return None
         held_back, total = cache.rows(_COUNTS, (service_id,))[0]
         rows = []

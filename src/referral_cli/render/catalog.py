@@ -1,4 +1,8 @@
-"""Rich views of the catalog. Every piece of catalog text goes through `one_line`/`clean`."""
+"""Rich views of the catalog. Every piece of catalog text goes through `one_line`/`clean`.
+
+rich.table is imported by the views that draw tables: the agency list, on the warm path of
+`agencies --service`, draws none and need not pay for it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.panel import Panel
-from rich.table import Table
+from rich.padding import Padding
 from rich.text import Text
 
 from referral_cli.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
@@ -55,6 +58,8 @@ def _yes(flag: bool) -> str:
 
 def services_view(catalog: Catalog) -> RenderableType:
     """The needs taxonomy, one table per group, as a worker scans it."""
+    from rich.table import Table
+
     tables: list[RenderableType] = []
     for group, title in GROUPS.items():
         services = [s for s in catalog.services.values() if s.group == group]
@@ -78,6 +83,8 @@ def services_view(catalog: Catalog) -> RenderableType:
 
 def hotlines_view(catalog: Catalog) -> RenderableType:
     """The hotlines from the catalog, for the end of a session or a blank checklist."""
+    from rich.table import Table
+
     table = Table(title="Hotlines", title_justify="left", box=box.SIMPLE)
     for column in ("hotline", "region", "call", "text", "hours"):
         table.add_column(column)
@@ -88,34 +95,31 @@ def hotlines_view(catalog: Catalog) -> RenderableType:
 
 
 def agencies_view(listing: AgencyListing) -> RenderableType:
-    """Agencies with their vetting standing; held-back do-not-refer agencies are counted,
-    and so are the matches beyond the list's limit, with how to see them."""
-    table = Table(box=box.SIMPLE, expand=True, pad_edge=False)
-    table.add_column("agency (id)", ratio=1, min_width=20, overflow="fold")
-    table.add_column("sector", width=14, no_wrap=True, overflow="ellipsis")
-    table.add_column("languages", width=10)
-    table.add_column("LGBTQ+", width=6)
-    table.add_column("24h", width=3)
-    table.add_column("vetting", width=12)
+    """Agencies with their vetting standing, two lines each; held-back do-not-refer agencies
+    are counted, and so are the matches beyond the list's limit, with how to see them.
+
+    Two lines rather than a table: at 80 columns a table folds long ids over several lines,
+    and the id is what the worker types next (`show`, `vet`, `start`).
+    """
+    parts: list[RenderableType] = []
     for row in listing.rows:
         a = row.agency
-        name = Text(one_line(a.name))
-        name.append(f"\n{one_line(a.id)}", style="dim")
-        table.add_row(
-            name,
-            one_line(a.sector),
-            ", ".join(a.languages),
-            "yes" if a.populations.lgbtq_affirming else "",
-            "yes" if a.hours.after_hours else "",
-            status_text(row.status, short=True),
-        )
+        head = Text(one_line(a.name), style="bold")
+        head.append("  ")
+        head.append_text(status_text(row.status, short=True))
+        facts = [one_line(a.id), one_line(a.sector), ", ".join(a.languages)]
+        if a.populations.lgbtq_affirming:
+            facts.append("LGBTQ+ affirming")
+        if a.hours.after_hours:
+            facts.append("after-hours")
+        parts += [head, Padding(Text(" · ".join(facts)), (0, 0, 0, 2), expand=False)]
     count = f"{len(listing.rows) + listing.more} agencies"
     if listing.more:
         count += (
             f", the first {len(listing.rows)} shown: narrow with --language, --sector, --lgbtq"
             " or --search, or see them all with --limit 0"
         )
-    parts: list[RenderableType] = [table, Text(count)]
+    parts.append(Text(count))
     if listing.withheld:
         parts.append(
             Text(
@@ -136,6 +140,9 @@ def agency_card(
 
     Reads only attributes, so the cache can pass its stored row as plain objects.
     """
+    from rich.panel import Panel
+    from rich.table import Table
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
