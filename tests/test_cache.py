@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -212,6 +213,7 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
     assert tables == {"meta", "agency", "vetting", "offer", "standing", "vfile", "service_vfile"}
     assert meta == {
         "format",
+        "root",
         "code",
         "files",
         "built_ns",
@@ -230,3 +232,39 @@ def test_two_catalogs_have_separate_caches(tmp_path: Path) -> None:
     assert list(load_catalog(one).agencies) == ["harbor"]
     assert list(load_catalog(two).agencies) == ["lantern"]
     assert list(load_catalog(one).agencies) == ["harbor"]
+
+
+def test_two_catalogs_sharing_a_cache_file_take_turns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cache files are named by a checksum of the folder; a collision must not mix data."""
+    one = write_catalog(tmp_path / "one")
+    two = write_catalog(
+        tmp_path / "two", agencies=AGENCIES_HEAD + agency("lantern", "Lantern Youth")
+    )
+    for path in [*one.rglob("*"), *two.rglob("*")]:  # old enough to be trusted by stat
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    shared = tmp_path / "cache" / "catalog-shared.sqlite"
+    monkeypatch.setattr(cache, "cache_path", lambda root: shared)
+    for root, ident in [(one, "harbor"), (two, "lantern"), (one, "harbor"), (two, "lantern")]:
+        assert list(load_catalog(root).agencies) == [ident]
+        assert cache.Quick.open(two if root == one else one) is None
+        quick = cache.Quick.open(root)
+        assert quick is not None
+        assert quick.one("SELECT id FROM agency", ()) == ident
+        quick.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the Linux rule is written out by hand")
+@pytest.mark.parametrize("xdg", [None, "/srv/cache", "relative/cache", ""])
+def test_cache_folder_is_where_platformdirs_puts_it(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None
+) -> None:
+    from platformdirs import user_cache_path
+
+    monkeypatch.delenv("REFERRAL_CACHE", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache.cache_dir() == user_cache_path("referral-cli", appauthor=False)

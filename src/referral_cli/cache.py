@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from referral_cli.catalog import Catalog
     from referral_cli.models import Agency, Vetting
 
-FORMAT = 3
+FORMAT = 4
 _VFILE = "name, size, mtime, ctime, inode, sha"  # a vetting file's key entry, as columns
 RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
 _CODE_FILES = ("models.py", "catalog.py", "vetting.py", "rubric.yaml", "cache.py")
@@ -51,15 +52,29 @@ def cache_dir() -> Path:
     env = os.environ.get("REFERRAL_CACHE")
     if env:
         return Path(env)
+    if sys.platform == "linux" and not hasattr(sys, "getandroidapilevel"):
+        # platformdirs' answer on Linux (the XDG base-directory rule), without the ~3 ms its
+        # import adds to every warm start; tests/test_cache.py holds the two equal.
+        xdg = Path(os.environ.get("XDG_CACHE_HOME", ""))
+        return (xdg if xdg.is_absolute() else Path("~/.cache").expanduser()) / "referral-cli"
     from platformdirs import user_cache_path
 
     return user_cache_path("referral-cli", appauthor=False)
 
 
 def cache_path(root: Path) -> Path:
-    """One cache file per catalog folder, named by a hash of its absolute path."""
-    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
-    return cache_dir() / f"catalog-{name}.sqlite"
+    """One cache file per catalog folder, named by a checksum of its absolute path.
+
+    A checksum, not a cryptographic hash: hashlib costs ~2 ms to import on every warm start.
+    The cache records its folder (`folder_path`), so two folders whose checksums collide
+    only take turns rebuilding; neither can read the other's catalog.
+    """
+    return cache_dir() / f"catalog-{zlib.crc32(folder_path(root).encode()):08x}.sqlite"
+
+
+def folder_path(root: Path) -> str:
+    """The catalog folder as the cache records it."""
+    return str(root.resolve())
 
 
 class Key:
@@ -188,6 +203,8 @@ def vetting_owner(name: str) -> str:
 
 def vetting_names(root: Path) -> str:
     """A hash of the vetting file names, for a folder whose mtime cannot be trusted."""
+    import hashlib
+
     try:
         names = sorted(p.name for p in (root / VETTINGS_DIR).iterdir())
     except OSError:
@@ -196,6 +213,8 @@ def vetting_names(root: Path) -> str:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # only for files edited just before a build (see RACY_NS)
+
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -219,7 +238,11 @@ def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, 
     try:
         meta = dict(db.execute("SELECT name, value FROM meta"))
         files = json.loads(meta["files"])
-        if int(meta["format"]) != FORMAT or not key.matches(meta["code"], files):
+        if (
+            int(meta["format"]) != FORMAT
+            or meta["root"] != folder_path(root)
+            or not key.matches(meta["code"], files)
+        ):
             db.close()
             return None, key
         if any(entry[5] for entry in files) or json.loads(meta["folder"])[2]:
@@ -518,6 +541,7 @@ def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
     )
     meta = {
         "format": str(FORMAT),
+        "root": folder_path(key.root),
         "code": key.code,
         "files": json.dumps(key.files),
         "built_ns": str(key.built_ns),
@@ -608,10 +632,14 @@ class Quick:
         except (sqlite3.Error, OSError):
             return None
         try:
-            names = ("format", "code", "main_files", "folder")
+            names = ("format", "root", "code", "main_files", "folder")
             meta = dict(db.execute(f"SELECT name, value FROM meta WHERE name IN {names}"))
             base = os.fspath(root)
-            current = int(meta["format"]) == FORMAT and meta["code"] == _code_fingerprint()
+            current = (
+                int(meta["format"]) == FORMAT
+                and meta["root"] == folder_path(root)
+                and meta["code"] == _code_fingerprint()
+            )
             main, folder = json.loads(meta["main_files"]), json.loads(meta["folder"])
             if current and (any(old[5] for old in main) or folder[2]):
                 current = False  # hashes to check: the full lookup does, then settles them
