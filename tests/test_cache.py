@@ -125,6 +125,32 @@ def test_racy_edit_is_caught_by_content_hash(
     assert load_catalog(root).agencies["harbor"].name == "Harbor Hou5e"
 
 
+def test_hashes_of_racy_files_are_dropped_once_their_window_has_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Just-written files are keyed by content; once old enough, by stat again (fast)."""
+    vetting = {"harbor--2026-01-05.yaml": VETTING.format(id="harbor", date="2026-01-05")}
+    root = write_catalog(tmp_path / "cat", vettings=vetting)
+    load_catalog(root)
+
+    def hashed() -> list[int]:
+        with sqlite3.connect(cache.cache_path(root)) as db:
+            return [
+                db.execute(f"SELECT count(*) FROM {table} WHERE sha != ''").fetchone()[0]
+                for table in ("vfile", "service_vfile")
+            ]
+
+    assert hashed() == [1, 2]  # one vetting file; harbor offers two services
+    assert cache.Quick.open(root) is None  # hashes pending: the warm path steps aside
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # as if the window had passed
+    assert list(load_catalog(root).agencies) == ["harbor"]
+    assert hashed() == [0, 0]
+    quick = cache.Quick.open(root)
+    assert quick is not None
+    assert quick.service_files_unchanged("food")
+    quick.close()
+
+
 def test_editing_services_gives_new_data(tmp_path: Path) -> None:
     root = write_catalog(tmp_path / "cat")
     assert load_catalog(root).services["food"].label == "Food"
