@@ -108,6 +108,26 @@ def test_an_edited_vetting_is_seen_at_once(warm: Path, run: Run, calls: dict[str
     assert "verify" in shown.casefold()
 
 
+def test_a_vetting_edited_to_a_hard_fail_is_held_back_at_once(
+    warm: Path, run: Run, calls: dict[str, int]
+) -> None:
+    """`agencies --service` depends on the vetting of every agency offering the service."""
+    ident = "alder-county-youth-harbor"
+    before = run("agencies", "--service", "shelter", "--data", str(warm)).output
+    assert ident in before and "1 more held back" in before
+    path = _vetting_file(warm, ident)
+    data = yaml.safe_load(path.read_text())
+    data["factors"]["lgbtq-services"] = {
+        "score": 0,
+        "evidence": ["youth-feedback"],
+        "hard_fails": ["lgbtq-identity-correction"],
+    }
+    path.write_text(yaml.safe_dump(data))  # in place: the folder's mtime does not change
+    after = run("agencies", "--service", "shelter", "--data", str(warm)).output
+    assert ident not in after and "2 more held back" in after
+    assert calls == {"yes": 1, "no": 1}  # answered warm, then stepped aside for the edit
+
+
 def test_a_new_vetting_file_is_seen_at_once(
     warm: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
