@@ -105,6 +105,7 @@ def test_agency_copy_holds_only_consented_items(run: Run) -> None:
         ):
             assert secret not in out, (fmt, secret)
         assert "withheld (no consent)" in out
+        assert "Spanish (es)" in out  # by name: the agency need not know the catalog's codes
     data = json.loads(run("summary", "AC-2041", "--for", "youth-harbor", "-f", "json").output)
     assert [i["label"] for i in data["shared"]] == [
         "Need",
@@ -124,6 +125,7 @@ def test_worker_copy_holds_everything(run: Run) -> None:
         "Rumours about it",
         "Sam drives",
         "Today 5pm",
+        "Spanish (es)",
     ):
         assert recorded in out
 

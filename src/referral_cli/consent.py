@@ -90,7 +90,7 @@ def items_for(session: Session, agency: str) -> list[Item]:
     if profile.age is not None:
         about.append(("age", str(profile.age)))
     if profile.language:
-        about.append(("language", profile.language))
+        about.append(("language", profile.language_label))
     if profile.gender:
         about.append(("gender", profile.gender))
     if profile.fit:

@@ -339,9 +339,19 @@ class YouthProfile(Model):
     """Only what judges fit with an agency: no name, address or birth date, by design."""
 
     language: LangCode | None = None
+    # the catalog's name for the language when it was recorded: summaries need no catalog
+    language_name: str = Field(default="", max_length=100)
     age: int | None = Field(default=None, ge=5, le=30)
     gender: YouthGender | None = None
     fit: list[FitNeed] = []
+
+    @property
+    def language_label(self) -> str:
+        """The language as a reader of a summary needs it: "Spanish (es)", or the code."""
+        if not self.language:
+            return ""
+        name = self.language_name
+        return f"{name} ({self.language})" if name and name != self.language else self.language
 
 
 class Considered(Model):

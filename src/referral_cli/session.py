@@ -290,6 +290,7 @@ class Flow:
         fit = self.asker.pick_many("profile.fit", "Also needs (numbers)", FIT_OPTIONS)
         return YouthProfile(
             language=lang,
+            language_name=self.catalog.language_name(lang),
             age=age,
             gender=None if gender == "skip" else gender,
             fit=fit,

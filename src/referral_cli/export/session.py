@@ -64,7 +64,7 @@ def worker_sections(session: Session, today: dt.date) -> list[Section]:
     sections.append(("Needs", needs or [("", "none recorded yet")]))
     p = s.profile
     about = [
-        ("Language", p.language or "-"),
+        ("Language", p.language_label or "-"),
         ("Age", str(p.age) if p.age is not None else "-"),
         ("Gender", p.gender or "-"),
         ("Also needs", ", ".join(p.fit) or "-"),
