@@ -65,3 +65,31 @@ def test_the_help_table_matches_the_commands_docstrings() -> None:
         else:
             doc = info.callback.__doc__
         assert COMMANDS[name][1] == short_help(doc), name
+
+
+def test_every_sub_command_is_there_in_a_fresh_process() -> None:
+    """Commands register lazily, per process: a group must not depend on what ran before it."""
+    import subprocess
+    import sys
+
+    from referral_cli.cli import registered
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    groups = [
+        name for name, info in registered().items() if isinstance(info, typer.models.TyperInfo)
+    ]
+    assert groups
+    ctx = typer.Context(root)
+    for group in groups:
+        command = root.get_command(ctx, group)
+        assert isinstance(command, TyperGroup)
+        expected = command.list_commands(typer.Context(command))
+        shown = subprocess.run(
+            [sys.executable, "-c", "from referral_cli.cli import main; main()", group, "--help"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        listed = shown.split("Commands:")[1].split()
+        assert [name for name in expected if name not in listed] == [], group

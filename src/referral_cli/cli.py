@@ -89,6 +89,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "catalog": ("catalog", "Check and maintain the service and agency catalogs."),
 }
+# Modules that add sub-commands to a group registered by another module: the HSDS commands
+# live with the coalition reports but run as `referral catalog import-hsds`/`export-hsds`.
+GROUP_PARTS: dict[str, tuple[str, ...]] = {"catalog": ("coalition",)}
 _REGISTERED: set[str] = set()
 
 
@@ -132,7 +135,8 @@ class LazyGroup(ReferralGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return None
-        register(COMMANDS[cmd_name][0])
+        for module in (COMMANDS[cmd_name][0], *GROUP_PARTS.get(cmd_name, ())):
+            register(module)
         info = _infos()[cmd_name]
         if isinstance(info, typer.models.TyperInfo):
             return typer.main.get_group_from_info(
