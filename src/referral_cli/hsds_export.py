@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "phone": ("id", "organization_id", "contact_id", "number"),
     "language": ("id", "service_id", "name", "code"),
     "schedule": ("id", "service_id", "description", "notes"),
+    "service_at_location": ("id", "service_id", "location_id"),
     "required_document": ("id", "service_id", "document"),
     "taxonomy": ("id", "name", "description"),
     "taxonomy_term": ("id", "code", "name", "description", "taxonomy", "taxonomy_id"),
@@ -55,6 +56,7 @@ FILES: dict[str, str] = {
     "phone": "phones.csv",
     "language": "languages.csv",
     "schedule": "schedules.csv",
+    "service_at_location": "service_at_location.csv",
     "required_document": "required_documents.csv",
     "taxonomy": "taxonomies.csv",
     "taxonomy_term": "taxonomy_terms.csv",
@@ -195,6 +197,16 @@ def organization(
     else:
         org["locations"] = []
     org["services"] = [_service(catalog, agency, org_id, i) for i in range(len(agency.services))]
+    for offered, service in zip(agency.services, org["services"], strict=True):
+        # where each service is given: the one coarse location, unless it is confidential
+        service["service_at_locations"] = [
+            {
+                "id": hsds_id("service_at_location", agency.id, offered.id),
+                "service_id": service["id"],
+                "location_id": location["id"],
+            }
+            for location in org["locations"]
+        ]
     ext: Obj = {
         "agency_id": agency.id,
         "sector": agency.sector,
@@ -266,6 +278,7 @@ def tables(orgs: list[Obj]) -> dict[str, list[Obj]]:
             out["service"].append(service)
             out["language"].extend(service["languages"])
             out["schedule"].extend(service["schedules"])
+            out["service_at_location"].extend(service["service_at_locations"])
             out["required_document"].extend(service["required_documents"])
             for attribute in service["attributes"]:
                 out["attribute"].append(attribute)
