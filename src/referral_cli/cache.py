@@ -673,14 +673,8 @@ class Quick:
                 st = os.stat(f"{base}/{name}")  # noqa: PTH116 - see _catalog_files
             except OSError:
                 return False
-            if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != (
-                size,
-                mtime,
-                ctime,
-                inode,
-            ):
-                return False
-            if sha and sha != _sha256(self.root / name):
+            now = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            if now != (size, mtime, ctime, inode) or (sha and sha != _sha256(self.root / name)):
                 return False
         return True
 
