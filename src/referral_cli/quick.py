@@ -79,26 +79,30 @@ def _opened(root: Path) -> Iterator[Quick | None]:
             cache.close()
 
 
+@contextlib.contextmanager
+def _one_agency(root: Path, ident: str) -> Iterator[tuple[Quick, Agency] | None]:
+    """The open cache and one agency from it, or None when either is not to be had."""
+    with _opened(root) as cache:
+        agency = _agency(cache, ident) if cache is not None else None
+        yield (cache, agency) if cache is not None and agency is not None else None
+
+
 def agency_card(root: Path, ident: str, today: dt.date) -> tuple[Any, ...] | None:
     """(agency, services, languages, status) for `render.catalog.agency_card`, or None."""
-    with _opened(root) as cache:
-        if cache is None:
+    with _one_agency(root, ident) as found:
+        if found is None:
             return None
-        agency = _agency(cache, ident)
-        if agency is None:
-            return None
+        cache, agency = found
         services, languages = _services(cache)
         return agency, services, languages, _status(cache, agency, today)
 
 
 def scorecard(root: Path, ident: str, today: dt.date) -> Scorecard | None:
     """The scorecard of an agency (with no rows if it was never vetted), or None."""
-    with _opened(root) as cache:
-        if cache is None:
+    with _one_agency(root, ident) as found:
+        if found is None:
             return None
-        agency = _agency(cache, ident)
-        if agency is None:
-            return None
+        cache, agency = found
         card = _scorecard(cache, ident, today)
         if card is not None:
             return card
