@@ -19,7 +19,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner, Result
 
-from referral_cli.catalog import default_data_dir
+from referral_cli.catalog.load import default_data_dir
 from referral_cli.cli import app
 
 SHIPPED = default_data_dir()
@@ -67,7 +67,7 @@ TEST_PASSPHRASE = "correct horse battery staple"
 def _case_key(_private_home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test starts as after `referral init`: a cheap key (test-only KDF cost), its
     passphrase in REFERRAL_PASSPHRASE. Tests of init itself delete key.json first."""
-    from referral_cli import crypto
+    from referral_cli.casefile import crypto
 
     monkeypatch.setenv("REFERRAL_PASSPHRASE", TEST_PASSPHRASE)
     monkeypatch.setenv("REFERRAL_KDF_COST", "10")

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from referral_cli.cli import app
-from referral_cli.prompts import flatten
-from referral_cli.vetting import rubric
+from referral_cli.prompt.asker import flatten
+from referral_cli.vetting.judge import rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE: dict[str, Any] = flatten(

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from referral_cli import cache, catalog
-from referral_cli.catalog import Catalog, check_catalog, load_catalog
+from referral_cli.catalog import cache
+from referral_cli.catalog import load as catalog
+from referral_cli.catalog.load import Catalog, check_catalog, load_catalog
 from referral_cli.errors import CatalogError
 from tests.helpers import AGENCIES_HEAD, agency, write_catalog
 

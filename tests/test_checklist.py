@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from referral_cli.checklist import STEPS, TRANSITIONS, is_open, move, new_referral
 from referral_cli.clock import today
 from referral_cli.errors import ReferralError
+from referral_cli.session.checklist import STEPS, TRANSITIONS, is_open, move, new_referral
 
 AT = dt.datetime(2026, 11, 23, 9, 30)
 

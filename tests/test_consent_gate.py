@@ -8,8 +8,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from referral_cli.checklist import new_referral
-from referral_cli.consent import items_for, packet_for, release_state
+from referral_cli.catalog.models import Need, Referral, Release, Session, YouthProfile
 from referral_cli.export.session import (
     agency_json,
     agency_sections,
@@ -17,7 +16,8 @@ from referral_cli.export.session import (
     to_markdown,
     to_text,
 )
-from referral_cli.models import Need, Referral, Release, Session, YouthProfile
+from referral_cli.session.checklist import new_referral
+from referral_cli.session.consent import items_for, packet_for, release_state
 
 DAY = dt.date(2026, 11, 23)
 AT = dt.datetime(2026, 11, 23, 10, 0)

@@ -11,12 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from referral_cli.store import list_sessions, load_session, sessions_dir
+from referral_cli.casefile.store import list_sessions, load_session, sessions_dir
 
 WRITER = """
 import hashlib, sys
 from pathlib import Path
-from referral_cli.store import atomic_write
+from referral_cli.casefile.store import atomic_write
 path = Path(sys.argv[1])
 i = 0
 while True:
@@ -28,8 +28,8 @@ while True:
 # Saves encrypted sessions in a loop, each big enough that a kill often lands mid-write.
 SESSION_WRITER = """
 import datetime as dt
-from referral_cli.models import Session
-from referral_cli.store import save_session
+from referral_cli.catalog.models import Session
+from referral_cli.casefile.store import save_session
 at = dt.datetime(2026, 11, 1, 9, 0)
 def session(i):
     return Session(

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from referral_cli import crypto
+from referral_cli.casefile import crypto
+from referral_cli.casefile.store import load_session, save_session, session_path
+from referral_cli.catalog.models import Session
 from referral_cli.errors import ReferralError
-from referral_cli.models import Session
-from referral_cli.store import load_session, save_session, session_path
 
 AT = dt.datetime(2026, 11, 1, 9, 0)
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from referral_cli.catalog import load_catalog
+from referral_cli.catalog.load import load_catalog
 from tests.conftest import SHIPPED
 
 Run = Callable[..., Result]
@@ -344,7 +344,7 @@ def test_merge_keeps_what_a_coordinator_set_when_hsds_is_silent(
 
 
 def test_shipped_mapping_ids_exist_in_the_shipped_services() -> None:
-    from referral_cli.hsds import default_mapping_path
+    from referral_cli.hsds.mapping import default_mapping_path
 
     mapping = yaml.safe_load(default_mapping_path().read_text())
     services = yaml.safe_load((SHIPPED / "services.yaml").read_text())
@@ -353,7 +353,7 @@ def test_shipped_mapping_ids_exist_in_the_shipped_services() -> None:
 
 
 def test_longer_phrase_wins_over_a_shorter_overlapping_one() -> None:
-    from referral_cli.hsds import load_mapping
+    from referral_cli.hsds.mapping import load_mapping
 
     services = yaml.safe_load((SHIPPED / "services.yaml").read_text())
     mapping = load_mapping(
@@ -370,8 +370,8 @@ def test_progress_bar_on_a_terminal_does_not_disturb_the_import(
 ) -> None:
     import sys
 
-    from referral_cli.hsds_import import import_hsds
-    from referral_cli.hsds_read import Progress
+    from referral_cli.hsds.importer import import_hsds
+    from referral_cli.hsds.read import Progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(Progress, "DELAY", 0.0)

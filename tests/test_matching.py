@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from referral_cli.matching import rank
-from referral_cli.models import Agency, Need, YouthProfile
-from referral_cli.standing import Outcome, VettingStatus
+from referral_cli.catalog.models import Agency, Need, YouthProfile
+from referral_cli.session.matching import rank
+from referral_cli.vetting.standing import Outcome, VettingStatus
 
 SHELTER = Need(service="emergency-shelter", label="Emergency shelter", form="emergency")
 

@@ -1,6 +1,6 @@
 """Warm `show`, `vet` and `agencies --service` answer from the cache, exactly as the full path.
 
-The quick path (referral_cli.quick) must print what the ordinary path prints, and must
+The quick path (referral_cli.vetting.quick) must print what the ordinary path prints, and must
 never answer from a cache that an edit has made stale for the agency asked about.
 """
 
@@ -15,8 +15,8 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from referral_cli import quick
-from referral_cli.catalog import load_catalog
+from referral_cli.catalog.load import load_catalog
+from referral_cli.vetting import quick
 
 Run = Callable[..., Result]
 TODAY = "2026-11-23"

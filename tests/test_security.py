@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from referral_cli import crypto
-from referral_cli.models import Session
-from referral_cli.store import load_session, save_session, session_path, shred
+from referral_cli.casefile import crypto
+from referral_cli.casefile.store import load_session, save_session, session_path, shred
+from referral_cli.catalog.models import Session
 from tests.conftest import TEST_PASSPHRASE
 
 Run = Callable[..., Result]
@@ -185,7 +185,7 @@ def test_retention_purges_closed_sessions_at_start_up(run: Run, _private_home: P
 
 HOLDER = """
 import time
-from referral_cli.store import lock_session
+from referral_cli.casefile.store import lock_session
 lock_session("AC-2041")
 print("locked", flush=True)
 time.sleep(60)
@@ -238,7 +238,7 @@ def test_a_session_open_in_another_terminal_is_refused_clearly(
 
 def test_a_running_session_holds_its_lock(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     """While `start` runs in one terminal, `resume` of the same case in another is refused."""
-    import referral_cli.session as flow
+    import referral_cli.session.flow as flow
 
     seen: list[subprocess.CompletedProcess[str]] = []
     original = flow.Flow.find

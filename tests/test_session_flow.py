@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from referral_cli.models import Session
+from referral_cli.catalog.models import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "answers-example.yaml"
@@ -38,7 +38,7 @@ def write(tmp_path: Path, answers: dict[str, Any], name: str = "answers.yaml") -
 
 def saved(home: Path, ref: str) -> Session:
     """The session as saved (case files are encrypted: read through the store)."""
-    from referral_cli.store import load_session
+    from referral_cli.casefile.store import load_session
 
     assert (home / "sessions" / f"{ref}.json.enc").is_file()
     return load_session(ref)
@@ -248,7 +248,7 @@ def test_interrupted_session_resumes_where_it_stopped(
 def test_pause_can_delete_the_draft(
     run: Run, tmp_path: Path, _private_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("referral_cli.session.ask_keep_draft", lambda: False)
+    monkeypatch.setattr("referral_cli.session.flow.ask_keep_draft", lambda: False)
     answers = {"opening": example()["opening"]}
     result = run("start", "--answers", write(tmp_path, answers), input="")
     assert result.exit_code == 1

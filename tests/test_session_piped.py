@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from referral_cli.models import Session
+from referral_cli.catalog.models import Session
 
 Run = Callable[..., Result]
 
@@ -23,7 +23,7 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def load_session_text(ref: str) -> str:
     """The decrypted JSON of a session, to check what it holds."""
-    from referral_cli.store import load_session
+    from referral_cli.casefile.store import load_session
 
     return load_session(ref).model_dump_json()
 
@@ -34,7 +34,7 @@ def typed(*lines: str) -> str:
 
 def saved(home: Path) -> Session:
     """The session as saved (case files are encrypted: read through the store)."""
-    from referral_cli.store import load_session
+    from referral_cli.casefile.store import load_session
 
     assert (home / "sessions" / "YS-77.json.enc").is_file()
     return load_session("YS-77")

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from referral_cli.errors import NotFoundError, ReferralError
-from referral_cli.models import Session
-from referral_cli.store import (
+from referral_cli.casefile.store import (
     check_reference,
     list_sessions,
     load_session,
@@ -17,6 +15,8 @@ from referral_cli.store import (
     purge_sessions,
     save_session,
 )
+from referral_cli.catalog.models import Session
+from referral_cli.errors import NotFoundError, ReferralError
 
 AT = dt.datetime(2026, 11, 1, 9, 0)
 

@@ -13,9 +13,9 @@ from markdown_it import MarkdownIt
 from pydantic import TypeAdapter
 from typer.testing import Result
 
-from referral_cli.catalog import load_catalog
-from referral_cli.standing import Scorecard
-from referral_cli.vetting import PartnerList, VettingHistory, rubric
+from referral_cli.catalog.load import load_catalog
+from referral_cli.vetting.judge import PartnerList, VettingHistory, rubric
+from referral_cli.vetting.standing import Scorecard
 from tests.helpers import AGENCIES_HEAD, agency, write_catalog
 
 Run = Callable[..., Result]

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from referral_cli.catalog import load_catalog
+from referral_cli.catalog.load import load_catalog
+from referral_cli.catalog.models import Agency, CatalogInfo, Vetting
 from referral_cli.errors import CatalogError
-from referral_cli.models import Agency, CatalogInfo, Vetting
-from referral_cli.vetting import (
+from referral_cli.vetting.judge import (
     FACTOR_IDS,
     Outcome,
     add_months,

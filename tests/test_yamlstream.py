@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from referral_cli import yamlstream
-from referral_cli.catalog import _Loader
+from referral_cli.catalog import yamlstream
+from referral_cli.catalog.load import _Loader
 
 # Plain scalars whose meaning YAML 1.1 (PyYAML) decides by their look.
 TRICKY = [

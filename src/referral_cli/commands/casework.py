@@ -23,8 +23,8 @@ Statuses = (
 
 def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> None:
     """List your open referrals by follow-up date, overdue first."""
-    from referral_cli.casework import followups as due
-    from referral_cli.store import case_command_startup, list_sessions
+    from referral_cli.casefile.store import case_command_startup, list_sessions
+    from referral_cli.casework.followups import followups as due
 
     day = today()
     case_command_startup(day)
@@ -63,16 +63,16 @@ def status(
     ] = None,
 ) -> None:
     """Move a referral along its lifecycle (timestamped; invalid moves are refused)."""
-    from referral_cli.casework import pick_referral, set_status
-    from referral_cli.checklist import STATUS_LABELS, now
-    from referral_cli.errors import ReferralError
-    from referral_cli.store import (
+    from referral_cli.casefile.store import (
         case_command_startup,
         load_session,
         lock_session,
         save_session,
         session_locks,
     )
+    from referral_cli.casework.followups import pick_referral, set_status
+    from referral_cli.errors import ReferralError
+    from referral_cli.session.checklist import STATUS_LABELS, now
 
     if state not in STATUS_LABELS:
         raise ReferralError(f"Unknown status '{state}'. Statuses: {', '.join(STATUS_LABELS)}.")
@@ -105,8 +105,8 @@ def activity(
     output: OutputOption = None,
 ) -> None:
     """Counts from your own sessions for the coalition (no case references)."""
-    from referral_cli.casework import activity as count
-    from referral_cli.store import case_command_startup, list_sessions
+    from referral_cli.casefile.store import case_command_startup, list_sessions
+    from referral_cli.casework.followups import activity as count
 
     case_command_startup(today())
     report = count(list_sessions(), date_option(since, "--since"))

@@ -58,7 +58,7 @@ def validate(
     fmt: FormatOption = Format.TEXT,
 ) -> None:
     """Check services.yaml, agencies.yaml and vettings/: every problem with file and line."""
-    from referral_cli.catalog import check_catalog, resolve_data_dir
+    from referral_cli.catalog.load import check_catalog, resolve_data_dir
 
     root = folder or resolve_data_dir(data)
     with _progress_bar(root) as progress:
@@ -86,7 +86,7 @@ def init(
     """Start your own catalog: copy the example catalog into a new folder to edit."""
     import shutil
 
-    from referral_cli.catalog import default_data_dir
+    from referral_cli.catalog.load import default_data_dir
     from referral_cli.errors import ReferralError
 
     if folder.exists() and any(folder.iterdir()):
@@ -135,8 +135,8 @@ def agencies(
     """List partner agencies with their vetting standing; filters narrow the list."""
     day = today()
     if service and not (language or sector or lgbtq or search or as_json):
-        from referral_cli import quick
-        from referral_cli.places import resolve_data_dir
+        from referral_cli.catalog.places import resolve_data_dir
+        from referral_cli.vetting import quick
 
         found = quick.offering(resolve_data_dir(data), service, day, limit)
         if found is not None:
@@ -144,7 +144,7 @@ def agencies(
 
             show(agencies_view(found))
             return
-    from referral_cli.browse import AgencyFilter, find_agencies
+    from referral_cli.vetting.browse import AgencyFilter, find_agencies
 
     catalog = load(data)
     wanted = AgencyFilter(
@@ -171,8 +171,8 @@ def show_agency(
     """Show everything the catalog holds about one agency."""
     day = today()
     if not as_json:
-        from referral_cli import quick
-        from referral_cli.places import resolve_data_dir
+        from referral_cli.catalog.places import resolve_data_dir
+        from referral_cli.vetting import quick
 
         card = quick.agency_card(resolve_data_dir(data), agency, day)
         if card is not None:
@@ -180,7 +180,7 @@ def show_agency(
 
             show(agency_card(*card))
             return
-    from referral_cli.vetting import agency_status
+    from referral_cli.vetting.judge import agency_status
 
     catalog = load(data)
     found = catalog.find_agency(agency)

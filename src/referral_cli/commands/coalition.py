@@ -25,7 +25,7 @@ from referral_cli.commands.common import (
 
 
 def _import_target(data: Path | None) -> Path:
-    from referral_cli.catalog import default_data_dir
+    from referral_cli.catalog.load import default_data_dir
     from referral_cli.errors import ReferralError
 
     if data is not None:
@@ -76,8 +76,8 @@ def import_hsds(
     fmt: FormatOption = Format.TEXT,
 ) -> None:
     """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
-    from referral_cli.hsds import HsdsError
-    from referral_cli.hsds_import import import_hsds as run_import
+    from referral_cli.hsds.importer import import_hsds as run_import
+    from referral_cli.hsds.mapping import HsdsError
 
     target = _import_target(data)
     result = run_import(
@@ -122,7 +122,7 @@ def export_hsds(
     ] = True,
 ) -> None:
     """Write the catalog as Open Referral HSDS 3.0: organizations.json and csv/ (data package)."""
-    from referral_cli.hsds_export import export_hsds as run_export
+    from referral_cli.hsds.export import export_hsds as run_export
 
     catalog = load(data)
     written = run_export(catalog, folder, today(), with_vetting=vetting)
@@ -155,8 +155,8 @@ def gaps(
     output: OutputOption = None,
 ) -> None:
     """For each need: agencies offering it, how many are ready to refer, and the gaps."""
-    from referral_cli.reports import GapFilter
-    from referral_cli.reports import gaps as report
+    from referral_cli.coalition.reports import GapFilter
+    from referral_cli.coalition.reports import gaps as report
 
     result = report(
         load(data), today(), GapFilter(language=language, lgbtq=lgbtq, after_hours=after_hours)
@@ -173,7 +173,7 @@ def coverage(
     output: OutputOption = None,
 ) -> None:
     """Which partner sectors have an agency in the catalog, and which are missing."""
-    from referral_cli.reports import coverage as report
+    from referral_cli.coalition.reports import coverage as report
 
     result = report(load(data), today())
     from referral_cli.export.reports import coverage_markdown
@@ -197,7 +197,7 @@ def consultations(
     output: OutputOption = None,
 ) -> None:
     """Log of partner vettings and consultations (agency, date, who, method, outcome)."""
-    from referral_cli.reports import consultations as report
+    from referral_cli.coalition.reports import consultations as report
 
     result = report(
         load(data), date_option(since, "--since"), date_option(until, "--until"), agency

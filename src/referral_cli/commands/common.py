@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from referral_cli.errors import ReferralError
 
 if TYPE_CHECKING:
-    from referral_cli.catalog import Catalog
+    from referral_cli.catalog.load import Catalog
 
 
 class ReferralGroup(TyperGroup):
@@ -90,7 +90,7 @@ def date_option(value: str | None, option: str) -> dt.date | None:
 
 def load(data: Path | None) -> Catalog:
     """Load and validate the catalog named by --data / REFERRAL_DATA / the shipped default."""
-    from referral_cli.catalog import load_catalog, resolve_data_dir
+    from referral_cli.catalog.load import load_catalog, resolve_data_dir
 
     return load_catalog(resolve_data_dir(data))
 
@@ -100,7 +100,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text.rstrip("\n"))
         return
-    from referral_cli.store import atomic_write_text
+    from referral_cli.casefile.store import atomic_write_text
 
     atomic_write_text(output, text if text.endswith("\n") else text + "\n")
     typer.echo(f"Wrote {output}", err=True)

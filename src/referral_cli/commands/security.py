@@ -18,8 +18,8 @@ NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 
 def set_up_encryption(retention_days: int | None = None) -> None:
     """First-time setup: choose the passphrase that encrypts case files, and retention."""
-    from referral_cli import audit, crypto, retention
-    from referral_cli.store import home_dir
+    from referral_cli.casefile import audit, crypto, retention
+    from referral_cli.casefile.store import home_dir
 
     if retention_days is not None:
         retention.set_retention_days(retention_days)  # check the number before the key
@@ -57,8 +57,8 @@ def init(
     Run once before the first session. A lost passphrase cannot be recovered: the case files
     are then gone for good. Run again to change the retention period or the passphrase.
     """
-    from referral_cli import audit, crypto, retention
-    from referral_cli.store import migrate_plaintext
+    from referral_cli.casefile import audit, crypto, retention
+    from referral_cli.casefile.store import migrate_plaintext
 
     if not crypto.is_set_up():
         if change_passphrase:
@@ -107,8 +107,8 @@ def audit_log(
     """
     import json
 
-    from referral_cli import audit, crypto
-    from referral_cli.store import case_command_startup, check_reference, list_sessions
+    from referral_cli.casefile import audit, crypto
+    from referral_cli.casefile.store import case_command_startup, check_reference, list_sessions
 
     case_command_startup()
     key = crypto.data_key()

@@ -1,6 +1,6 @@
 """Referral session commands: start, resume, sessions, summary, checklist, purge, consent revoke.
 
-Thin on purpose: parse options, call referral_cli.session / consent / export, print. Only
+Thin on purpose: parse options, call referral_cli.session.flow / consent / export, print. Only
 typer, the stdlib and commands.common are imported at start-up; the rest inside each body.
 """
 
@@ -23,8 +23,8 @@ from referral_cli.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from referral_cli.models import Session
-    from referral_cli.prompts import Asker
+    from referral_cli.catalog.models import Session
+    from referral_cli.prompt.asker import Asker
 
 AnswersOption = Annotated[
     Path | None,
@@ -62,11 +62,11 @@ def _today(value: str | None) -> dt.date:
 
 
 def _asker(answers: Path | None, no_input: bool) -> Asker:
-    from referral_cli.prompts import Asker
+    from referral_cli.prompt.asker import Asker
 
     data: dict[str, Any] = {}
     if answers is not None:
-        from referral_cli.answers_file import load_answers
+        from referral_cli.prompt.answers import load_answers
 
         data = load_answers(answers)
     return Asker(data, interactive=not no_input)
@@ -75,7 +75,7 @@ def _asker(answers: Path | None, no_input: bool) -> Asker:
 def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None) -> None:
     from referral_cli.commands.common import load
     from referral_cli.export.session import to_text, worker_sections, worker_title
-    from referral_cli.session import SessionPaused, run_session
+    from referral_cli.session.flow import SessionPaused, run_session
 
     catalog = load(data)
     try:
@@ -107,8 +107,8 @@ def start(
     today: TodayOption = None,
 ) -> None:
     """Run a referral session with a youth: eight steps, saved as a draft after each one."""
-    from referral_cli.crypto import is_set_up
-    from referral_cli.store import case_command_startup, session_locks
+    from referral_cli.casefile.crypto import is_set_up
+    from referral_cli.casefile.store import case_command_startup, session_locks
 
     day = _today(today)
     asker = _asker(answers, no_input)
@@ -130,8 +130,13 @@ def resume(
     today: TodayOption = None,
 ) -> None:
     """Continue a paused session at the step where it stopped."""
+    from referral_cli.casefile.store import (
+        case_command_startup,
+        load_session,
+        lock_session,
+        session_locks,
+    )
     from referral_cli.errors import ReferralError
-    from referral_cli.store import case_command_startup, load_session, lock_session, session_locks
 
     day = _today(today)
     asker = _asker(answers, no_input)
@@ -150,8 +155,8 @@ def sessions(fmt: FormatOption = Format.TEXT) -> None:
     """List saved sessions: reference, step, status and follow-up date."""
     import json
 
+    from referral_cli.casefile.store import case_command_startup, list_sessions
     from referral_cli.render.session import follow_up_text, sessions_table, status_text, step_text
-    from referral_cli.store import case_command_startup, list_sessions
 
     case_command_startup()
     found = list_sessions()
@@ -188,9 +193,9 @@ def summary(
     today: TodayOption = None,
 ) -> None:
     """Print the handoff summary: the worker's copy, or with --for the copy for one agency."""
-    from referral_cli.consent import find_agency, packet_for
+    from referral_cli.casefile.store import case_command_startup, load_session
     from referral_cli.export import session as export
-    from referral_cli.store import case_command_startup, load_session
+    from referral_cli.session.consent import find_agency, packet_for
 
     day = _today(today)
     case_command_startup(day)
@@ -214,7 +219,7 @@ def summary(
         text = render(title, sections)
     emit(text, output)
     if output is not None:
-        from referral_cli import audit
+        from referral_cli.casefile import audit
 
         audit.record("exported", session.reference)
         typer.echo(
@@ -258,14 +263,14 @@ def purge(
     today: TodayOption = None,
 ) -> None:
     """Delete saved sessions for good."""
-    from referral_cli.errors import ReferralError
-    from referral_cli.store import (
+    from referral_cli.casefile.store import (
         case_command_startup,
         check_reference,
         purge_session,
         purge_sessions,
         session_exists,
     )
+    from referral_cli.errors import ReferralError
 
     case_command_startup(_today(today))
     chosen = sum([reference is not None, all_, older_than is not None])
@@ -309,7 +314,7 @@ def revoke(
     today: TodayOption = None,
 ) -> None:
     """Record that the youth revoked consent for one agency: nothing more is shared with it."""
-    from referral_cli.store import case_command_startup, session_locks
+    from referral_cli.casefile.store import case_command_startup, session_locks
 
     case_command_startup(_today(today))
     with session_locks():
@@ -317,11 +322,11 @@ def revoke(
 
 
 def _revoke(reference: str, agency: str, day: dt.date) -> None:
-    from referral_cli import audit
-    from referral_cli.checklist import now
-    from referral_cli.consent import find_agency
+    from referral_cli.casefile import audit
+    from referral_cli.casefile.store import load_session, lock_session, save_session
     from referral_cli.errors import ReferralError
-    from referral_cli.store import load_session, lock_session, save_session
+    from referral_cli.session.checklist import now
+    from referral_cli.session.consent import find_agency
 
     session = load_session(lock_session(reference))
     agency_id, name = find_agency(session, agency)

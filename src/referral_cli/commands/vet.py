@@ -1,4 +1,4 @@
-"""`referral vet` and `referral vettings`: thin typer layer over `referral_cli.vetting`.
+"""`referral vet` and `referral vettings`: thin typer layer over `referral_cli.vetting.judge`.
 
 Only typer and the stdlib are imported here; pydantic, yaml, rich and the rubric are imported
 inside the command bodies so that `referral --help` stays fast.
@@ -27,7 +27,7 @@ from referral_cli.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from referral_cli.catalog import Catalog
+    from referral_cli.catalog.load import Catalog
 
 
 class OutcomeChoice(StrEnum):
@@ -62,7 +62,7 @@ def _ascii() -> bool:
 
 def _load_answers(path: Path) -> dict[str, Any]:
     """An answers file: YAML mapping, flat (`csec-experience.score: 3`) or nested."""
-    from referral_cli.answers_file import load_answers
+    from referral_cli.prompt.answers import load_answers
 
     return load_answers(path)
 
@@ -138,8 +138,8 @@ def vet(
             "for every partner."
         )
     if not (record or history) and fmt is Format.TEXT and output is None:
-        from referral_cli import quick
-        from referral_cli.places import resolve_data_dir
+        from referral_cli.catalog.places import resolve_data_dir
+        from referral_cli.vetting import quick
 
         card = quick.scorecard(resolve_data_dir(data), agency, day)
         if card is not None:
@@ -157,7 +157,7 @@ def vet(
             )
         _record(catalog, found.id, day, answers, no_input, yes)
         return
-    from referral_cli import vetting
+    from referral_cli.vetting import judge as vetting
 
     past = catalog.vettings_of(found.id)
     if history:
@@ -191,7 +191,7 @@ def vet(
 def _blank(agency: str | None, fmt: Format, output: Path | None, data: Path | None) -> None:
     """The worksheet (text and Markdown are the same page); JSON gives the rubric itself."""
     from referral_cli.export.vetting import to_json, worksheet_markdown
-    from referral_cli.vetting import rubric
+    from referral_cli.vetting.judge import rubric
 
     if fmt is Format.JSON:
         emit(to_json(rubric()), output)
@@ -209,11 +209,11 @@ def _record(
     yes: bool,
 ) -> None:
     """Interview, preview the scorecard, confirm, then write one new file (and nothing else)."""
-    from referral_cli.catalog import is_packaged
+    from referral_cli.catalog.load import is_packaged
     from referral_cli.errors import ReferralError
-    from referral_cli.prompts import Asker
+    from referral_cli.prompt.asker import Asker
     from referral_cli.render.vetting import scorecard_view
-    from referral_cli.vetting import interview, latest, save_vetting, scorecard
+    from referral_cli.vetting.judge import interview, latest, save_vetting, scorecard
 
     if is_packaged(catalog.root):
         raise ReferralError(
@@ -261,8 +261,8 @@ def vettings(
     Order: do not refer, verify before referral, stale but ready, not vetted, ready; within
     each, the earliest due date first.
     """
-    from referral_cli import vetting
-    from referral_cli.standing import Outcome
+    from referral_cli.vetting import judge as vetting
+    from referral_cli.vetting.standing import Outcome
 
     day = _today(today)
     catalog = load(data)

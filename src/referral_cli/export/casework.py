@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from referral_cli.casework import Activity, FollowUp
+from referral_cli.casework.followups import Activity, FollowUp
 from referral_cli.export.markdown import table
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from referral_cli.catalog.models import GROUPS
+from referral_cli.coalition.reports import ConsultationLog, CoverageReport, GapReport
 from referral_cli.export.markdown import bullets, table
-from referral_cli.models import GROUPS
-from referral_cli.reports import ConsultationLog, CoverageReport, GapReport
-from referral_cli.standing import OUTCOME_LABELS
 from referral_cli.text import md
+from referral_cli.vetting.standing import OUTCOME_LABELS
 
 
 def gaps_markdown(report: GapReport) -> str:

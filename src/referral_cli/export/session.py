@@ -13,7 +13,9 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from referral_cli.checklist import (
+from referral_cli.catalog.models import Agency, Hotline, Session
+from referral_cli.export.markdown import bullets
+from referral_cli.session.checklist import (
     BASIC_NEEDS,
     HESITATIONS,
     NO_REFERRAL_NOW,
@@ -21,9 +23,7 @@ from referral_cli.checklist import (
     STATUS_LABELS,
     STEPS,
 )
-from referral_cli.consent import STATE_TEXT, AgencyPacket, items_for, release_state
-from referral_cli.export.markdown import bullets
-from referral_cli.models import Agency, Hotline, Session
+from referral_cli.session.consent import STATE_TEXT, AgencyPacket, items_for, release_state
 from referral_cli.text import md, one_line
 
 WITHHELD = "withheld (no consent)"

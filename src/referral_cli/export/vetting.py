@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from referral_cli.catalog.models import Agency
 from referral_cli.export.markdown import field_list, table
-from referral_cli.models import Agency
-from referral_cli.standing import OUTCOME_LABELS, Outcome, Scorecard, VettingStatus
 from referral_cli.text import md
-from referral_cli.vetting import (
+from referral_cli.vetting.judge import (
     PartnerList,
     VettingHistory,
     factor_label,
@@ -21,6 +20,7 @@ from referral_cli.vetting import (
     rubric,
     score_strip,
 )
+from referral_cli.vetting.standing import OUTCOME_LABELS, Outcome, Scorecard, VettingStatus
 
 
 def to_json(result: Any) -> str:

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from referral_cli.casework import Activity, FollowUp
+from referral_cli.casework.followups import Activity, FollowUp
 from referral_cli.text import one_line
 
 

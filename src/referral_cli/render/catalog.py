@@ -14,13 +14,13 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from referral_cli.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
+from referral_cli.catalog.vocab import GROUPS, SECTORS
 from referral_cli.text import clean, one_line
-from referral_cli.vocab import GROUPS, SECTORS
+from referral_cli.vetting.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
 
 if TYPE_CHECKING:
-    from referral_cli.catalog import Catalog
-    from referral_cli.models import Agency, Service
+    from referral_cli.catalog.load import Catalog
+    from referral_cli.catalog.models import Agency, Service
 
 OUTCOME_STYLE = {
     Outcome.READY: "green",

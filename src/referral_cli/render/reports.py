@@ -7,10 +7,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from referral_cli.hsds_import import ImportResult
-from referral_cli.models import GROUPS
+from referral_cli.catalog.models import GROUPS
+from referral_cli.coalition.reports import ConsultationLog, CoverageReport, GapReport
+from referral_cli.hsds.importer import ImportResult
 from referral_cli.render.catalog import outcome_text
-from referral_cli.reports import ConsultationLog, CoverageReport, GapReport
 from referral_cli.text import one_line
 
 

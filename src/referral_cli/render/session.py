@@ -9,9 +9,15 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from referral_cli.checklist import BASIC_NEEDS, LAST_STEP, NO_REFERRAL_NOW, STATUS_LABELS, Step
-from referral_cli.matching import Candidate
-from referral_cli.models import GROUPS, Agency, Hotline, Service, Session
+from referral_cli.catalog.models import GROUPS, Agency, Hotline, Service, Session
+from referral_cli.session.checklist import (
+    BASIC_NEEDS,
+    LAST_STEP,
+    NO_REFERRAL_NOW,
+    STATUS_LABELS,
+    Step,
+)
+from referral_cli.session.matching import Candidate
 from referral_cli.text import one_line
 
 WIDTH = 88

@@ -12,14 +12,14 @@ VETTINGS_DIR = "vettings"
 
 def default_data_dir() -> Path:
     """The shipped example catalog: package data when installed, the repo's data/ otherwise."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package folder
     packaged = here / "data"
     return packaged if packaged.is_dir() else here.parents[1] / "data"
 
 
 def is_packaged(root: Path) -> bool:
     """True for the example catalog shipped inside an installed wheel: never write there."""
-    return root.resolve() == (Path(__file__).resolve().parent / "data")
+    return root.resolve() == (Path(__file__).resolve().parents[1] / "data")
 
 
 def resolve_data_dir(option: Path | None) -> Path:

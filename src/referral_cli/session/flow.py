@@ -13,12 +13,9 @@ from collections.abc import Callable
 
 import typer
 
-from referral_cli import checklist as cl
-from referral_cli.catalog import Catalog
-from referral_cli.consent import items_for
-from referral_cli.errors import ReferralError
-from referral_cli.matching import Candidate, rank
-from referral_cli.models import (
+from referral_cli.casefile.store import check_reference, purge_session, save_session, session_exists
+from referral_cli.catalog.load import Catalog
+from referral_cli.catalog.models import (
     GROUPS,
     Agency,
     Considered,
@@ -35,11 +32,14 @@ from referral_cli.models import (
     Session,
     YouthProfile,
 )
-from referral_cli.prompts import Asker, MissingAnswer, NoReferralRequested, ask_keep_draft
+from referral_cli.errors import ReferralError
+from referral_cli.prompt.asker import Asker, MissingAnswer, NoReferralRequested, ask_keep_draft
 from referral_cli.render import session as screen
-from referral_cli.standing import VettingStatus
-from referral_cli.store import check_reference, purge_session, save_session, session_exists
+from referral_cli.session import checklist as cl
+from referral_cli.session.consent import items_for
+from referral_cli.session.matching import Candidate, rank
 from referral_cli.text import one_line
+from referral_cli.vetting.standing import VettingStatus
 
 FIT_OPTIONS: list[tuple[str, str]] = [
     ("lgbtq-affirming", "LGBTQ-affirming"),
@@ -91,7 +91,7 @@ class Flow:
     def statuses(self) -> dict[str, VettingStatus]:
         """Every agency's vetting standing today, computed once per run."""
         if self._statuses is None:
-            from referral_cli.browse import statuses
+            from referral_cli.vetting.browse import statuses
 
             self._statuses = statuses(self.catalog, self.day)
         return self._statuses
@@ -550,7 +550,7 @@ class Flow:
                 language=self.s.profile.language or "",
                 interpreter=interpreter,
             )
-            from referral_cli.consent import STATE_TEXT, release_state
+            from referral_cli.session.consent import STATE_TEXT, release_state
 
             state = release_state(release, self.day)
             if state != "valid":

@@ -1,7 +1,7 @@
 """Vetting rubric: eleven factors, scores, hard fails, outcomes and re-vet due dates.
 
 The rubric itself (questions, evidence kinds, level meanings, hard fails) is data in
-`rubric.yaml`, loaded once on first use. The rules that turn a vetting into an outcome live
+`vetting/rubric.yaml`, loaded once on first use. The rules that turn a vetting into an outcome live
 here, and are deliberately few:
 
 * A hard fail in the latest vetting means DO NOT REFER, whatever the scores.
@@ -29,8 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, Field, model_validator
 
-from referral_cli.errors import ReferralError
-from referral_cli.models import (
+from referral_cli.catalog.models import (
     Agency,
     CatalogInfo,
     EvidenceKind,
@@ -44,7 +43,8 @@ from referral_cli.models import (
     VettingMethod,
     VettingTrigger,
 )
-from referral_cli.standing import (
+from referral_cli.errors import ReferralError
+from referral_cli.vetting.standing import (
     OUTCOME_LABELS,
     FactorRow,
     Outcome,
@@ -55,7 +55,7 @@ from referral_cli.standing import (
 )
 
 if TYPE_CHECKING:
-    from referral_cli.prompts import Asker
+    from referral_cli.prompt.asker import Asker
 
 FACTOR_IDS: tuple[FactorId, ...] = get_args(FactorId)
 UNASSESSED = FactorAssessment()  # shared default: building one per lookup was measurable
@@ -152,7 +152,7 @@ def rubric() -> Rubric:
 
     import yaml
 
-    raw = files("referral_cli").joinpath("rubric.yaml").read_bytes()
+    raw = files("referral_cli.vetting").joinpath("rubric.yaml").read_bytes()
     return Rubric.model_validate(yaml.safe_load(raw))
 
 
@@ -737,7 +737,7 @@ def save_vetting(root: Path, vetting: Vetting) -> Path:
     """Write a new vetting file atomically; refuse anything that would not load back."""
     import yaml
 
-    from referral_cli.store import atomic_write_text
+    from referral_cli.casefile.store import atomic_write_text
 
     problems = [message for _loc, message in check_vetting(vetting)]
     if problems:

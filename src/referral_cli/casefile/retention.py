@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from referral_cli.errors import ReferralError
 
 if TYPE_CHECKING:
-    from referral_cli.models import Session
+    from referral_cli.catalog.models import Session
 
 SETTINGS_FILE = "settings.json"
 DEFAULT_DAYS = 90
@@ -25,7 +25,7 @@ MAX_DAYS = 3650
 
 def settings_path() -> Path:
     """home_dir()/settings.json: not secret (only the retention period), but owner-only."""
-    from referral_cli.store import home_dir
+    from referral_cli.casefile.store import home_dir
 
     return home_dir() / SETTINGS_FILE
 
@@ -48,7 +48,7 @@ def retention_days() -> int:
 
 def set_retention_days(days: int) -> None:
     """Save the retention period (1 to MAX_DAYS days)."""
-    from referral_cli.store import atomic_write_text, private_dir
+    from referral_cli.casefile.store import atomic_write_text, private_dir
 
     if not 1 <= days <= MAX_DAYS:
         raise ReferralError(f"--retention-days must be from 1 to {MAX_DAYS}.")
@@ -58,7 +58,7 @@ def set_retention_days(days: int) -> None:
 
 def closed_on(session: Session) -> dt.date | None:
     """The day a session closed (its last change), or None while it is a draft or still open."""
-    from referral_cli.checklist import is_open
+    from referral_cli.session.checklist import is_open
 
     if not session.finished or any(is_open(r.status) for r in session.referrals):
         return None
@@ -76,7 +76,7 @@ def apply(today: dt.date) -> list[str]:
 
     A session another terminal has open is left for the next run.
     """
-    from referral_cli.store import SessionInUse, _purge, list_sessions
+    from referral_cli.casefile.store import SessionInUse, _purge, list_sessions
 
     days = retention_days()
     removed: list[str] = []
@@ -95,8 +95,8 @@ def startup(today: dt.date | None = None) -> list[str]:
     and say on stderr what was removed, by reference only."""
     import typer
 
+    from referral_cli.casefile.crypto import data_key
     from referral_cli.clock import today as clock
-    from referral_cli.crypto import data_key
 
     data_key()
     removed = apply(clock(today))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from referral_cli.errors import ReferralError
-from referral_cli.hsds import EXTENSION, HsdsProblem
+from referral_cli.hsds.mapping import EXTENSION, HsdsProblem
 
 Obj = dict[str, Any]
 WHERE = "_where"  # where an object came from, for messages; never an HSDS property

@@ -32,21 +32,21 @@ EVENTS: dict[str, str] = {
 
 def audit_path() -> Path:
     """home_dir()/audit.log."""
-    from referral_cli.store import home_dir
+    from referral_cli.casefile.store import home_dir
 
     return home_dir() / AUDIT_FILE
 
 
 def record(event: str, reference: str | None = None, at: dt.datetime | None = None) -> None:
     """Append one event. Never raises for a log problem: the case work matters more."""
-    from referral_cli.store import private_dir
+    from referral_cli.casefile.store import private_dir
 
     entry: dict[str, Any] = {
         "at": (at or dt.datetime.now()).replace(microsecond=0).isoformat(),
         "event": event,
     }
     if reference is not None:
-        from referral_cli.crypto import data_key, pseudonym
+        from referral_cli.casefile.crypto import data_key, pseudonym
 
         entry["case"] = pseudonym(data_key(), reference)
     line = (json.dumps(entry, sort_keys=True) + "\n").encode("utf-8")

@@ -16,9 +16,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from referral_cli.catalog import Catalog
-from referral_cli.hsds import EXTENSION, TAXONOMY_ID, TAXONOMY_NAME, hsds_id
-from referral_cli.models import Agency
+from referral_cli.catalog.load import Catalog
+from referral_cli.catalog.models import Agency
+from referral_cli.hsds.mapping import EXTENSION, TAXONOMY_ID, TAXONOMY_NAME, hsds_id
 
 Obj = dict[str, Any]
 
@@ -66,7 +66,7 @@ NUMBER_COLUMNS = {"minimum_age", "maximum_age"}
 
 
 def _vetting(catalog: Catalog, agency: Agency, today: dt.date) -> Obj:
-    from referral_cli.vetting import agency_status
+    from referral_cli.vetting.judge import agency_status
 
     status = agency_status(agency, catalog.vettings_of(agency.id), catalog.info, today)
     return {
@@ -342,7 +342,7 @@ def export_hsds(
     catalog: Catalog, folder: Path, today: dt.date, *, with_vetting: bool = True
 ) -> list[Path]:
     """Write folder/organizations.json and folder/csv/ (datapackage.json + tables)."""
-    from referral_cli.store import atomic_write_text
+    from referral_cli.casefile.store import atomic_write_text
 
     orgs = organizations(catalog, today, with_vetting=with_vetting)
     written: list[Path] = []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from referral_cli.errors import NotFoundError, ReferralError
 
 if TYPE_CHECKING:
-    from referral_cli.models import Session
+    from referral_cli.catalog.models import Session
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -167,7 +167,7 @@ def _reference_of(path: Path) -> str:
 
 
 def _encode(session: Session) -> bytes:
-    from referral_cli.crypto import data_key, encrypt
+    from referral_cli.casefile.crypto import data_key, encrypt
 
     body = (session.model_dump_json(indent=2) + "\n").encode("utf-8")
     return encrypt(data_key(), body, check_reference(session.reference))
@@ -177,8 +177,8 @@ def _decode(path: Path) -> Session:
     """Decrypt and validate one file; ReferralError if it is damaged or not this case's."""
     from pydantic import ValidationError
 
-    from referral_cli.crypto import data_key, decrypt
-    from referral_cli.models import Session
+    from referral_cli.casefile.crypto import data_key, decrypt
+    from referral_cli.catalog.models import Session
 
     reference = _reference_of(path)
     try:
@@ -203,7 +203,7 @@ def save_session(session: Session) -> Path:
     Refuses (SessionInUse) while another process holds the session's lock, so two terminals
     never interleave writes to one case.
     """
-    from referral_cli import audit
+    from referral_cli.casefile import audit
 
     reference = check_reference(session.reference)
     path = session_path(reference)
@@ -237,7 +237,7 @@ def load_session(reference: str) -> Session:
 
 def list_sessions() -> list[Session]:
     """Every readable saved session, most recently updated first (damaged files are skipped)."""
-    from referral_cli.crypto import data_key
+    from referral_cli.casefile.crypto import data_key
 
     data_key()  # a wrong passphrase is an error, not an empty list
     found: list[Session] = []
@@ -282,7 +282,7 @@ def shred(path: Path) -> bool:
 
 def _purge(reference: str, event: str) -> bool:
     """Shred one session under its lock and log it (by pseudonym); False if there was none."""
-    from referral_cli import audit
+    from referral_cli.casefile import audit
 
     ref = check_reference(reference)
     path = session_path(ref)
@@ -336,8 +336,8 @@ def migrate_plaintext() -> tuple[list[str], list[str]]:
     """
     from pydantic import ValidationError
 
-    from referral_cli import audit
-    from referral_cli.models import Session
+    from referral_cli.casefile import audit
+    from referral_cli.catalog.models import Session
 
     done: list[str] = []
     left: list[str] = []
@@ -362,7 +362,7 @@ def case_command_startup(today: dt.date | None = None) -> list[str]:
 
     Says on stderr which closed sessions retention removed; returns their references.
     """
-    from referral_cli.retention import startup
+    from referral_cli.casefile.retention import startup
 
     return startup(today)
 

@@ -13,12 +13,12 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from referral_cli.browse import statuses
-from referral_cli.catalog import Catalog
+from referral_cli.catalog.load import Catalog
+from referral_cli.catalog.models import GROUPS, SECTORS, Agency, ServiceForm
 from referral_cli.errors import ReferralError
-from referral_cli.models import GROUPS, SECTORS, Agency, ServiceForm
-from referral_cli.standing import Outcome, VettingStatus
-from referral_cli.vetting import agency_status
+from referral_cli.vetting.browse import statuses
+from referral_cli.vetting.judge import agency_status
+from referral_cli.vetting.standing import Outcome, VettingStatus
 
 
 class FormCount(BaseModel):

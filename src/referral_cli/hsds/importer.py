@@ -25,11 +25,18 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from referral_cli.catalog import AGENCIES_FILE, SERVICES_FILE, Catalog, default_data_dir
+from referral_cli.catalog.load import AGENCIES_FILE, SERVICES_FILE, Catalog, default_data_dir
+from referral_cli.catalog.models import Agency, Email, Phone, Service
 from referral_cli.errors import ReferralError
-from referral_cli.hsds import EXTENSION, TAXONOMY_ID, TAXONOMY_NAME, HsdsProblem, Mapping, slug
-from referral_cli.hsds_read import WHERE, Obj, Package
-from referral_cli.models import Agency, Email, Phone, Service
+from referral_cli.hsds.mapping import (
+    EXTENSION,
+    TAXONOMY_ID,
+    TAXONOMY_NAME,
+    HsdsProblem,
+    Mapping,
+    slug,
+)
+from referral_cli.hsds.read import WHERE, Obj, Package
 from referral_cli.text import clean, one_line
 
 MAX_TEXT = 2000
@@ -258,7 +265,7 @@ class _Mapper:
         return [(m.target, m.forms) for m in matches], [m.because for m in matches]
 
     def agency_id(self, org: Obj, ext: dict[str, Any]) -> str:
-        from referral_cli.hsds import hsds_id
+        from referral_cli.hsds.mapping import hsds_id
 
         wanted = ext.get("agency_id")
         hsds = str(org.get("id") or "")
@@ -731,8 +738,8 @@ def _entry_spans(text: str) -> tuple[dict[str, tuple[int, int]], int] | None:
 
 def write_agencies(root: Path, result: ImportResult, region: str) -> None:
     """Write new and changed agencies into root/agencies.yaml, keeping comments where possible."""
-    from referral_cli.catalog import check_catalog
-    from referral_cli.store import atomic_write_text
+    from referral_cli.casefile.store import atomic_write_text
+    from referral_cli.catalog.load import check_catalog
 
     changed = [a for a in result.agencies if a.action in ("new", "updated")]
     agencies_path = root / AGENCIES_FILE
@@ -790,7 +797,7 @@ def _edit(text: str, changed: list[ImportedAgency]) -> str | None:
 
 
 def _rewrite(root: Path, before: str, changed: list[ImportedAgency], result: ImportResult) -> str:
-    from referral_cli.models import AgenciesCatalog
+    from referral_cli.catalog.models import AgenciesCatalog
 
     data = yaml.safe_load(before)
     current = AgenciesCatalog.model_validate(data)
@@ -822,10 +829,10 @@ def import_hsds(
     show_progress: bool = False,
 ) -> ImportResult:
     """Read HSDS, map it, and merge it into the catalog at target (created if missing)."""
-    from referral_cli.catalog import load_catalog, parse_yaml
-    from referral_cli.hsds import load_mapping
-    from referral_cli.hsds_read import read_package
-    from referral_cli.models import ServicesCatalog
+    from referral_cli.catalog.load import load_catalog, parse_yaml
+    from referral_cli.catalog.models import ServicesCatalog
+    from referral_cli.hsds.mapping import load_mapping
+    from referral_cli.hsds.read import read_package
 
     catalog: Catalog | None = None
     if (target / AGENCIES_FILE).exists():

@@ -18,9 +18,8 @@ from typing import Any, ClassVar, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from referral_cli import yamlstream
-from referral_cli.errors import CatalogError, CatalogProblem, NotFoundError
-from referral_cli.models import (
+from referral_cli.catalog import yamlstream
+from referral_cli.catalog.models import (
     AgenciesCatalog,
     Agency,
     CatalogInfo,
@@ -29,12 +28,13 @@ from referral_cli.models import (
     ServicesCatalog,
     Vetting,
 )
-from referral_cli.places import AGENCIES_FILE as AGENCIES_FILE
-from referral_cli.places import SERVICES_FILE as SERVICES_FILE
-from referral_cli.places import VETTINGS_DIR as VETTINGS_DIR
-from referral_cli.places import default_data_dir as default_data_dir
-from referral_cli.places import is_packaged as is_packaged
-from referral_cli.places import resolve_data_dir as resolve_data_dir
+from referral_cli.catalog.places import AGENCIES_FILE as AGENCIES_FILE
+from referral_cli.catalog.places import SERVICES_FILE as SERVICES_FILE
+from referral_cli.catalog.places import VETTINGS_DIR as VETTINGS_DIR
+from referral_cli.catalog.places import default_data_dir as default_data_dir
+from referral_cli.catalog.places import is_packaged as is_packaged
+from referral_cli.catalog.places import resolve_data_dir as resolve_data_dir
+from referral_cli.errors import CatalogError, CatalogProblem, NotFoundError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_EXPANDED_NODES = 20_000_000
@@ -371,8 +371,8 @@ def _check_agencies(
 def _check_vetting(
     vetting: Vetting, agency_ids: set[str], path: Path
 ) -> Iterator[tuple[_Loc, str]]:
-    from referral_cli.cache import vetting_owner
-    from referral_cli.vetting import check_vetting
+    from referral_cli.catalog.cache import vetting_owner
+    from referral_cli.vetting.judge import check_vetting
 
     if vetting.agency not in agency_ids:
         yield ("agency",), f"no agency has the id '{vetting.agency}'"
@@ -503,7 +503,7 @@ def load_catalog(root: Path) -> Catalog:
     demand. Cold: parse and check every file, then store the result. Problems always come
     from a fresh parse, so they name file and line; a catalog with problems is never cached.
     """
-    from referral_cli import cache
+    from referral_cli.catalog import cache
 
     cached, key = cache.lookup(root, lambda: _checked(root))
     if cached is not None:

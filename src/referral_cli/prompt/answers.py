@@ -20,7 +20,7 @@ _WORDING = {
 
 def load_answers(path: Path) -> dict[str, Any]:
     """The answers as a mapping ({} for an empty file), or a one-line ReferralError."""
-    from referral_cli.catalog import parse_yaml
+    from referral_cli.catalog.load import parse_yaml
 
     if path.is_dir():
         raise ReferralError(f"{path} is a folder, not an answers file.")

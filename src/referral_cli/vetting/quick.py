@@ -17,8 +17,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
-from referral_cli.cache import Quick
-from referral_cli.standing import (
+from referral_cli.catalog.cache import Quick
+from referral_cli.vetting.standing import (
     AgencyListing,
     AgencyRow,
     Scorecard,
@@ -27,7 +27,7 @@ from referral_cli.standing import (
 )
 
 if TYPE_CHECKING:
-    from referral_cli.models import Agency, CatalogInfo, Service
+    from referral_cli.catalog.models import Agency, CatalogInfo, Service
 
 _COUNTS = (
     "SELECT count(*) FILTER (WHERE outcome = 'do-not-refer'), count(*) FROM offer WHERE service = ?"

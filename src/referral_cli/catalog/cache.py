@@ -30,18 +30,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from referral_cli import __version__
-from referral_cli.places import AGENCIES_FILE, SERVICES_FILE, VETTINGS_DIR
+from referral_cli.catalog.places import AGENCIES_FILE, SERVICES_FILE, VETTINGS_DIR
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-    from referral_cli.catalog import Catalog
-    from referral_cli.models import Agency, Vetting
+    from referral_cli.catalog.load import Catalog
+    from referral_cli.catalog.models import Agency, Vetting
 
 FORMAT = 4
 _VFILE = "name, size, mtime, ctime, inode, sha"  # a vetting file's key entry, as columns
 RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
-_CODE_FILES = ("models.py", "catalog.py", "vetting.py", "rubric.yaml", "cache.py")
+_CODE_FILES = (
+    "catalog/models.py",
+    "catalog/load.py",
+    "vetting/judge.py",
+    "vetting/rubric.yaml",
+    "catalog/cache.py",
+)
 
 _V = TypeVar("_V")
 FileKey = list[Any]  # [name, size, mtime_ns, ctime_ns, inode, sha256 or ""]
@@ -151,7 +157,7 @@ def _code_fingerprint() -> str:
     """This code and pydantic-core's, by file stats: nothing is imported to learn them."""
     from importlib.util import find_spec
 
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package folder
     spec = find_spec("pydantic_core")
     parts = [str(FORMAT), __version__]
     with contextlib.suppress(OSError, TypeError):
@@ -248,8 +254,8 @@ def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, 
         if any(entry[5] for entry in files) or json.loads(meta["folder"])[2]:
             settle(root)
 
-        from referral_cli.catalog import Catalog
-        from referral_cli.models import CatalogInfo, ServicesCatalog
+        from referral_cli.catalog.load import Catalog
+        from referral_cli.catalog.models import CatalogInfo, ServicesCatalog
 
         info = CatalogInfo.model_validate_json(meta["info"])
         services = ServicesCatalog.model_validate_json(meta["services"])
@@ -303,7 +309,7 @@ class _Source:
             self.close()
 
     def agency(self, ident: str) -> Agency | None:
-        from referral_cli.models import Agency
+        from referral_cli.catalog.models import Agency
 
         rows = self._rows("SELECT json FROM agency WHERE id = ?", (ident,))
         try:
@@ -326,7 +332,7 @@ class _Source:
         return dict(self._fallback().agencies)
 
     def vettings_of(self, ident: str) -> list[Vetting] | None:
-        from referral_cli.models import Vetting
+        from referral_cli.catalog.models import Vetting
 
         rows = self._rows("SELECT json FROM vetting WHERE agency = ? ORDER BY rowid", (ident,))
         try:
@@ -356,7 +362,7 @@ def _agency_list() -> TypeAdapter[list[Agency]]:
     """Built on first use only: a warm `show` never needs it."""
     from pydantic import TypeAdapter
 
-    from referral_cli.models import Agency
+    from referral_cli.catalog.models import Agency
 
     return TypeAdapter(list[Agency])
 
@@ -364,7 +370,7 @@ def _agency_list() -> TypeAdapter[list[Agency]]:
 def _vetting_list() -> TypeAdapter[list[Vetting]]:
     from pydantic import TypeAdapter
 
-    from referral_cli.models import Vetting
+    from referral_cli.catalog.models import Vetting
 
     return TypeAdapter(list[Vetting])
 
@@ -530,9 +536,9 @@ def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
 
     from pydantic import TypeAdapter
 
-    from referral_cli.models import ServicesCatalog
-    from referral_cli.standing import Scorecard
-    from referral_cli.vetting import scorecard
+    from referral_cli.catalog.models import ServicesCatalog
+    from referral_cli.vetting.judge import scorecard
+    from referral_cli.vetting.standing import Scorecard
 
     services = ServicesCatalog(
         languages=catalog.languages,

@@ -161,7 +161,7 @@ def _match(rules: tuple[Rule, ...], names: list[str], terms: list[tuple[str, str
 
 def default_mapping_path() -> Path:
     """The mapping shipped with the tool (seed categories of services.yaml)."""
-    return Path(__file__).resolve().parent / "hsds_mapping.yaml"
+    return Path(__file__).resolve().parent / "mapping.yaml"
 
 
 def _strings(value: Any, where: str, problems: list[str]) -> list[str]:
@@ -175,8 +175,8 @@ def _strings(value: Any, where: str, problems: list[str]) -> list[str]:
 
 def load_mapping(path: Path | None, service_ids: set[str], language_codes: set[str]) -> Mapping:
     """Read and check a mapping file: every id it names must exist in this catalog."""
-    from referral_cli.catalog import parse_yaml
-    from referral_cli.models import SECTORS
+    from referral_cli.catalog.load import parse_yaml
+    from referral_cli.catalog.models import SECTORS
 
     strict = path is not None  # the shipped file may name ids a coalition's catalog dropped
     path = path or default_mapping_path()

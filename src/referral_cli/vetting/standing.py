@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from referral_cli.models import Agency, CatalogInfo
+    from referral_cli.catalog.models import Agency, CatalogInfo
 
 
 class Outcome(StrEnum):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from referral_cli.catalog.models import Referral, ReferralStatus, StatusChange
 from referral_cli.errors import ReferralError
-from referral_cli.models import Referral, ReferralStatus, StatusChange
 
 FOLLOW_UP_DAYS = 7
 CONSENT_DAYS = 30

@@ -19,8 +19,8 @@ from pydantic import (
     StringConstraints,
 )
 
-from referral_cli.vocab import GROUPS as GROUPS
-from referral_cli.vocab import SECTORS as SECTORS
+from referral_cli.catalog.vocab import GROUPS as GROUPS
+from referral_cli.catalog.vocab import SECTORS as SECTORS
 
 
 class Model(BaseModel):

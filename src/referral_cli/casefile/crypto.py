@@ -75,7 +75,7 @@ class KeyFile:
 
 def key_path() -> Path:
     """home_dir()/key.json."""
-    from referral_cli.store import home_dir
+    from referral_cli.casefile.store import home_dir
 
     return home_dir() / KEY_FILE
 
@@ -157,7 +157,7 @@ def create_key(passphrase: str) -> bytes:
 
     Refuses to replace an existing key.json: that would make every case file unreadable.
     """
-    from referral_cli.store import atomic_write_text, private_dir
+    from referral_cli.casefile.store import atomic_write_text, private_dir
 
     check_new_passphrase(passphrase)
     path = key_path()
@@ -174,7 +174,7 @@ def create_key(passphrase: str) -> bytes:
 
 def rewrap(old: str, new: str) -> None:
     """Change the passphrase: the same data key, wrapped under the new one."""
-    from referral_cli.store import atomic_write_text
+    from referral_cli.casefile.store import atomic_write_text
 
     check_new_passphrase(new)
     current = read_key_file()
@@ -217,7 +217,7 @@ def data_key() -> bytes:
         try:
             _UNLOCKED[slot] = _unwrap(keyfile, passphrase())
         except WrongPassphrase:
-            from referral_cli import audit
+            from referral_cli.casefile import audit
 
             audit.record("unlock-failed")
             raise

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from referral_cli.catalog import Catalog
+from referral_cli.catalog.load import Catalog
+from referral_cli.catalog.models import SECTORS, Agency
 from referral_cli.errors import ReferralError
-from referral_cli.models import SECTORS, Agency
-from referral_cli.standing import AgencyListing, AgencyRow, Outcome, VettingStatus
-from referral_cli.vetting import agency_status
+from referral_cli.vetting.judge import agency_status
+from referral_cli.vetting.standing import AgencyListing, AgencyRow, Outcome, VettingStatus
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def find_agencies(
     rows: list[AgencyRow] = []
     withheld = 0
     if service_id:  # the cache's index: no need to load every agency of a big catalog
-        from referral_cli.cache import agencies_offering
+        from referral_cli.catalog.cache import agencies_offering
 
         candidates: Iterable[Agency] = agencies_offering(catalog, service_id)
     else:
