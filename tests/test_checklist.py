@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
+from referral_cli.casefile.records import is_open
+from referral_cli.casework.lifecycle import TRANSITIONS, move, new_referral
 from referral_cli.clock import today
 from referral_cli.errors import ReferralError
-from referral_cli.session.checklist import STEPS, TRANSITIONS, is_open, move, new_referral
+from referral_cli.session.checklist import STEPS
 
 AT = dt.datetime(2026, 11, 23, 9, 30)
 

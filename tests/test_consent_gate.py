@@ -8,7 +8,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from referral_cli.catalog.models import Need, Referral, Release, Session, YouthProfile
+from referral_cli.casefile.records import Need, Referral, Release, Session, YouthProfile
+from referral_cli.casework.lifecycle import new_referral
 from referral_cli.export.session import (
     agency_json,
     agency_sections,
@@ -16,7 +17,6 @@ from referral_cli.export.session import (
     to_markdown,
     to_text,
 )
-from referral_cli.session.checklist import new_referral
 from referral_cli.session.consent import items_for, packet_for, release_state
 
 DAY = dt.date(2026, 11, 23)

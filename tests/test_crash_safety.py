@@ -28,7 +28,7 @@ while True:
 # Saves encrypted sessions in a loop, each big enough that a kill often lands mid-write.
 SESSION_WRITER = """
 import datetime as dt
-from referral_cli.catalog.models import Session
+from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import save_session
 at = dt.datetime(2026, 11, 1, 9, 0)
 def session(i):

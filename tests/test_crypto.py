@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from referral_cli.casefile import crypto
+from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import load_session, save_session, session_path
-from referral_cli.catalog.models import Session
 from referral_cli.errors import ReferralError
 
 AT = dt.datetime(2026, 11, 1, 9, 0)

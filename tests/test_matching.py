@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from referral_cli.catalog.models import Agency, Need, YouthProfile
+from referral_cli.casefile.records import Need, YouthProfile
+from referral_cli.catalog.models import Agency
 from referral_cli.session.matching import rank
 from referral_cli.vetting.standing import Outcome, VettingStatus
 

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import Result
 
 from referral_cli.casefile import crypto
+from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import load_session, save_session, session_path, shred
-from referral_cli.catalog.models import Session
 from tests.conftest import TEST_PASSPHRASE
 
 Run = Callable[..., Result]

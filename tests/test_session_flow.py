@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from referral_cli.catalog.models import Session
+from referral_cli.casefile.records import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "answers-example.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from referral_cli.catalog.models import Session
+from referral_cli.casefile.records import Session
 
 Run = Callable[..., Result]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import (
     check_reference,
     list_sessions,
@@ -15,7 +16,6 @@ from referral_cli.casefile.store import (
     purge_sessions,
     save_session,
 )
-from referral_cli.catalog.models import Session
 from referral_cli.errors import NotFoundError, ReferralError
 
 AT = dt.datetime(2026, 11, 1, 9, 0)

@@ -22,3 +22,8 @@ def today(option: str | dt.date | None = None) -> dt.date:
 
         source = "--today" if option else TODAY_ENV
         raise ReferralError(f"{source} must be a date like 2026-05-01, not '{raw}'.") from None
+
+
+def now(day: dt.date) -> dt.datetime:
+    """A timestamp on `day` (the injected date), at the current local time, to the second."""
+    return dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from referral_cli.errors import ReferralError
 
 if TYPE_CHECKING:
-    from referral_cli.catalog.models import Session
+    from referral_cli.casefile.records import Session
 
 SETTINGS_FILE = "settings.json"
 DEFAULT_DAYS = 90
@@ -58,7 +58,7 @@ def set_retention_days(days: int) -> None:
 
 def closed_on(session: Session) -> dt.date | None:
     """The day a session closed (its last change), or None while it is a draft or still open."""
-    from referral_cli.session.checklist import is_open
+    from referral_cli.casefile.records import is_open
 
     if not session.finished or any(is_open(r.status) for r in session.referrals):
         return None

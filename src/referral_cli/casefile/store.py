@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from referral_cli.errors import NotFoundError, ReferralError
 
 if TYPE_CHECKING:
-    from referral_cli.catalog.models import Session
+    from referral_cli.casefile.records import Session
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -178,7 +178,7 @@ def _decode(path: Path) -> Session:
     from pydantic import ValidationError
 
     from referral_cli.casefile.crypto import data_key, decrypt
-    from referral_cli.catalog.models import Session
+    from referral_cli.casefile.records import Session
 
     reference = _reference_of(path)
     try:
@@ -337,7 +337,7 @@ def migrate_plaintext() -> tuple[list[str], list[str]]:
     from pydantic import ValidationError
 
     from referral_cli.casefile import audit
-    from referral_cli.catalog.models import Session
+    from referral_cli.casefile.records import Session
 
     done: list[str] = []
     left: list[str] = []

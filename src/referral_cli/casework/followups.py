@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from referral_cli.catalog.models import Referral, ReferralStatus, Session
+from referral_cli.casefile.records import STATUS_LABELS, Referral, ReferralStatus, Session, is_open
+from referral_cli.casework.lifecycle import move
 from referral_cli.errors import ReferralError
-from referral_cli.session.checklist import STATUS_LABELS, is_open, move
 
 
 class FollowUp(BaseModel):

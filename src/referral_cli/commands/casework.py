@@ -63,6 +63,7 @@ def status(
     ] = None,
 ) -> None:
     """Move a referral along its lifecycle (timestamped; invalid moves are refused)."""
+    from referral_cli.casefile.records import STATUS_LABELS
     from referral_cli.casefile.store import (
         case_command_startup,
         load_session,
@@ -71,8 +72,8 @@ def status(
         session_locks,
     )
     from referral_cli.casework.followups import pick_referral, set_status
+    from referral_cli.clock import now
     from referral_cli.errors import ReferralError
-    from referral_cli.session.checklist import STATUS_LABELS, now
 
     if state not in STATUS_LABELS:
         raise ReferralError(f"Unknown status '{state}'. Statuses: {', '.join(STATUS_LABELS)}.")

@@ -23,7 +23,7 @@ from referral_cli.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from referral_cli.catalog.models import Session
+    from referral_cli.casefile.records import Session
     from referral_cli.prompt.asker import Asker
 
 AnswersOption = Annotated[
@@ -324,8 +324,8 @@ def revoke(
 def _revoke(reference: str, agency: str, day: dt.date) -> None:
     from referral_cli.casefile import audit
     from referral_cli.casefile.store import load_session, lock_session, save_session
+    from referral_cli.clock import now
     from referral_cli.errors import ReferralError
-    from referral_cli.session.checklist import now
     from referral_cli.session.consent import find_agency
 
     session = load_session(lock_session(reference))

@@ -13,14 +13,14 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from referral_cli.catalog.models import Agency, Hotline, Session
+from referral_cli.casefile.records import STATUS_LABELS, Session
+from referral_cli.catalog.models import Agency, Hotline
 from referral_cli.export.markdown import bullets
 from referral_cli.session.checklist import (
     BASIC_NEEDS,
     HESITATIONS,
     NO_REFERRAL_NOW,
     NO_REFERRAL_REASONS,
-    STATUS_LABELS,
     STEPS,
 )
 from referral_cli.session.consent import STATE_TEXT, AgencyPacket, items_for, release_state

@@ -9,14 +9,9 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from referral_cli.catalog.models import GROUPS, Agency, Hotline, Service, Session
-from referral_cli.session.checklist import (
-    BASIC_NEEDS,
-    LAST_STEP,
-    NO_REFERRAL_NOW,
-    STATUS_LABELS,
-    Step,
-)
+from referral_cli.casefile.records import STATUS_LABELS, Session
+from referral_cli.catalog.models import GROUPS, Agency, Hotline, Service
+from referral_cli.session.checklist import BASIC_NEEDS, LAST_STEP, NO_REFERRAL_NOW, Step
 from referral_cli.session.matching import Candidate
 from referral_cli.text import one_line
 

@@ -14,9 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from referral_cli.catalog.models import Release, Session
+from referral_cli.casefile.records import STATUS_LABELS, Release, Session
 from referral_cli.errors import NotFoundError
-from referral_cli.session.checklist import STATUS_LABELS
 
 ReleaseState = Literal[
     "valid", "none", "not-informed", "guardian-missing", "not-started", "expired", "revoked"

@@ -13,11 +13,8 @@ from collections.abc import Callable
 
 import typer
 
-from referral_cli.casefile.store import check_reference, purge_session, save_session, session_exists
-from referral_cli.catalog.load import Catalog
-from referral_cli.catalog.models import (
-    GROUPS,
-    Agency,
+from referral_cli import clock
+from referral_cli.casefile.records import (
     Considered,
     Escort,
     Handoff,
@@ -31,7 +28,12 @@ from referral_cli.catalog.models import (
     Representative,
     Session,
     YouthProfile,
+    is_open,
 )
+from referral_cli.casefile.store import check_reference, purge_session, save_session, session_exists
+from referral_cli.casework import lifecycle
+from referral_cli.catalog.load import Catalog
+from referral_cli.catalog.models import GROUPS, Agency
 from referral_cli.errors import ReferralError
 from referral_cli.prompt.asker import Asker, MissingAnswer, NoReferralRequested, ask_keep_draft
 from referral_cli.render import session as screen
@@ -79,7 +81,7 @@ class Flow:
         return self.session
 
     def now(self) -> dt.datetime:
-        return cl.now(self.day)
+        return clock.now(self.day)
 
     def save(self) -> None:
         self.s.updated = self.now()
@@ -460,7 +462,7 @@ class Flow:
                 "Do they know trauma and CSEC?",
                 agency.contact.trauma_trained if agency else None,
             )
-            referral = cl.new_referral(
+            referral = lifecycle.new_referral(
                 aid,
                 self.name(aid),
                 "consent_pending",
@@ -561,7 +563,7 @@ class Flow:
                     f"until {expires}."
                 )
             releases.append(release)
-            self.s.referrals[i] = cl.move(
+            self.s.referrals[i] = lifecycle.move(
                 referral, "requested", self.s.worker, self.now(), "release recorded"
             )
         self.s.releases = releases
@@ -571,7 +573,7 @@ class Flow:
 
     def handoff(self) -> str | None:
         for i, referral in enumerate(self.s.referrals):
-            if not cl.is_open(referral.status):
+            if not is_open(referral.status):
                 continue
             aid = referral.agency
             key = f"handoff.{aid}"
@@ -584,10 +586,12 @@ class Flow:
             )
             if answer == "rejected":
                 why = self.asker.text(f"{key}.reason", "Why did they decline (short)")
-                self.s.referrals[i] = cl.move(referral, "rejected", self.s.worker, self.now(), why)
+                self.s.referrals[i] = lifecycle.move(
+                    referral, "rejected", self.s.worker, self.now(), why
+                )
                 continue
             if answer == "accepted":
-                referral = cl.move(referral, "accepted", self.s.worker, self.now())
+                referral = lifecycle.move(referral, "accepted", self.s.worker, self.now())
             when = self.asker.text(
                 f"{key}.when", "Hand-off visit: when (e.g. Thu 3pm, or 'not yet')", "not yet"
             )
@@ -598,11 +602,11 @@ class Flow:
                     update={"handoff": Handoff(when=when, who=who, transport=transport)}
                 )
                 if referral.status == "accepted":
-                    referral = cl.move(
+                    referral = lifecycle.move(
                         referral, "handoff_scheduled", self.s.worker, self.now(), when
                     )
             self.s.referrals[i] = referral
-        if not any(cl.is_open(r.status) for r in self.s.referrals):
+        if not any(is_open(r.status) for r in self.s.referrals):
             self.echo("\nNo referral is open any more.")
             return "no-suitable-agency"
         return None
@@ -611,7 +615,7 @@ class Flow:
 
     def escort(self) -> str | None:
         for i, referral in enumerate(self.s.referrals):
-            if not cl.is_open(referral.status):
+            if not is_open(referral.status):
                 continue
             key = f"escort.{referral.agency}"
             self.echo(f"\n{one_line(referral.agency_name)}")
@@ -625,7 +629,7 @@ class Flow:
                 f"{key}.follow_up",
                 "Follow up on (date or +days)",
                 self.day,
-                referral.follow_up or self.day + dt.timedelta(days=cl.FOLLOW_UP_DAYS),
+                referral.follow_up or self.day + dt.timedelta(days=lifecycle.FOLLOW_UP_DAYS),
             )
             self.s.referrals[i] = referral.model_copy(
                 update={"escort": Escort(wants=wants, plan=plan), "follow_up": follow_up}
@@ -666,8 +670,8 @@ class Flow:
         later = f"{self.s.worker}, {self.s.program}" + (f"; {tf.name}, {tf.phone}" if tf else "")
         call_later = self.asker.text("no_referral.call_later", "Whom to call later", later)
         for i, referral in enumerate(self.s.referrals):
-            if cl.is_open(referral.status):
-                self.s.referrals[i] = cl.move(
+            if is_open(referral.status):
+                self.s.referrals[i] = lifecycle.move(
                     referral, "cancelled", self.s.worker, self.now(), f"no referral: {reason}"
                 )
         self.s.no_referral = NoReferral(

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from referral_cli.catalog.models import Agency, Need, YouthProfile
+from referral_cli.casefile.records import Need, YouthProfile
+from referral_cli.catalog.models import Agency
 from referral_cli.vetting.standing import Outcome, VettingStatus
 
 # Points for each rule. Vetting weighs most; a hard mismatch (age, gender, access) sinks an
