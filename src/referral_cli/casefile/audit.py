@@ -32,14 +32,14 @@ EVENTS: dict[str, str] = {
 
 def audit_path() -> Path:
     """home_dir()/audit.log."""
-    from referral_cli.casefile.store import home_dir
+    from referral_cli.casefile.files import home_dir
 
     return home_dir() / AUDIT_FILE
 
 
 def record(event: str, reference: str | None = None, at: dt.datetime | None = None) -> None:
     """Append one event. Never raises for a log problem: the case work matters more."""
-    from referral_cli.casefile.store import private_dir
+    from referral_cli.casefile.files import private_dir
 
     entry: dict[str, Any] = {
         "at": (at or dt.datetime.now()).replace(microsecond=0).isoformat(),
@@ -75,3 +75,14 @@ def read() -> list[dict[str, Any]]:
             if isinstance(entry, dict) and isinstance(entry.get("event"), str):
                 events.append(entry)
     return events
+
+
+def unlock() -> bytes:
+    """The data key (see `crypto.data_key`); a wrong passphrase is logged before it is refused."""
+    from referral_cli.casefile.crypto import WrongPassphrase, data_key
+
+    try:
+        return data_key()
+    except WrongPassphrase:
+        record("unlock-failed")
+        raise

@@ -75,7 +75,7 @@ class KeyFile:
 
 def key_path() -> Path:
     """home_dir()/key.json."""
-    from referral_cli.casefile.store import home_dir
+    from referral_cli.casefile.files import home_dir
 
     return home_dir() / KEY_FILE
 
@@ -157,7 +157,7 @@ def create_key(passphrase: str) -> bytes:
 
     Refuses to replace an existing key.json: that would make every case file unreadable.
     """
-    from referral_cli.casefile.store import atomic_write_text, private_dir
+    from referral_cli.casefile.files import atomic_write_text, private_dir
 
     check_new_passphrase(passphrase)
     path = key_path()
@@ -174,7 +174,7 @@ def create_key(passphrase: str) -> bytes:
 
 def rewrap(old: str, new: str) -> None:
     """Change the passphrase: the same data key, wrapped under the new one."""
-    from referral_cli.casefile.store import atomic_write_text
+    from referral_cli.casefile.files import atomic_write_text
 
     check_new_passphrase(new)
     current = read_key_file()
@@ -210,17 +210,14 @@ def passphrase(confirm: bool = False, prompt: str = "Passphrase") -> str:
 
 
 def data_key() -> bytes:
-    """The data key, unlocked once per process (the passphrase is asked for at most once)."""
+    """The data key, unlocked once per process (the passphrase is asked for at most once).
+
+    Commands unlock through `audit.unlock`, which also logs a wrong passphrase.
+    """
     keyfile = read_key_file()
     slot = _slot(keyfile)
     if slot not in _UNLOCKED:
-        try:
-            _UNLOCKED[slot] = _unwrap(keyfile, passphrase())
-        except WrongPassphrase:
-            from referral_cli.casefile import audit
-
-            audit.record("unlock-failed")
-            raise
+        _UNLOCKED[slot] = _unwrap(keyfile, passphrase())
     return _UNLOCKED[slot]
 
 

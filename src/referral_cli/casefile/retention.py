@@ -25,7 +25,7 @@ MAX_DAYS = 3650
 
 def settings_path() -> Path:
     """home_dir()/settings.json: not secret (only the retention period), but owner-only."""
-    from referral_cli.casefile.store import home_dir
+    from referral_cli.casefile.files import home_dir
 
     return home_dir() / SETTINGS_FILE
 
@@ -48,7 +48,7 @@ def retention_days() -> int:
 
 def set_retention_days(days: int) -> None:
     """Save the retention period (1 to MAX_DAYS days)."""
-    from referral_cli.casefile.store import atomic_write_text, private_dir
+    from referral_cli.casefile.files import atomic_write_text, private_dir
 
     if not 1 <= days <= MAX_DAYS:
         raise ReferralError(f"--retention-days must be from 1 to {MAX_DAYS}.")
@@ -95,7 +95,7 @@ def startup(today: dt.date | None = None) -> list[str]:
     and say on stderr what was removed, by reference only."""
     import typer
 
-    from referral_cli.casefile.crypto import data_key
+    from referral_cli.casefile.audit import unlock as data_key
     from referral_cli.clock import today as clock
 
     data_key()

@@ -1,4 +1,4 @@
-"""Files on disk: atomic writes, owner-only permissions, the user's private data folder."""
+"""Case files: one encrypted file per session, named by its reference, locked while in use."""
 
 from __future__ import annotations
 
@@ -7,72 +7,21 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from referral_cli.casefile.files import (
+    PRIVATE_FILE,
+    atomic_write,
+    fsync_dir,
+    home_dir,
+    private_dir,
+)
 from referral_cli.errors import NotFoundError, ReferralError
 
 if TYPE_CHECKING:
     from referral_cli.casefile.records import Session
-
-PRIVATE_FILE = 0o600
-PRIVATE_DIR = 0o700
-
-
-def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
-    """Write a file so that a crash leaves either the old content or the new, never a mix.
-
-    The temp file is created in the target folder (same filesystem, so rename is atomic),
-    gets its final permissions before any byte is written, and is fsynced before the rename.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
-    _fsync_dir(path.parent)
-
-
-def atomic_write_text(path: Path, text: str, mode: int = PRIVATE_FILE) -> None:
-    """`atomic_write` for UTF-8 text."""
-    atomic_write(path, text.encode("utf-8"), mode)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def private_dir(path: Path) -> Path:
-    """Create a folder readable by its owner only (and tighten it if it already exists)."""
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    path.chmod(PRIVATE_DIR)
-    return path
-
-
-def home_dir() -> Path:
-    """Where case files live: `REFERRAL_HOME`, else the user data folder (platformdirs)."""
-    env = os.environ.get("REFERRAL_HOME")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_path
-
-    return user_data_path("referral-cli", appauthor=False)
-
 
 # --- case files -------------------------------------------------------------------
 #
@@ -167,7 +116,8 @@ def _reference_of(path: Path) -> str:
 
 
 def _encode(session: Session) -> bytes:
-    from referral_cli.casefile.crypto import data_key, encrypt
+    from referral_cli.casefile.audit import unlock as data_key
+    from referral_cli.casefile.crypto import encrypt
 
     body = (session.model_dump_json(indent=2) + "\n").encode("utf-8")
     return encrypt(data_key(), body, check_reference(session.reference))
@@ -177,7 +127,8 @@ def _decode(path: Path) -> Session:
     """Decrypt and validate one file; ReferralError if it is damaged or not this case's."""
     from pydantic import ValidationError
 
-    from referral_cli.casefile.crypto import data_key, decrypt
+    from referral_cli.casefile.audit import unlock as data_key
+    from referral_cli.casefile.crypto import decrypt
     from referral_cli.casefile.records import Session
 
     reference = _reference_of(path)
@@ -237,7 +188,7 @@ def load_session(reference: str) -> Session:
 
 def list_sessions() -> list[Session]:
     """Every readable saved session, most recently updated first (damaged files are skipped)."""
-    from referral_cli.casefile.crypto import data_key
+    from referral_cli.casefile.audit import unlock as data_key
 
     data_key()  # a wrong passphrase is an error, not an empty list
     found: list[Session] = []
@@ -276,7 +227,7 @@ def shred(path: Path) -> bool:
         path.unlink()
     except FileNotFoundError:
         return False
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
@@ -325,7 +276,7 @@ def purge_sessions(older_than: dt.datetime | None = None) -> list[str]:
             continue
     for leftover in sessions_dir().glob(".*.tmp"):
         shred(leftover)
-    _fsync_dir(sessions_dir())
+    fsync_dir(sessions_dir())
     return gone
 
 

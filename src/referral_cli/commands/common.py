@@ -100,7 +100,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text.rstrip("\n"))
         return
-    from referral_cli.casefile.store import atomic_write_text
+    from referral_cli.casefile.files import atomic_write_text
 
     atomic_write_text(output, text if text.endswith("\n") else text + "\n")
     typer.echo(f"Wrote {output}", err=True)

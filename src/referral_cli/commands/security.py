@@ -19,7 +19,7 @@ NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 def set_up_encryption(retention_days: int | None = None) -> None:
     """First-time setup: choose the passphrase that encrypts case files, and retention."""
     from referral_cli.casefile import audit, crypto, retention
-    from referral_cli.casefile.store import home_dir
+    from referral_cli.casefile.files import home_dir
 
     if retention_days is not None:
         retention.set_retention_days(retention_days)  # check the number before the key
@@ -65,7 +65,7 @@ def init(
             raise crypto.NotSetUp("Nothing to change yet: run `referral init` first.")
         set_up_encryption(retention_days)
     else:
-        crypto.data_key()  # every change below needs the passphrase
+        audit.unlock()  # every change below needs the passphrase
         if change_passphrase:
             new = os.environ.get(NEW_PASSPHRASE_ENV) or typer.prompt(
                 "New passphrase", hide_input=True, confirmation_prompt=True
@@ -111,7 +111,7 @@ def audit_log(
     from referral_cli.casefile.store import case_command_startup, check_reference, list_sessions
 
     case_command_startup()
-    key = crypto.data_key()
+    key = audit.unlock()
     names = {crypto.pseudonym(key, s.reference): s.reference for s in list_sessions()}
     wanted = None
     if case is not None:

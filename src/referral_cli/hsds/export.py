@@ -342,7 +342,7 @@ def export_hsds(
     catalog: Catalog, folder: Path, today: dt.date, *, with_vetting: bool = True
 ) -> list[Path]:
     """Write folder/organizations.json and folder/csv/ (datapackage.json + tables)."""
-    from referral_cli.casefile.store import atomic_write_text
+    from referral_cli.casefile.files import atomic_write_text
 
     orgs = organizations(catalog, today, with_vetting=with_vetting)
     written: list[Path] = []

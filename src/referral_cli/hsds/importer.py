@@ -738,7 +738,7 @@ def _entry_spans(text: str) -> tuple[dict[str, tuple[int, int]], int] | None:
 
 def write_agencies(root: Path, result: ImportResult, region: str) -> None:
     """Write new and changed agencies into root/agencies.yaml, keeping comments where possible."""
-    from referral_cli.casefile.store import atomic_write_text
+    from referral_cli.casefile.files import atomic_write_text
     from referral_cli.catalog.load import check_catalog
 
     changed = [a for a in result.agencies if a.action in ("new", "updated")]

@@ -737,7 +737,7 @@ def save_vetting(root: Path, vetting: Vetting) -> Path:
     """Write a new vetting file atomically; refuse anything that would not load back."""
     import yaml
 
-    from referral_cli.casefile.store import atomic_write_text
+    from referral_cli.casefile.files import atomic_write_text
 
     problems = [message for _loc, message in check_vetting(vetting)]
     if problems:
