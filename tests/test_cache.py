@@ -13,8 +13,9 @@ from typer.testing import Result
 
 from referral_cli.catalog import cache
 from referral_cli.catalog import load as catalog
-from referral_cli.catalog.load import Catalog, check_catalog, load_catalog
+from referral_cli.catalog.load import Catalog
 from referral_cli.errors import CatalogError
+from referral_cli.vetting.rules import check_catalog, load_catalog
 from tests.helpers import AGENCIES_HEAD, agency, write_catalog
 
 Run = Callable[..., Result]
@@ -48,7 +49,7 @@ def no_parse(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     """After calling it, any parse of the YAML fails the test: the load must come from cache."""
 
     def arm() -> None:
-        def fail(root: Path) -> object:
+        def fail(*args: object) -> object:
             raise AssertionError("catalog was parsed although the cache is current")
 
         monkeypatch.setattr(catalog, "check_catalog", fail)

@@ -196,7 +196,7 @@ def test_yaml_is_loaded_safely(run: Run, tmp_path: Path) -> None:
 
 
 def test_same_day_vettings_keep_recording_order(tmp_path: Path) -> None:
-    from referral_cli.catalog.load import load_catalog
+    from referral_cli.vetting.rules import load_catalog
 
     first = "agency: harbor\ndate: 2026-05-01\nassessor: Sam\nmethod: [phone]\nnote: first\n"
     second = first.replace("note: first", "note: second")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from referral_cli.catalog.load import check_catalog
+from referral_cli.vetting.rules import check_catalog
 from tests.helpers import AGENCIES_HEAD, SERVICES, agency, write_catalog
 
 VALID_AGENCIES = AGENCIES_HEAD + agency() + agency("pier", "Pier Project")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from referral_cli.catalog.load import load_catalog
+from referral_cli.vetting.rules import load_catalog
 from tests.conftest import SHIPPED
 
 Run = Callable[..., Result]

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from referral_cli.catalog.load import load_catalog
 from referral_cli.vetting import quick
+from referral_cli.vetting.rules import load_catalog
 
 Run = Callable[..., Result]
 TODAY = "2026-11-23"

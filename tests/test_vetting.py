@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from referral_cli.catalog.load import load_catalog
 from referral_cli.catalog.models import Agency, CatalogInfo, Vetting
 from referral_cli.errors import CatalogError
 from referral_cli.vetting.judge import (
@@ -22,6 +21,7 @@ from referral_cli.vetting.judge import (
     partner_list,
     rubric,
 )
+from referral_cli.vetting.rules import load_catalog
 from tests.helpers import AGENCIES_HEAD, agency, write_catalog
 
 TODAY = dt.date(2026, 11, 23)

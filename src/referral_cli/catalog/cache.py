@@ -18,6 +18,7 @@ It holds catalog data only, never anything about a youth or a session: the only 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import json
 import os
@@ -35,7 +36,7 @@ from referral_cli.catalog.places import AGENCIES_FILE, SERVICES_FILE, VETTINGS_D
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-    from referral_cli.catalog.load import Catalog
+    from referral_cli.catalog.load import Catalog, Standings
     from referral_cli.catalog.models import Agency, Vetting
 
 FORMAT = 4
@@ -92,6 +93,10 @@ class Key:
         self.code = _code_fingerprint()
         self.files = _catalog_files(root)
         self.folder = folder_entry(root)
+
+    def built_day(self) -> dt.date:
+        """The local date the cache is built on: standings are judged as of it."""
+        return dt.date.fromtimestamp(self.built_ns / 1e9)
 
     def hash_racy(self) -> None:
         """Hash the files whose mtime is too recent to trust (before they are parsed)."""
@@ -516,14 +521,14 @@ CREATE INDEX service_vfile_name ON service_vfile (name);
 """
 
 
-def store(catalog: Catalog, key: Key) -> None:
+def store(catalog: Catalog, key: Key, standings: Standings) -> None:
     """Save a validated catalog under its key; any failure just leaves no cache behind."""
     path = cache_path(key.root)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp.unlink(missing_ok=True)
-        _write(tmp, catalog, key)
+        _write(tmp, catalog, key, standings)
         tmp.chmod(0o600)
         tmp.replace(path)
     except (OSError, sqlite3.Error):
@@ -531,14 +536,8 @@ def store(catalog: Catalog, key: Key) -> None:
             tmp.unlink()
 
 
-def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
-    import datetime as dt
-
-    from pydantic import TypeAdapter
-
+def _write(tmp: Path, catalog: Catalog, key: Key, standings: Standings) -> None:
     from referral_cli.catalog.models import ServicesCatalog
-    from referral_cli.vetting.judge import scorecard
-    from referral_cli.vetting.standing import Scorecard
 
     services = ServicesCatalog(
         languages=catalog.languages,
@@ -558,13 +557,6 @@ def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
     }
     agencies = list(catalog.agencies.values())
     vettings = [v for history in catalog.vettings.values() for v in history]
-    # Scorecards of vetted agencies, for a warm `vet`/`show`; staleness is redone on reading.
-    day = dt.date.fromtimestamp(key.built_ns / 1e9)
-    cards = {
-        ident: scorecard(catalog.agencies[ident], history, catalog.info, day)
-        for ident, history in catalog.vettings.items()
-        if history and ident in catalog.agencies
-    }
     db = sqlite3.connect(tmp)
     try:
         db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
@@ -582,14 +574,13 @@ def _write(tmp: Path, catalog: Catalog, key: Key) -> None:
             (
                 (offered.id, agency.id, position, outcome)
                 for position, agency in enumerate(agencies)
-                for outcome in [cards[agency.id].status.outcome if agency.id in cards else ""]
+                for outcome in [standings[agency.id][0] if agency.id in standings else ""]
                 for offered in agency.services
             ),
         )
-        as_json = TypeAdapter(Scorecard).dump_json  # asdict() + json.dumps took ~1 ms a card
         db.executemany(
             "INSERT INTO standing VALUES (?, ?)",
-            ((ident, as_json(card)) for ident, card in cards.items()),
+            ((ident, card) for ident, (_, card) in standings.items()),
         )
         db.executemany(
             "INSERT INTO vfile VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -7,10 +7,11 @@ numbers are only looked up when something is wrong, so a clean load pays nothing
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -368,11 +369,25 @@ def _check_agencies(
             yield ("agencies", i, "populations", "age_min"), "is greater than age_max"
 
 
+Standings = dict[str, tuple[str, bytes]]  # agency id -> (outcome, scorecard as JSON)
+
+
+@dataclass(frozen=True)
+class VettingRules:
+    """What the vetting layer lends the loader, so the catalog never imports the rubric.
+
+    `check` adds the rubric's rules to a vetting file's checks; `standings` judges a clean
+    catalog on a day, for the cache to keep as plain rows (warm `vet`, `show`, `agencies`).
+    """
+
+    check: Callable[[Vetting], Iterable[tuple[_Loc, str]]]
+    standings: Callable[[Catalog, dt.date], Standings]
+
+
 def _check_vetting(
-    vetting: Vetting, agency_ids: set[str], path: Path
+    vetting: Vetting, agency_ids: set[str], path: Path, rules: VettingRules
 ) -> Iterator[tuple[_Loc, str]]:
     from referral_cli.catalog.cache import vetting_owner
-    from referral_cli.vetting.judge import check_vetting
 
     if vetting.agency not in agency_ids:
         yield ("agency",), f"no agency has the id '{vetting.agency}'"
@@ -383,7 +398,7 @@ def _check_vetting(
             f"is '{vetting.agency}' but the file name says otherwise: name the file "
             f"{vetting.agency}--{vetting.date}.yaml",
         )
-    yield from check_vetting(vetting)
+    yield from rules.check(vetting)
 
 
 # --- entry points ------------------------------------------------------------
@@ -411,7 +426,7 @@ Progress = Callable[[int, int], None]
 
 
 def check_catalog(
-    root: Path, progress: Progress | None = None
+    root: Path, rules: VettingRules, progress: Progress | None = None
 ) -> tuple[Catalog | None, list[CatalogProblem]]:
     """Validate every catalog file; return the catalog (if clean) and every problem found.
 
@@ -421,14 +436,14 @@ def check_catalog(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_catalog(root, progress)
+        return _check_catalog(root, rules, progress)
     finally:
         if collecting:
             gc.enable()
 
 
 def _check_catalog(
-    root: Path, progress: Progress | None
+    root: Path, rules: VettingRules, progress: Progress | None
 ) -> tuple[Catalog | None, list[CatalogProblem]]:
     if not root.is_dir():
         shown = _shown(root, root)
@@ -476,7 +491,7 @@ def _check_catalog(
     vettings: dict[str, list[Vetting]] = {}
     for path in vetting_paths:
         vetting: Vetting | None = step(
-            load(path, Vetting, lambda v, p=path: _check_vetting(v, agency_ids, p))
+            load(path, Vetting, lambda v, p=path: _check_vetting(v, agency_ids, p, rules))
         )
         if vetting is not None:
             vettings.setdefault(vetting.agency, []).append(vetting)
@@ -496,7 +511,7 @@ def _check_catalog(
     return catalog, []
 
 
-def load_catalog(root: Path) -> Catalog:
+def load_catalog(root: Path, rules: VettingRules) -> Catalog:
     """The validated catalog, or a CatalogError listing every problem with file and line.
 
     Warm (no catalog file changed since the last load): read from the cache, agencies on
@@ -505,18 +520,19 @@ def load_catalog(root: Path) -> Catalog:
     """
     from referral_cli.catalog import cache
 
-    cached, key = cache.lookup(root, lambda: _checked(root))
+    cached, key = cache.lookup(root, lambda: _checked(root, rules))
     if cached is not None:
         return cached
     key.hash_racy()  # before parsing, so an edit made during the parse is seen next time
-    catalog = _checked(root)
-    cache.store(catalog, key)
+    catalog = _checked(root, rules)
+    # Judged as of the build; staleness is redone on reading.
+    cache.store(catalog, key, rules.standings(catalog, key.built_day()))
     return catalog
 
 
-def _checked(root: Path) -> Catalog:
+def _checked(root: Path, rules: VettingRules) -> Catalog:
     """`check_catalog`, raising its problems."""
-    catalog, problems = check_catalog(root)
+    catalog, problems = check_catalog(root, rules)
     if catalog is None:
         raise CatalogError(problems)
     return catalog

@@ -58,7 +58,8 @@ def validate(
     fmt: FormatOption = Format.TEXT,
 ) -> None:
     """Check services.yaml, agencies.yaml and vettings/: every problem with file and line."""
-    from referral_cli.catalog.load import check_catalog, resolve_data_dir
+    from referral_cli.catalog.load import resolve_data_dir
+    from referral_cli.vetting.rules import check_catalog
 
     root = folder or resolve_data_dir(data)
     with _progress_bar(root) as progress:

@@ -90,7 +90,8 @@ def date_option(value: str | None, option: str) -> dt.date | None:
 
 def load(data: Path | None) -> Catalog:
     """Load and validate the catalog named by --data / REFERRAL_DATA / the shipped default."""
-    from referral_cli.catalog.load import load_catalog, resolve_data_dir
+    from referral_cli.catalog.load import resolve_data_dir
+    from referral_cli.vetting.rules import load_catalog
 
     return load_catalog(resolve_data_dir(data))
 

@@ -739,7 +739,7 @@ def _entry_spans(text: str) -> tuple[dict[str, tuple[int, int]], int] | None:
 def write_agencies(root: Path, result: ImportResult, region: str) -> None:
     """Write new and changed agencies into root/agencies.yaml, keeping comments where possible."""
     from referral_cli.casefile.files import atomic_write_text
-    from referral_cli.catalog.load import check_catalog
+    from referral_cli.vetting.rules import check_catalog
 
     changed = [a for a in result.agencies if a.action in ("new", "updated")]
     agencies_path = root / AGENCIES_FILE
@@ -829,10 +829,11 @@ def import_hsds(
     show_progress: bool = False,
 ) -> ImportResult:
     """Read HSDS, map it, and merge it into the catalog at target (created if missing)."""
-    from referral_cli.catalog.load import load_catalog, parse_yaml
+    from referral_cli.catalog.load import parse_yaml
     from referral_cli.catalog.models import ServicesCatalog
     from referral_cli.hsds.mapping import load_mapping
     from referral_cli.hsds.read import read_package
+    from referral_cli.vetting.rules import load_catalog
 
     catalog: Catalog | None = None
     if (target / AGENCIES_FILE).exists():
