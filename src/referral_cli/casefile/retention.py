@@ -76,21 +76,21 @@ def apply(today: dt.date) -> list[str]:
 
     A session another terminal has open is left for the next run.
     """
-    from referral_cli.casefile.store import SessionInUse, _purge, list_sessions
+    from referral_cli.casefile.store import SessionInUse, list_sessions, purge_as
 
     days = retention_days()
     removed: list[str] = []
     for session in list_sessions():
         if due(session, today, days):
             try:
-                if _purge(session.reference, "purged-retention"):
+                if purge_as(session.reference, "purged-retention"):
                     removed.append(session.reference)
             except SessionInUse:
                 continue
     return sorted(removed)
 
 
-def startup(today: dt.date | None = None) -> list[str]:
+def case_command_startup(today: dt.date | None = None) -> list[str]:
     """The start of a case command: unlock (or say to run `referral init`), apply retention,
     and say on stderr what was removed, by reference only."""
     import typer

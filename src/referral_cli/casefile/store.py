@@ -231,7 +231,7 @@ def shred(path: Path) -> bool:
     return True
 
 
-def _purge(reference: str, event: str) -> bool:
+def purge_as(reference: str, event: str) -> bool:
     """Shred one session under its lock and log it (by pseudonym); False if there was none."""
     from referral_cli.casefile import audit
 
@@ -251,7 +251,7 @@ def _purge(reference: str, event: str) -> bool:
 
 def purge_session(reference: str) -> bool:
     """Delete one session for good (overwrite, then unlink); False if there was none."""
-    return _purge(reference, "purged")
+    return purge_as(reference, "purged")
 
 
 def purge_sessions(older_than: dt.datetime | None = None) -> list[str]:
@@ -270,7 +270,7 @@ def purge_sessions(older_than: dt.datetime | None = None) -> list[str]:
             if updated >= older_than:
                 continue
         try:
-            if _purge(reference, "purged"):
+            if purge_as(reference, "purged"):
                 gone.append(reference)
         except SessionInUse:
             continue
@@ -306,16 +306,6 @@ def migrate_plaintext() -> tuple[list[str], list[str]]:
         audit.record("migrated", session.reference)
         done.append(session.reference)
     return done, left
-
-
-def case_command_startup(today: dt.date | None = None) -> list[str]:
-    """Run at the start of every case command: unlock, then apply retention.
-
-    Says on stderr which closed sessions retention removed; returns their references.
-    """
-    from referral_cli.casefile.retention import startup
-
-    return startup(today)
 
 
 # --- one process per session ---------------------------------------------------------

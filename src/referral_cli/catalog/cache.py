@@ -36,7 +36,7 @@ from referral_cli.catalog.places import AGENCIES_FILE, SERVICES_FILE, VETTINGS_D
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-    from referral_cli.catalog.load import Catalog, Standings
+    from referral_cli.catalog.contents import Catalog
     from referral_cli.catalog.models import Agency, Vetting
 
 FORMAT = 4
@@ -51,6 +51,7 @@ _CODE_FILES = (
 )
 
 _V = TypeVar("_V")
+Standings = dict[str, tuple[str, bytes]]  # agency id -> (outcome, scorecard as JSON)
 FileKey = list[Any]  # [name, size, mtime_ns, ctime_ns, inode, sha256 or ""]
 
 
@@ -259,7 +260,7 @@ def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, 
         if any(entry[5] for entry in files) or json.loads(meta["folder"])[2]:
             settle(root)
 
-        from referral_cli.catalog.load import Catalog
+        from referral_cli.catalog.contents import Catalog
         from referral_cli.catalog.models import CatalogInfo, ServicesCatalog
 
         info = CatalogInfo.model_validate_json(meta["info"])

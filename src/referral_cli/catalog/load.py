@@ -12,20 +12,18 @@ import difflib
 import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from referral_cli.catalog import yamlstream
+from referral_cli.catalog.cache import Standings as Standings
+from referral_cli.catalog.contents import Catalog as Catalog
 from referral_cli.catalog.models import (
     AgenciesCatalog,
-    Agency,
-    CatalogInfo,
-    Hotline,
-    Service,
     ServicesCatalog,
     Vetting,
 )
@@ -35,7 +33,7 @@ from referral_cli.catalog.places import VETTINGS_DIR as VETTINGS_DIR
 from referral_cli.catalog.places import default_data_dir as default_data_dir
 from referral_cli.catalog.places import is_packaged as is_packaged
 from referral_cli.catalog.places import resolve_data_dir as resolve_data_dir
-from referral_cli.errors import CatalogError, CatalogProblem, NotFoundError
+from referral_cli.errors import CatalogError, CatalogProblem
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_EXPANDED_NODES = 20_000_000
@@ -52,65 +50,6 @@ class _Loader(_Base):  # type: ignore[misc]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """A validated catalog, indexed by id."""
-
-    root: Path
-    info: CatalogInfo
-    languages: dict[str, str]
-    services: dict[str, Service]
-    hotlines: list[Hotline]
-    agencies: dict[str, Agency]
-    vettings: dict[str, list[Vetting]] = field(default_factory=dict)
-
-    def vettings_of(self, agency_id: str) -> list[Vetting]:
-        """Every vetting of one agency, oldest first."""
-        return self.vettings.get(agency_id, [])
-
-    def language_name(self, code: str) -> str:
-        """A language code as a worker would say it."""
-        return self.languages.get(code, code)
-
-    def find_agency(self, name: str) -> Agency:
-        """An agency by id or unambiguous case-insensitive name prefix."""
-        return _find(name, self.agencies, lambda a: a.name, "agency")
-
-    def find_service(self, name: str) -> Service:
-        """A service by id, label prefix, or a synonym a worker would type ("shelter", "GED")."""
-        wanted = name.strip().casefold()
-        by_synonym = [
-            s for s in self.services.values() if wanted in (x.casefold() for x in s.synonyms)
-        ]
-        if len(by_synonym) == 1 and name not in self.services:
-            return by_synonym[0]
-        return _find(name, self.services, lambda s: s.label, "service")
-
-
-_Item = TypeVar("_Item", Agency, Service)
-
-
-def _find(name: str, items: dict[str, _Item], label: Callable[[_Item], str], kind: str) -> _Item:
-    if name in items:
-        return items[name]
-    wanted = name.strip().casefold()
-    hits = [
-        item
-        for key, item in items.items()
-        if key.startswith(wanted) or label(item).casefold().startswith(wanted)
-    ]
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        names = ", ".join(f"{label(h)} ({h.id})" for h in hits[:8])
-        raise NotFoundError(f"'{name}' matches more than one {kind}: {names}. Be more specific.")
-    choices = {label(item).casefold(): key for key, item in items.items()} | {k: k for k in items}
-    close = difflib.get_close_matches(wanted, list(choices), n=5, cutoff=0.4)
-    ids = list(dict.fromkeys(choices[c] for c in close))
-    hint = f" Did you mean: {', '.join(ids)}?" if ids else ""
-    raise NotFoundError(f"No {kind} called '{name}'.{hint}")
 
 
 # --- parsing ---------------------------------------------------------------
@@ -367,9 +306,6 @@ def _check_agencies(
         ages = agency.populations
         if ages.age_min is not None and ages.age_max is not None and ages.age_min > ages.age_max:
             yield ("agencies", i, "populations", "age_min"), "is greater than age_max"
-
-
-Standings = dict[str, tuple[str, bytes]]  # agency id -> (outcome, scorecard as JSON)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ Statuses = (
 
 def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> None:
     """List your open referrals by follow-up date, overdue first."""
-    from referral_cli.casefile.store import case_command_startup, list_sessions
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import list_sessions
     from referral_cli.casework.followups import followups as due
 
     day = today()
@@ -64,13 +65,8 @@ def status(
 ) -> None:
     """Move a referral along its lifecycle (timestamped; invalid moves are refused)."""
     from referral_cli.casefile.records import STATUS_LABELS
-    from referral_cli.casefile.store import (
-        case_command_startup,
-        load_session,
-        lock_session,
-        save_session,
-        session_locks,
-    )
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import load_session, lock_session, save_session, session_locks
     from referral_cli.casework.followups import pick_referral, set_status
     from referral_cli.clock import now
     from referral_cli.errors import ReferralError
@@ -106,7 +102,8 @@ def activity(
     output: OutputOption = None,
 ) -> None:
     """Counts from your own sessions for the coalition (no case references)."""
-    from referral_cli.casefile.store import case_command_startup, list_sessions
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import list_sessions
     from referral_cli.casework.followups import activity as count
 
     case_command_startup(today())

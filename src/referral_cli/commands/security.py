@@ -108,7 +108,8 @@ def audit_log(
     import json
 
     from referral_cli.casefile import audit, crypto
-    from referral_cli.casefile.store import case_command_startup, check_reference, list_sessions
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import check_reference, list_sessions
 
     case_command_startup()
     key = audit.unlock()

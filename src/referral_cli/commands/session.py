@@ -108,7 +108,8 @@ def start(
 ) -> None:
     """Run a referral session with a youth: eight steps, saved as a draft after each one."""
     from referral_cli.casefile.crypto import is_set_up
-    from referral_cli.casefile.store import case_command_startup, session_locks
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import session_locks
 
     day = _today(today)
     asker = _asker(answers, no_input)
@@ -130,12 +131,8 @@ def resume(
     today: TodayOption = None,
 ) -> None:
     """Continue a paused session at the step where it stopped."""
-    from referral_cli.casefile.store import (
-        case_command_startup,
-        load_session,
-        lock_session,
-        session_locks,
-    )
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import load_session, lock_session, session_locks
     from referral_cli.errors import ReferralError
 
     day = _today(today)
@@ -155,7 +152,8 @@ def sessions(fmt: FormatOption = Format.TEXT) -> None:
     """List saved sessions: reference, step, status and follow-up date."""
     import json
 
-    from referral_cli.casefile.store import case_command_startup, list_sessions
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import list_sessions
     from referral_cli.render.session import follow_up_text, sessions_table, status_text, step_text
 
     case_command_startup()
@@ -193,7 +191,8 @@ def summary(
     today: TodayOption = None,
 ) -> None:
     """Print the handoff summary: the worker's copy, or with --for the copy for one agency."""
-    from referral_cli.casefile.store import case_command_startup, load_session
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import load_session
     from referral_cli.export import session as export
     from referral_cli.session.consent import find_agency, packet_for
 
@@ -263,8 +262,8 @@ def purge(
     today: TodayOption = None,
 ) -> None:
     """Delete saved sessions for good."""
+    from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import (
-        case_command_startup,
         check_reference,
         purge_session,
         purge_sessions,
@@ -314,7 +313,8 @@ def revoke(
     today: TodayOption = None,
 ) -> None:
     """Record that the youth revoked consent for one agency: nothing more is shared with it."""
-    from referral_cli.casefile.store import case_command_startup, session_locks
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import session_locks
 
     case_command_startup(_today(today))
     with session_locks():
