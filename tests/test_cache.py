@@ -139,10 +139,10 @@ def test_hashes_of_racy_files_are_dropped_once_their_window_has_passed(
         with sqlite3.connect(cachekey.cache_path(root)) as db:
             return [
                 db.execute(f"SELECT count(*) FROM {table} WHERE sha != ''").fetchone()[0]
-                for table in ("vfile", "service_vfile")
+                for table in ("file", "service_file")
             ]
 
-    assert hashed() == [1, 2]  # one vetting file; harbor offers two services
+    assert hashed() == [3, 2]  # the three files; harbor's one vetting file, by its 2 services
     assert warm.Quick.open(root) is None  # hashes pending: the warm path steps aside
     monkeypatch.setattr(cachekey, "RACY_NS", 0)  # as if the window had passed
     assert list(load_catalog(root).agencies) == ["harbor"]
@@ -238,18 +238,8 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
     with sqlite3.connect(cachekey.cache_path(data_copy)) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         meta = {r[0] for r in db.execute("SELECT name FROM meta")}
-    assert tables == {"meta", "agency", "vetting", "offer", "standing", "vfile", "service_vfile"}
-    assert meta == {
-        "format",
-        "root",
-        "code",
-        "files",
-        "built_ns",
-        "info",
-        "services",
-        "main_files",
-        "folder",
-    }
+    assert tables == {"meta", "file", "agency", "vetting", "offer", "standing", "service_file"}
+    assert meta == {"format", "root", "code", "built_ns", "info", "services", "folders"}
 
 
 def test_two_catalogs_have_separate_caches(tmp_path: Path) -> None:

@@ -4,12 +4,14 @@ Why SQLite: one row per agency and per vetting lets `show` or `vet` read the one
 needs (~1 ms at 50,000) instead of loading them all; loading everything from it is as fast as
 one big pydantic JSON document. Rows hold pydantic JSON, never pickle.
 
-It can never be stale. The key is every catalog file (services.yaml, agencies.yaml and each
-vettings/*.yaml, so adding or removing a vetting counts) with its size, mtime, ctime and
-inode, plus the code that validates them. A file whose mtime is too close to the build time
-for the timestamp to be trusted (git's "racily clean" case) is also checked by content hash.
-The file is written to a temp name and renamed, so a reader sees a whole cache or none; a
-corrupt, unreadable or unwritable cache is ignored and rebuilt, never an error.
+It can never be stale. The key is every catalog file (services.yaml, agencies.yaml, each
+agencies/*.yaml and vettings/*.yaml, so adding or removing a file counts) with its size, mtime,
+ctime and inode, one row per file, plus the code that validates them. A file whose mtime is
+too close to the build time for the timestamp to be trusted (git's "racily clean" case) is
+also checked by content hash. A full build is written to a temp name and renamed, so a reader
+sees a whole cache or none; when only agency or vetting files changed, `update` re-reads just
+those and rewrites their rows in one transaction. A corrupt, unreadable or unwritable cache is
+ignored and rebuilt, never an error.
 
 It holds catalog data only, never anything about a youth or a session: the only writer is
 `store`, which takes a `Catalog`.
@@ -22,13 +24,15 @@ import gc
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from referral_cli.catalog import cachekey
-from referral_cli.catalog.cachekey import FORMAT, Key, folder_path, settle, vetting_owner
+from referral_cli.catalog.cachekey import FILE_COLUMNS, FORMAT, Key, folder_path, owner, settle
 from referral_cli.catalog.lazy import LazyDict
+from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -42,40 +46,56 @@ Standings = dict[str, tuple[str, bytes]]  # agency id -> (outcome, scorecard as 
 # --- reading -------------------------------------------------------------------
 
 
-def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, Key]:
-    """The cached catalog if it is current, else None; and the key to store a new one under.
+@dataclass
+class Stale:
+    """A cache built by this code for this folder, but some files changed since (see `update`)."""
+
+    changed: list[str]
+    removed: list[str]
+
+
+def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, Key, Stale | None]:
+    """The cached catalog if it is current, else None; the key to store a new one under; and,
+    when only some files changed since a build by this code, which ones.
 
     `rebuild` is called only if the cache turns out to be corrupt after it was opened.
     """
     key = Key(root)
-    path = cachekey.cache_path(root)
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = sqlite3.connect(f"{cachekey.cache_path(root).resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        return None, key
+        return None, key, None
     try:
         meta = dict(db.execute("SELECT name, value FROM meta"))
-        files = json.loads(meta["files"])
-        if (
-            int(meta["format"]) != FORMAT
-            or meta["root"] != folder_path(root)
-            or not key.matches(meta["code"], files)
-        ):
+        if int(meta["format"]) != FORMAT or meta["root"] != folder_path(root):
             db.close()
-            return None, key
-        if any(entry[5] for entry in files) or json.loads(meta["folder"])[2]:
+            return None, key, None
+        stored = {row[0]: list(row) for row in db.execute(f"SELECT {FILE_COLUMNS} FROM file")}
+        changed, removed = key.changes(stored)
+        if meta["code"] != key.code or changed or removed:
+            db.close()
+            return None, key, (Stale(changed, removed) if meta["code"] == key.code else None)
+        folders = json.loads(meta["folders"])
+        if any(entry[5] for entry in stored.values()) or any(f[2] for f in folders):
             settle(root)
-
-        from referral_cli.catalog.contents import Catalog
-        from referral_cli.catalog.models import CatalogInfo, ServicesCatalog
-
-        info = CatalogInfo.model_validate_json(meta["info"])
-        services = ServicesCatalog.model_validate_json(meta["services"])
+        catalog = open_catalog(root, db, meta, rebuild)
     except (sqlite3.Error, KeyError, ValueError, TypeError):  # ValidationError is a ValueError
         db.close()
-        return None, key
+        return None, key, None
+    return catalog, key, None
+
+
+def open_catalog(
+    root: Path, db: sqlite3.Connection, meta: dict[str, str], rebuild: Callable[[], Catalog]
+) -> Catalog:
+    """The catalog of an open, current cache: agencies and vettings read on demand."""
+    from referral_cli.catalog.contents import Catalog
+    from referral_cli.catalog.models import CatalogInfo, ServicesCatalog
+
+    info = CatalogInfo.model_validate_json(meta["info"])
+    services = ServicesCatalog.model_validate_json(meta["services"])
     source = _Source(db, rebuild)
-    catalog = Catalog(
+    return Catalog(
         root=root,
         info=info,
         languages=dict(services.languages),
@@ -84,7 +104,6 @@ def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, 
         agencies=LazyDict(source.agency, source.agencies),
         vettings=LazyDict(source.vettings_of, source.vettings),
     )
-    return catalog, key
 
 
 class _Source:
@@ -132,7 +151,7 @@ class _Source:
         return self._fallback().agencies.get(ident)
 
     def agencies(self) -> dict[str, Agency]:
-        rows = self._rows("SELECT json FROM agency ORDER BY rowid")
+        rows = self._rows("SELECT json FROM agency ORDER BY ord")
         try:
             if rows is not None:
                 with _collector_paused():
@@ -222,29 +241,43 @@ def agencies_offering(catalog: Catalog, service_id: str) -> list[Agency]:
 
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE agency (id TEXT NOT NULL UNIQUE, json BLOB NOT NULL);
-CREATE TABLE vetting (agency TEXT NOT NULL, json BLOB NOT NULL);
-CREATE TABLE offer (
-  service TEXT NOT NULL, agency TEXT NOT NULL, position INTEGER NOT NULL, outcome TEXT NOT NULL
-);
-CREATE TABLE standing (agency TEXT PRIMARY KEY, scorecard TEXT NOT NULL);
-CREATE TABLE vfile (
-  agency TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+CREATE TABLE file (
+  name TEXT PRIMARY KEY, owner TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
   ctime INTEGER NOT NULL, inode INTEGER NOT NULL, sha TEXT NOT NULL
 );
-CREATE TABLE service_vfile (
+CREATE TABLE agency (
+  id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, ord TEXT NOT NULL, json BLOB NOT NULL
+);
+CREATE TABLE vetting (agency TEXT NOT NULL, json BLOB NOT NULL);
+CREATE TABLE offer (
+  service TEXT NOT NULL, agency TEXT NOT NULL, position TEXT NOT NULL, outcome TEXT NOT NULL
+);
+CREATE TABLE standing (agency TEXT PRIMARY KEY, scorecard TEXT NOT NULL);
+CREATE TABLE service_file (
   service TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
   ctime INTEGER NOT NULL, inode INTEGER NOT NULL, sha TEXT NOT NULL,
   PRIMARY KEY (service, name)
 ) WITHOUT ROWID;
 """
 _INDEXES = """
+CREATE INDEX file_owner ON file (owner);
+CREATE INDEX agency_ord ON agency (ord);
 CREATE INDEX vetting_agency ON vetting (agency);
 CREATE INDEX offer_service ON offer (service, position, outcome, agency);
-CREATE INDEX vfile_agency ON vfile (agency);
-CREATE INDEX vfile_name ON vfile (name);
-CREATE INDEX service_vfile_name ON service_vfile (name);
+CREATE INDEX offer_agency ON offer (agency);
+CREATE INDEX service_file_name ON service_file (name);
 """
+
+
+def agency_order(file: str, index: int) -> str:
+    """An agency's place in catalog order: agencies.yaml's in turn, then agencies/ by name."""
+    return f"0:{index:09d}" if file == AGENCIES_FILE else f"1:{file}"
+
+
+def agency_file(ident: str, names: set[str]) -> str:
+    """The file an agency comes from: its own file if there is one (it must be named for it)."""
+    own = f"{AGENCY_DIR}/{ident}.yaml"
+    return own if own in names else AGENCIES_FILE
 
 
 def store(catalog: Catalog, key: Key, standings: Standings) -> None:
@@ -254,7 +287,14 @@ def store(catalog: Catalog, key: Key, standings: Standings) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp.unlink(missing_ok=True)
-        _write(tmp, catalog, key, standings)
+        db = sqlite3.connect(tmp)
+        try:
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+            _write(db, catalog, key, standings)
+            db.executescript(_INDEXES)
+            db.commit()
+        finally:
+            db.close()
         tmp.chmod(0o600)
         tmp.replace(path)
     except (OSError, sqlite3.Error):
@@ -262,7 +302,7 @@ def store(catalog: Catalog, key: Key, standings: Standings) -> None:
             tmp.unlink()
 
 
-def _write(tmp: Path, catalog: Catalog, key: Key, standings: Standings) -> None:
+def _write(db: sqlite3.Connection, catalog: Catalog, key: Key, standings: Standings) -> None:
     from referral_cli.catalog.models import ServicesCatalog
 
     services = ServicesCatalog(
@@ -274,55 +314,77 @@ def _write(tmp: Path, catalog: Catalog, key: Key, standings: Standings) -> None:
         "format": str(FORMAT),
         "root": folder_path(key.root),
         "code": key.code,
-        "files": json.dumps(key.files),
         "built_ns": str(key.built_ns),
         "info": catalog.info.model_dump_json(),
         "services": services.model_dump_json(),
-        "main_files": json.dumps(key.files[:2]),
-        "folder": json.dumps(key.folder),
+        "folders": json.dumps(key.folders),
     }
-    agencies = list(catalog.agencies.values())
-    vettings = [v for history in catalog.vettings.values() for v in history]
-    db = sqlite3.connect(tmp)
-    try:
-        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
-        db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        db.executemany(
-            "INSERT INTO agency VALUES (?, ?)",
-            ((a.id, a.model_dump_json().encode()) for a in agencies),
-        )
-        db.executemany(
-            "INSERT INTO vetting VALUES (?, ?)",
-            ((v.agency, v.model_dump_json().encode()) for v in vettings),
-        )
-        db.executemany(
-            "INSERT INTO offer VALUES (?, ?, ?, ?)",
-            (
-                (offered.id, agency.id, position, outcome)
-                for position, agency in enumerate(agencies)
-                for outcome in [standings[agency.id][0] if agency.id in standings else ""]
-                for offered in agency.services
-            ),
-        )
-        db.executemany(
-            "INSERT INTO standing VALUES (?, ?)",
-            ((ident, card) for ident, (_, card) in standings.items()),
-        )
-        db.executemany(
-            "INSERT INTO vfile VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((vetting_owner(entry[0]), *entry) for entry in key.files[2:]),
-        )
-        # The same keys by service, so `agencies --service` checks its files in one range scan.
-        offered = {a.id: {s.id for s in a.services} for a in agencies}
-        db.executemany(
-            "INSERT OR IGNORE INTO service_vfile VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (service, *entry)
-                for entry in key.files[2:]
-                for service in offered.get(vetting_owner(entry[0]), ())
-            ),
-        )
-        db.executescript(_INDEXES)
-        db.commit()
-    finally:
-        db.close()
+    db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    db.executemany(
+        "INSERT INTO file VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((entry[0], owner(entry[0]), *entry[1:]) for entry in key.files),
+    )
+    names = {entry[0] for entry in key.files}
+    rows = [
+        Row(agency, file, agency_order(file, index))
+        for index, agency in enumerate(catalog.agencies.values())
+        for file in [agency_file(agency.id, names)]
+    ]
+    owned: dict[str, list[list[Any]]] = {}
+    for entry in key.files:
+        owned.setdefault(owner(entry[0]), []).append(entry)
+    write_agencies(db, rows, catalog.vettings, standings, owned)
+
+
+@dataclass(frozen=True)
+class Row:
+    """An agency as the cache keeps it: the file it comes from and its place in catalog order."""
+
+    agency: Agency
+    file: str
+    order: str
+
+
+def write_agencies(
+    db: sqlite3.Connection,
+    rows: list[Row],
+    vettings: Mapping[str, list[Vetting]],
+    standings: Standings,
+    owned: Mapping[str, list[list[Any]]],
+) -> None:
+    """Insert agencies, their vettings, offers and standings, and their files' key entries by
+    service (`owned`: agency id -> key entries of its files)."""
+    db.executemany(
+        "INSERT INTO agency VALUES (?, ?, ?, ?)",
+        ((r.agency.id, r.file, r.order, r.agency.model_dump_json().encode()) for r in rows),
+    )
+    db.executemany(
+        "INSERT INTO vetting VALUES (?, ?)",
+        (
+            (r.agency.id, v.model_dump_json().encode())
+            for r in rows
+            for v in vettings.get(r.agency.id, ())
+        ),
+    )
+    db.executemany(
+        "INSERT INTO offer VALUES (?, ?, ?, ?)",
+        (
+            (offered.id, r.agency.id, r.order, standings.get(r.agency.id, ("",))[0])
+            for r in rows
+            for offered in r.agency.services
+        ),
+    )
+    db.executemany(
+        "INSERT INTO standing VALUES (?, ?)",
+        ((r.agency.id, standings[r.agency.id][1]) for r in rows if r.agency.id in standings),
+    )
+    # Each agency's files by service, so `agencies --service` checks them in one range scan.
+    db.executemany(
+        "INSERT OR IGNORE INTO service_file VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            (offered.id, *entry)
+            for r in rows
+            for offered in r.agency.services
+            for entry in owned.get(r.agency.id, ())
+        ),
+    )

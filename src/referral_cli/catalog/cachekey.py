@@ -1,9 +1,10 @@
 """What a cached catalog was built from: the cache's key, and where the cache file lives.
 
-The key is every catalog file (services.yaml, agencies.yaml and each vettings/*.yaml, so adding
-or removing a vetting counts) with its size, mtime, ctime and inode, plus the code that
-validates them. A file whose mtime is too close to the build time for the timestamp to be
-trusted (git's "racily clean" case) is also checked by content hash. See `cache` for why.
+The key is every catalog file (services.yaml, agencies.yaml, each agencies/*.yaml and each
+vettings/*.yaml, so adding or removing a file counts) with its size, mtime, ctime and inode,
+plus the code that validates them. A file whose mtime is too close to the build time for the
+timestamp to be trusted (git's "racily clean" case) is also checked by content hash. Each
+file's entry is kept on its own row, so the cache can tell which files changed (`update`).
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from referral_cli import __version__
-from referral_cli.catalog.places import AGENCIES_FILE, SERVICES_FILE, VETTINGS_DIR
+from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, SERVICES_FILE, VETTINGS_DIR
 
-FORMAT = 4
-VFILE_COLUMNS = "name, size, mtime, ctime, inode, sha"  # a vetting file's key entry, as columns
+FORMAT = 5
+FILE_COLUMNS = "name, size, mtime, ctime, inode, sha"  # a file's key entry, as columns
+FOLDERS = (AGENCY_DIR, VETTINGS_DIR)  # adding, removing or renaming a file changes their mtime
 RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
 _CODE_FILES = (  # the code that decides what a cached catalog holds
     "catalog/models.py",
     "catalog/load.py",
     "catalog/validate.py",
     "catalog/yamlfile.py",
+    "catalog/yamlstream.py",
+    "catalog/files.py",
+    "catalog/update.py",
     "vetting/judge.py",
     "vetting/rubric.py",
     "vetting/rubric.yaml",
@@ -78,27 +83,35 @@ class Key:
         self.built_ns = time.time_ns()
         self.code = code_fingerprint()
         self.files = _catalog_files(root)
-        self.folder = folder_entry(root)
+        self.folders = folder_entries(root)
 
     def built_day(self) -> dt.date:
         """The local date the cache is built on: standings are judged as of it."""
         return dt.date.fromtimestamp(self.built_ns / 1e9)
 
-    def hash_racy(self) -> None:
-        """Hash the files whose mtime is too recent to trust (before they are parsed)."""
+    def hash_racy(self, names: set[str] | None = None) -> None:
+        """Hash the files whose mtime is too recent to trust (before they are parsed).
+
+        `names` limits this to the files about to be re-read (the others keep their entry).
+        """
         for entry in self.files:
+            if names is not None and entry[0] not in names:
+                continue
             if entry[1] >= 0 and entry[2] >= self.built_ns - RACY_NS:
                 entry[5] = sha256_of(self.root / entry[0])
-        if self.folder[0] >= self.built_ns - RACY_NS:
-            self.folder[2] = vetting_names(self.root)
+        for folder, entry in zip(FOLDERS, self.folders, strict=True):
+            if entry[0] >= self.built_ns - RACY_NS:
+                entry[2] = folder_names(self.root, folder)
 
-    def matches(self, code: str, files: FileKey) -> bool:
-        """True if the stored key describes the catalog as it is now."""
-        if code != self.code or len(files) != len(self.files):
-            return False
-        return all(
-            unchanged(self.root, old, new) for old, new in zip(files, self.files, strict=True)
-        )
+    def changes(self, stored: dict[str, list[Any]]) -> tuple[list[str], list[str]]:
+        """(files new or changed, files gone) against the stored entries, by name."""
+        now = {entry[0] for entry in self.files}
+        changed = [
+            entry[0]
+            for entry in self.files
+            if entry[0] not in stored or not unchanged(self.root, stored[entry[0]], entry)
+        ]
+        return changed, [name for name in stored if name not in now]
 
 
 def unchanged(root: Path, old: list[Any], new: list[Any]) -> bool:
@@ -116,30 +129,27 @@ def settle(root: Path) -> None:
     limit = time.time_ns() - RACY_NS
     base = os.fspath(root)
 
-    def settled(entry: list[Any]) -> list[Any]:
-        if entry[5] and entry[2] < limit and unchanged(root, entry, file_entry(base, entry[0])):
-            return [*entry[:5], ""]
-        return entry
+    def settled(entry: list[Any]) -> bool:
+        return bool(
+            entry[5] and entry[2] < limit and unchanged(root, entry, file_entry(base, entry[0]))
+        )
 
     with contextlib.suppress(sqlite3.Error, OSError, KeyError, ValueError, TypeError):
         db = sqlite3.connect(cache_path(root))
         try:
             with db:
-                for name in ("files", "main_files"):
-                    (raw,) = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-                    new = json.dumps([settled(e) for e in json.loads(raw)])
-                    db.execute("UPDATE meta SET value = ? WHERE name = ?", (new, name))
-                hashed = db.execute(f"SELECT {VFILE_COLUMNS} FROM vfile WHERE sha != ''").fetchall()
-                trusted = [(e[0],) for e in hashed if not settled(list(e))[5]]
-                for table in ("vfile", "service_vfile"):
+                hashed = db.execute(f"SELECT {FILE_COLUMNS} FROM file WHERE sha != ''").fetchall()
+                trusted = [(e[0],) for e in hashed if settled(list(e))]
+                for table in ("file", "service_file"):
                     db.executemany(f"UPDATE {table} SET sha = '' WHERE name = ?", trusted)
-                (raw,) = db.execute("SELECT value FROM meta WHERE name = 'folder'").fetchone()
-                folder = json.loads(raw)
-                if folder[2] and folder[0] < limit and same_folder(root, folder):
-                    folder[2] = ""
-                    db.execute(
-                        "UPDATE meta SET value = ? WHERE name = 'folder'", (json.dumps(folder),)
-                    )
+                (raw,) = db.execute("SELECT value FROM meta WHERE name = 'folders'").fetchone()
+                folders = json.loads(raw)
+                for name, entry in zip(FOLDERS, folders, strict=True):
+                    if entry[2] and entry[0] < limit and same_folder(root, name, entry):
+                        entry[2] = ""
+                db.execute(
+                    "UPDATE meta SET value = ? WHERE name = 'folders'", (json.dumps(folders),)
+                )
         finally:
             db.close()
 
@@ -165,8 +175,9 @@ def _catalog_files(root: Path) -> list[Any]:
     """Stat every catalog file (plain os calls: pathlib costs ~100 ms at 15,000 vettings)."""
     base = os.fspath(root)
     names = [SERVICES_FILE, AGENCIES_FILE]
-    with contextlib.suppress(OSError), os.scandir(f"{base}/{VETTINGS_DIR}") as entries:
-        names += sorted(f"{VETTINGS_DIR}/{e.name}" for e in entries if e.name.endswith(".yaml"))
+    for folder in FOLDERS:
+        with contextlib.suppress(OSError), os.scandir(f"{base}/{folder}") as entries:
+            names += sorted(f"{folder}/{e.name}" for e in entries if e.name.endswith(".yaml"))
     return [file_entry(base, name) for name in names]
 
 
@@ -179,31 +190,43 @@ def file_entry(base: str, name: str) -> list[Any]:
     return [name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, ""]
 
 
-def folder_entry(root: Path) -> list[Any]:
-    """The vettings folder: its mtime and inode change when a file is added, removed or renamed.
+def folder_entries(root: Path) -> list[list[Any]]:
+    """The agencies/ and vettings/ folders: mtime and inode change when a file is added,
+    removed or renamed.
 
     The last item is a hash of the file names, filled in when the mtime is too recent to
     trust (see RACY_NS), as file contents are.
     """
-    entry = file_entry(os.fspath(root), VETTINGS_DIR)
-    return [entry[2], entry[4], ""]
+    base = os.fspath(root)
+    return [[entry[2], entry[4], ""] for entry in (file_entry(base, f) for f in FOLDERS)]
+
+
+def owner(name: str) -> str:
+    """The agency a catalog file belongs to, from its name; "" for the two shared files.
+
+    `agencies/<id>.yaml` holds agency <id>; `vettings/<agency>--<date>[-n].yaml` vets
+    <agency>. The catalog check holds every such file to its name, so a warm lookup of one
+    agency need only look at that agency's files.
+    """
+    folder, _, file = name.rpartition("/")
+    if folder == AGENCY_DIR:
+        return file.removesuffix(".yaml")
+    if folder == VETTINGS_DIR:
+        return vetting_owner(name)
+    return ""
 
 
 def vetting_owner(name: str) -> str:
-    """The agency a vetting file belongs to, from its name (`<agency>--<date>[-n].yaml`).
-
-    The catalog check holds every vetting file to this name, so a warm lookup of one agency
-    need only look at that agency's files.
-    """
+    """The agency a vetting file belongs to, from its name (`<agency>--<date>[-n].yaml`)."""
     return name.rpartition("/")[2].rpartition("--")[0]
 
 
-def vetting_names(root: Path) -> str:
-    """A hash of the vetting file names, for a folder whose mtime cannot be trusted."""
+def folder_names(root: Path, folder: str) -> str:
+    """A hash of the file names in a folder whose mtime cannot be trusted."""
     import hashlib
 
     try:
-        names = sorted(p.name for p in (root / VETTINGS_DIR).iterdir())
+        names = sorted(p.name for p in (root / folder).iterdir())
     except OSError:
         return "none"
     return hashlib.sha256("\n".join(names).encode()).hexdigest()
@@ -219,6 +242,7 @@ def sha256_of(path: Path) -> str:
         return "unreadable"
 
 
-def same_folder(root: Path, old: list[Any]) -> bool:
-    """The vettings folder is as recorded (by its names' hash when its mtime was racy)."""
-    return old[:2] == folder_entry(root)[:2] and (not old[2] or old[2] == vetting_names(root))
+def same_folder(root: Path, folder: str, old: list[Any]) -> bool:
+    """A folder is as recorded (by its names' hash when its mtime was racy)."""
+    now = file_entry(os.fspath(root), folder)
+    return old[:2] == [now[2], now[4]] and (not old[2] or old[2] == folder_names(root, folder))

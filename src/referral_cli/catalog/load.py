@@ -1,6 +1,7 @@
 """Load and validate the YAML catalogs; every problem is reported with file, line and field.
 
-The catalog is `services.yaml`, `agencies.yaml` and one file per vetting under `vettings/`.
+The catalog is `services.yaml`, `agencies.yaml`, optionally one file per agency under
+`agencies/` (the files layout, see `files`) and one file per vetting under `vettings/`.
 Each file is parsed (`yamlfile`), validated and cross-checked (`validate`); a clean catalog is
 cached (`cache`), so the next load reads it back without parsing.
 """
@@ -8,8 +9,7 @@ cached (`cache`), so the next load reads it back without parsing.
 from __future__ import annotations
 
 import gc
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +17,24 @@ from pydantic import BaseModel
 
 from referral_cli.catalog.cache import Standings as Standings
 from referral_cli.catalog.contents import Catalog as Catalog
-from referral_cli.catalog.models import AgenciesCatalog, ServicesCatalog, Vetting
+from referral_cli.catalog.files import agency_files, check_agency_file
+from referral_cli.catalog.files import vetting_files as vetting_files
+from referral_cli.catalog.models import AgenciesCatalog, Agency, ServicesCatalog, Vetting
 from referral_cli.catalog.places import AGENCIES_FILE as AGENCIES_FILE
 from referral_cli.catalog.places import SERVICES_FILE as SERVICES_FILE
 from referral_cli.catalog.places import VETTINGS_DIR as VETTINGS_DIR
 from referral_cli.catalog.places import default_data_dir as default_data_dir
 from referral_cli.catalog.places import is_packaged as is_packaged
 from referral_cli.catalog.places import resolve_data_dir as resolve_data_dir
-from referral_cli.catalog.validate import VettingRules as VettingRules
 from referral_cli.catalog.validate import (
+    Loc,
     check_agencies,
     check_services,
     check_vetting_file,
     field_name,
     validate_model,
 )
+from referral_cli.catalog.validate import VettingRules as VettingRules
 from referral_cli.catalog.yamlfile import Lines
 from referral_cli.catalog.yamlfile import parse_yaml as parse_yaml
 from referral_cli.errors import CatalogError, CatalogProblem
@@ -44,17 +47,6 @@ def _shown(root: Path, path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def vetting_files(root: Path) -> list[Path]:
-    """The vetting record files in recording order: `x--2026-05-01-2` after `x--2026-05-01`."""
-    folder = root / VETTINGS_DIR
-    return sorted(folder.glob("*.yaml"), key=_recording_order) if folder.is_dir() else []
-
-
-def _recording_order(path: Path) -> tuple[str, int]:
-    match = re.fullmatch(r"(.+--\d{4}-\d{2}-\d{2})-(\d+)", path.stem)
-    return (match[1], int(match[2])) if match else (path.stem, 1)
 
 
 Progress = Callable[[int, int], None]
@@ -85,7 +77,8 @@ def _check_catalog(
         return None, [CatalogProblem(shown, None, "", "catalog folder not found")]
     problems: list[CatalogProblem] = []
     vetting_paths = vetting_files(root)
-    total = 2 + len(vetting_paths)
+    agency_paths = agency_files(root)
+    total = 2 + len(agency_paths) + len(vetting_paths)
     done = 0
 
     def load(path: Path, model: type[BaseModel], checks: Any = None) -> Any:
@@ -115,14 +108,32 @@ def _check_catalog(
     services: ServicesCatalog | None = step(
         load(root / SERVICES_FILE, ServicesCatalog, check_services)
     )
+    file_ids = {p.stem for p in agency_paths}
+
+    def agencies_checks(a: AgenciesCatalog) -> Iterator[tuple[Loc, str]]:
+        assert services is not None
+        for loc, message in check_agencies(a, services):
+            if loc != ("catalog", "task_force") or a.catalog.task_force not in file_ids:
+                yield loc, message
+
     agencies: AgenciesCatalog | None = step(
-        load(
-            root / AGENCIES_FILE,
-            AgenciesCatalog,
-            (lambda a: check_agencies(a, services)) if services else None,
-        )
+        load(root / AGENCIES_FILE, AgenciesCatalog, agencies_checks if services else None)
     )
-    agency_ids = {a.id for a in agencies.agencies} if agencies else set()
+    listed = {a.id for a in agencies.agencies} if agencies else set()
+    found: list[Agency] = []
+    for path in agency_paths:
+        one: Agency | None = step(
+            load(
+                path,
+                Agency,
+                (lambda a, p=path: check_agency_file(a, p, services, agencies.catalog, listed))
+                if services and agencies
+                else None,
+            )
+        )
+        if one is not None:
+            found.append(one)
+    agency_ids = listed | {a.id for a in found}
     vettings: dict[str, list[Vetting]] = {}
     for path in vetting_paths:
         vetting: Vetting | None = step(
@@ -140,7 +151,7 @@ def _check_catalog(
         languages=dict(services.languages),
         services={s.id: s for s in services.services},
         hotlines=list(services.hotlines),
-        agencies={a.id: a for a in agencies.agencies},
+        agencies={a.id: a for a in [*agencies.agencies, *found]},
         vettings=vettings,
     )
     return catalog, []
@@ -150,14 +161,21 @@ def load_catalog(root: Path, rules: VettingRules) -> Catalog:
     """The validated catalog, or a CatalogError listing every problem with file and line.
 
     Warm (no catalog file changed since the last load): read from the cache, agencies on
-    demand. Cold: parse and check every file, then store the result. Problems always come
+    demand. After edits to agency or vetting files only: re-read just those (`update`).
+    Cold: parse and check every file, then store the result. Problems always come
     from a fresh parse, so they name file and line; a catalog with problems is never cached.
     """
     from referral_cli.catalog import cache
 
-    cached, key = cache.lookup(root, lambda: _checked(root, rules))
+    cached, key, stale = cache.lookup(root, lambda: _checked(root, rules))
     if cached is not None:
         return cached
+    if stale is not None:
+        from referral_cli.catalog.update import update
+
+        updated = update(root, key, stale, rules)
+        if updated is not None:
+            return updated
     key.hash_racy()  # before parsing, so an edit made during the parse is seen next time
     catalog = _checked(root, rules)
     # Judged as of the build; staleness is redone on reading.

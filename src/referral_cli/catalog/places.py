@@ -7,6 +7,7 @@ from pathlib import Path
 
 SERVICES_FILE = "services.yaml"
 AGENCIES_FILE = "agencies.yaml"
+AGENCY_DIR = "agencies"  # the files layout: one agency per file, agencies/<id>.yaml
 VETTINGS_DIR = "vettings"
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from referral_cli.catalog import cachekey
 from referral_cli.catalog.cachekey import (
+    FILE_COLUMNS,
+    FOLDERS,
     FORMAT,
-    VFILE_COLUMNS,
     code_fingerprint,
     file_entry,
     folder_path,
@@ -19,17 +20,18 @@ from referral_cli.catalog.cachekey import (
     sha256_of,
     unchanged,
 )
+from referral_cli.catalog.places import AGENCY_DIR
 
 
 class Quick:
     """Read-only access for a warm `show`, `vet` or `agencies --service`, checked per agency.
 
-    A full `lookup` stats every vetting file (~40 ms at 15,000 files). Here the checks are
-    the code, services.yaml, agencies.yaml and the vettings folder itself (a file added,
-    removed or renamed changes it), then only the vetting files of the agencies asked
-    about: the catalog check holds each vetting file to its agency's name, so no other file
-    can change what these agencies look like. Anything unexpected answers None, and the
-    caller takes the ordinary path.
+    A full `lookup` stats every catalog file (~40 ms at 15,000 files). Here the checks are
+    the code, services.yaml, agencies.yaml and the agencies/ and vettings/ folders
+    themselves (a file added, removed or renamed changes them), then only the files of the
+    agencies asked about: the catalog check holds each agency and vetting file to its
+    agency's name, so no other file can change what these agencies look like. Anything
+    unexpected answers None, and the caller takes the ordinary path.
     """
 
     def __init__(self, db: sqlite3.Connection, root: Path) -> None:
@@ -45,7 +47,7 @@ class Quick:
         except (sqlite3.Error, OSError):
             return None
         try:
-            names = ("format", "root", "code", "main_files", "folder")
+            names = ("format", "root", "code", "folders")
             meta = dict(db.execute(f"SELECT name, value FROM meta WHERE name IN {names}"))
             base = os.fspath(root)
             current = (
@@ -53,12 +55,15 @@ class Quick:
                 and meta["root"] == folder_path(root)
                 and meta["code"] == code_fingerprint()
             )
-            main, folder = json.loads(meta["main_files"]), json.loads(meta["folder"])
-            if current and (any(old[5] for old in main) or folder[2]):
+            main = db.execute(f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ''").fetchall()
+            folders = json.loads(meta["folders"])
+            if current and (any(old[5] for old in main) or any(f[2] for f in folders)):
                 current = False  # hashes to check: the full lookup does, then settles them
             for old in main if current else []:
-                current = current and unchanged(root, old, file_entry(base, old[0]))
-            current = current and same_folder(root, folder)
+                current = current and unchanged(root, list(old), file_entry(base, old[0]))
+            current = current and all(
+                same_folder(root, name, entry) for name, entry in zip(FOLDERS, folders, strict=True)
+            )
         except (sqlite3.Error, KeyError, ValueError, TypeError):
             current = False
         if not current:
@@ -71,19 +76,24 @@ class Quick:
         self.db.close()
 
     def agency_files_unchanged(self, agency: str) -> bool:
-        """True if the vetting files of one agency are as when the cache was built."""
-        return self._unchanged(f"SELECT {VFILE_COLUMNS} FROM vfile WHERE agency = ?", agency)
+        """True if the files of one agency (its own file, its vettings) are as when cached."""
+        return self._unchanged(f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ?", (agency,))
 
     def service_files_unchanged(self, service: str) -> bool:
-        """True if the vetting files of every agency offering a service are as when built."""
+        """True if every file that decides who offers a service, and their standing, is as
+        when cached: every agency file (any could add the service) and the vetting files of
+        the agencies offering it."""
         return self._unchanged(
-            f"SELECT {VFILE_COLUMNS} FROM service_vfile WHERE service = ?", service
+            f"SELECT {FILE_COLUMNS} FROM file WHERE name >= ? AND name < ?",
+            (f"{AGENCY_DIR}/", f"{AGENCY_DIR}0"),  # every agencies/*.yaml ('0' follows '/')
+        ) and self._unchanged(
+            f"SELECT {FILE_COLUMNS} FROM service_file WHERE service = ?", (service,)
         )
 
-    def _unchanged(self, sql: str, arg: str) -> bool:
+    def _unchanged(self, sql: str, args: tuple[str, ...]) -> bool:
         # A tight loop: at 50,000 agencies one service can have ~2,000 files to check.
         base = os.fspath(self.root)
-        for name, size, mtime, ctime, inode, sha in self.db.execute(sql, (arg,)):
+        for name, size, mtime, ctime, inode, sha in self.db.execute(sql, args):
             try:
                 st = os.stat(f"{base}/{name}")  # noqa: PTH116 - see cachekey
             except OSError:

@@ -6,8 +6,9 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +22,9 @@ from referral_cli.commands.common import (
     show,
     today,
 )
+
+if TYPE_CHECKING:
+    from referral_cli.catalog.layout import Converted
 
 catalog_app = typer.Typer(
     cls=ReferralGroup,
@@ -80,9 +84,20 @@ def validate(
         raise typer.Exit(1)
 
 
+class Layout(StrEnum):
+    """How a catalog keeps its agencies."""
+
+    SINGLE = "single"  # all in agencies.yaml
+    FILES = "files"  # one file per agency, agencies/<id>.yaml
+
+
 @catalog_app.command("init")
 def init(
     folder: Annotated[Path, typer.Argument(help="New folder for your coalition's catalog.")],
+    layout: Annotated[
+        Layout,
+        typer.Option(help="single: all agencies in agencies.yaml; files: agencies/<id>.yaml."),
+    ] = Layout.SINGLE,
 ) -> None:
     """Start your own catalog: copy the example catalog into a new folder to edit."""
     import shutil
@@ -94,9 +109,61 @@ def init(
         raise ReferralError(f"{folder} already exists and is not empty; choose a new folder.")
     source = default_data_dir()
     shutil.copytree(source, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.bak"))
+    if layout is Layout.FILES:
+        from referral_cli.catalog.layout import split as split_agencies
+
+        split_agencies(folder)
     typer.echo(f"Copied the example catalog to {folder}. Edit it, then run:")
     typer.echo(f"  referral catalog validate {folder}")
     typer.echo(f"  export REFERRAL_DATA={folder}")
+
+
+FolderArgument = Annotated[
+    Path | None,
+    typer.Argument(help="Catalog folder. Default: --data, $REFERRAL_DATA, or the example."),
+]
+
+
+def _clean_catalog(folder: Path | None, data: Path | None) -> Path:
+    """The catalog folder to convert, refused if it has problems or is the shipped example."""
+    from referral_cli.catalog.load import is_packaged, resolve_data_dir
+    from referral_cli.errors import CatalogError, ReferralError
+    from referral_cli.vetting.rules import check_catalog
+
+    root = folder or resolve_data_dir(data)
+    if is_packaged(root):
+        raise ReferralError("The shipped example cannot be changed; copy it: referral catalog init")
+    catalog, problems = check_catalog(root)
+    if catalog is None:
+        raise CatalogError(problems)
+    return root
+
+
+def _converted(done: Converted, where: str) -> None:
+    typer.echo(f"Moved {done.agencies} agencies {where}.")
+    if done.rewritten:
+        typer.echo(
+            f"{done.rewritten} could not be moved as written and were rewritten from their "
+            "data (their comments were dropped)."
+        )
+
+
+@catalog_app.command("split")
+def split(folder: FolderArgument = None, data: DataOption = None) -> None:
+    """Move every agency of agencies.yaml into its own file, agencies/<id>.yaml."""
+    from referral_cli.catalog.layout import split as split_agencies
+
+    root = _clean_catalog(folder, data)
+    _converted(split_agencies(root), f"into {root / 'agencies'}/ (agencies.yaml keeps the rest)")
+
+
+@catalog_app.command("join")
+def join(folder: FolderArgument = None, data: DataOption = None) -> None:
+    """Move every agencies/<id>.yaml back into agencies.yaml (the opposite of split)."""
+    from referral_cli.catalog.layout import join as join_agencies
+
+    root = _clean_catalog(folder, data)
+    _converted(join_agencies(root), f"into {root / 'agencies.yaml'}")
 
 
 def services(data: DataOption = None, as_json: JsonFlag = False) -> None:

@@ -1,0 +1,198 @@
+"""Convert a catalog between its two layouts: one agencies.yaml, or one file per agency.
+
+Both keep what a coordinator wrote: each agency's text (comments included) is moved as it
+is, only re-indented, and every converted file is parsed back and compared with the data it
+came from before anything is written; if the text cannot be moved faithfully (flow style,
+unusual layout), that agency is written from its data instead (its comments are then lost,
+and the result says so). Files are written under temporary names and renamed, and the new
+files are in place before the old ones go, so an interruption never loses an agency (at
+worst the catalog check then reports the agencies that are in both places).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from referral_cli.catalog.files import agency_files
+from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR
+from referral_cli.catalog.yamlfile import Loader
+from referral_cli.errors import ReferralError
+
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@dataclass
+class Converted:
+    """What a conversion did: agencies moved, and those rewritten from data (comments lost)."""
+
+    agencies: int = 0
+    rewritten: int = 0
+
+
+def split(root: Path) -> Converted:
+    """Move every agency of agencies.yaml into agencies/<id>.yaml; agencies.yaml keeps the rest."""
+    path = root / AGENCIES_FILE
+    text = path.read_text(encoding="utf-8")
+    head, items, rest = _parts(text)
+    folder = root / AGENCY_DIR
+    done = Converted()
+    texts: dict[str, str] = {}
+    for item_text, data in items:
+        ident = str(data.get("id", "")) if isinstance(data, dict) else ""
+        if not ident or ident in texts or (folder / f"{ident}.yaml").exists():
+            raise ReferralError(f"Cannot split: agency id '{ident}' is missing or not unique.")
+        own = _dedented(item_text)
+        if _read_back(own) != data:
+            own = _dump(data)
+            done.rewritten += 1
+        texts[ident] = own
+    if _read_back(head) != rest:
+        head = _dump(rest)
+    folder.mkdir(exist_ok=True)
+    for ident, own in texts.items():
+        write_atomic(folder / f"{ident}.yaml", own)
+    write_atomic(path, head)
+    done.agencies = len(texts)
+    return done
+
+
+def join(root: Path) -> Converted:
+    """Move every agencies/<id>.yaml back into agencies.yaml, after the agencies it holds."""
+    path = root / AGENCIES_FILE
+    text = path.read_text(encoding="utf-8")
+    head, items, rest = _parts(text)
+    done = Converted()
+    entries = [(_dedented(item_text), data) for item_text, data in items]
+    files = agency_files(root)
+    for file in files:
+        own = file.read_text(encoding="utf-8")
+        entries.append((own, _read_back(own)))
+    body = []
+    for own, data in entries:
+        item = _as_item(own)
+        if _read_back(item) != [data]:
+            item = _as_item(_dump(data))
+            done.rewritten += 1
+        body.append(item)
+    if _read_back(head) != rest:
+        head = _dump(rest)
+    joined = head.rstrip("\n") + "\n\nagencies:\n" + "".join(body) if body else head
+    if _read_back(joined) != rest | ({"agencies": [d for _, d in entries]} if body else {}):
+        raise ReferralError("Cannot join: the result would not read back as the same catalog.")
+    write_atomic(path, joined)
+    for file in files:
+        file.unlink()
+    with contextlib.suppress(OSError):
+        (root / AGENCY_DIR).rmdir()  # left in place if it holds anything else
+    done.agencies = len(entries)
+    return done
+
+
+def write_agency_files(root: Path, agencies: dict[str, dict[str, Any]]) -> None:
+    """Write agencies (id -> the agency's fields as plain data) as agencies/<id>.yaml files.
+
+    For importers of large directories (`import-hsds`), which then keep agencies.yaml for
+    the catalog section only.
+    """
+    folder = root / AGENCY_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for ident, data in agencies.items():
+        write_atomic(folder / f"{ident}.yaml", _dump(data))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a whole file under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _read_back(text: str) -> Any:
+    """What a converted text parses to (None if it does not parse)."""
+    try:
+        return yaml.load(text, Loader=Loader)
+    except yaml.YAMLError:
+        return None
+
+
+def _dump(data: Any) -> str:
+    return str(yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100))
+
+
+def _parts(text: str) -> tuple[str, list[tuple[str, Any]], dict[str, Any]]:
+    """agencies.yaml without its `agencies:` key, each agency's text with its data, and the
+    data of the rest of the file.
+
+    The text of an item runs from its first line to the next item's; the callers check it
+    against the parsed data.
+    """
+    try:
+        tree = yaml.compose(text, Loader=Loader)
+        data = yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as exc:
+        raise ReferralError(f"Cannot convert: {AGENCIES_FILE} is not valid YAML ({exc}).") from None
+    if not isinstance(tree, yaml.MappingNode) or not isinstance(data, dict):
+        raise ReferralError(f"Cannot convert: {AGENCIES_FILE} is not a mapping of fields.")
+    rest = {k: v for k, v in data.items() if k != "agencies"}
+    agencies = data.get("agencies") or []
+    found = [
+        (key, value)
+        for key, value in tree.value
+        if isinstance(key, yaml.ScalarNode) and key.value == "agencies"
+    ]
+    if not found:
+        return text, [], rest
+    key, value = found[0]
+    if not isinstance(value, yaml.SequenceNode) or not isinstance(agencies, list):
+        raise ReferralError(f"Cannot convert: 'agencies' in {AGENCIES_FILE} is not a list.")
+    lines = text.splitlines(keepends=True)
+    end = value.end_mark.line + (1 if value.end_mark.column else 0)
+    head = "".join(lines[: key.start_mark.line] + lines[end:])
+    if value.flow_style:
+        return head, [("", agency) for agency in agencies], rest
+    starts = [item.start_mark.line for item in value.value] + [end]
+    items = [("".join(lines[starts[i] : starts[i + 1]]), a) for i, a in enumerate(agencies)]
+    return head, items, rest
+
+
+def _dedented(item: str) -> str:
+    """A list item's text as a document of its own: the `- ` and its indent removed."""
+    if not item:
+        return ""
+    lines = item.splitlines(keepends=True)
+    first = lines[0]
+    column = len(first) - len(first.lstrip(" "))
+    if not first[column:].startswith("-"):
+        return ""
+    body = first[column + 1 :]
+    width = column + 1 + len(body) - len(body.lstrip(" "))
+    out = [first[width:]]
+    for line in lines[1:]:
+        pad = len(line) - len(line.lstrip(" "))
+        out.append(line[min(pad, width) :] if line.strip() else line.lstrip(" "))
+    return "".join(out)
+
+
+def _as_item(own: str) -> str:
+    """A one-agency document as an item of agencies.yaml's list, indented by two."""
+    lines = own.rstrip("\n").splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), 0
+    )
+    out = []
+    for i, line in enumerate(lines):
+        if i == start:
+            out.append(f"  - {line}")
+        else:
+            out.append(f"    {line}" if line.strip() else "")
+    return "\n".join(out) + "\n"

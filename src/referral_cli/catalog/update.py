@@ -1,0 +1,188 @@
+"""Bring the cache up to date by re-reading only the agency and vetting files that changed.
+
+A coalition that keeps its catalog in git pulls a few changed files at a time; re-parsing
+50,000 agencies for each pull took 20 s. Every agency file and vetting file belongs to one
+agency (its name says which, and the catalog check holds it to that), so a change touches
+only the rows of the agencies it names: those are re-read from their files, checked against
+the cached rest (ids, services, the task force, vettings without an agency), re-judged, and
+rewritten in one transaction. A change to services.yaml or agencies.yaml, a problem of any
+kind, or anything unexpected answers None: the caller then re-reads everything, which also
+reports every problem with file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from referral_cli.catalog import cache, cachekey
+from referral_cli.catalog.cache import Row, Stale
+from referral_cli.catalog.cachekey import FILE_COLUMNS, Key, owner
+from referral_cli.catalog.contents import Catalog
+from referral_cli.catalog.files import check_agency_file, recording_order
+from referral_cli.catalog.models import Agency, CatalogInfo, ServicesCatalog, Vetting
+from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, SERVICES_FILE
+from referral_cli.catalog.validate import VettingRules, check_vetting_file, validate_model
+from referral_cli.catalog.yamlfile import Lines, parse_yaml
+
+
+class _Problem(Exception):
+    """Something a full check must report (with its line): give up the update."""
+
+
+def update(root: Path, key: Key, stale: Stale, rules: VettingRules) -> Catalog | None:
+    """The catalog after re-reading only the changed files into the cache, or None."""
+    touched = [*stale.changed, *stale.removed]
+    if SERVICES_FILE in touched or AGENCIES_FILE in touched:
+        return None
+    key.hash_racy(set(stale.changed))  # before parsing, so an edit made meanwhile is seen
+    try:
+        db = sqlite3.connect(cachekey.cache_path(root), timeout=10, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        db.execute("BEGIN IMMEDIATE")  # one writer at a time; readers see before or after
+        meta = dict(db.execute("SELECT name, value FROM meta"))
+        _apply(db, root, key, stale, rules, meta)
+        db.execute("COMMIT")
+        return cache.open_catalog(root, db, meta, lambda: _never())
+    except (_Problem, sqlite3.Error, OSError, KeyError, ValueError, TypeError):
+        db.close()  # closing without COMMIT rolls the transaction back
+        return None
+
+
+def _never() -> Catalog:
+    raise _Problem  # pragma: no cover - the rows were just written
+
+
+def _apply(
+    db: sqlite3.Connection,
+    root: Path,
+    key: Key,
+    stale: Stale,
+    rules: VettingRules,
+    meta: dict[str, str],
+) -> None:
+    info = CatalogInfo.model_validate_json(meta["info"])
+    services = ServicesCatalog.model_validate_json(meta["services"])
+    affected = sorted({owner(name) for name in [*stale.changed, *stale.removed]})
+    entries = {entry[0]: entry for entry in key.files}
+    owned: dict[str, list[str]] = {}
+    for name in entries:
+        owned.setdefault(owner(name), []).append(name)
+    marks = ", ".join("?" * len(affected))
+    cached = {
+        row[0]: row[1:]
+        for row in db.execute(
+            f"SELECT id, file, ord, json FROM agency WHERE id IN ({marks})", affected
+        )
+    }
+    changed = set(stale.changed)
+    rows: list[Row] = []
+    vettings: dict[str, list[Vetting]] = {}
+    for ident in affected:
+        row = _agency_row(root, ident, cached.get(ident), (changed, set(entries)), services, info)
+        names = owned.get(ident, [])
+        vetting_names = [n for n in names if not n.startswith(f"{AGENCY_DIR}/")]
+        if row is None:
+            if vetting_names or ident == info.task_force:
+                raise _Problem  # vettings of an agency no longer in the catalog, or the task force
+            continue
+        rows.append(row)
+        vettings[ident] = _history(root, ident, vetting_names, rules)
+    mini = Catalog(
+        root=root,
+        info=info,
+        languages=dict(services.languages),
+        services={s.id: s for s in services.services},
+        hotlines=list(services.hotlines),
+        agencies={r.agency.id: r.agency for r in rows},
+        vettings={k: v for k, v in vettings.items() if v},
+    )
+    standings = rules.standings(mini, key.built_day())
+    _write(db, key, stale, affected, rows, mini.vettings, standings, entries)
+
+
+def _agency_row(
+    root: Path,
+    ident: str,
+    cached: tuple[Any, ...] | None,
+    files: tuple[set[str], set[str]],
+    services: ServicesCatalog,
+    info: CatalogInfo,
+) -> Row | None:
+    """The agency as it is now: re-read if its own file changed, else its cached row.
+
+    `files` is (the files that changed, every file there is now).
+    """
+    changed, present = files
+    name = f"{AGENCY_DIR}/{ident}.yaml"
+    if name in changed:
+        if cached is not None and cached[0] == AGENCIES_FILE:
+            raise _Problem  # agencies.yaml has it too
+        agency = _read(root, name, Agency)
+        path = root / name
+        if any(check_agency_file(agency, path, services, info, set())):
+            raise _Problem
+        return Row(agency, name, cache.agency_order(name, 0))
+    if cached is None or (cached[0] != AGENCIES_FILE and cached[0] not in present):
+        return None  # gone with its file
+    file, order, raw = cached
+    return Row(Agency.model_validate_json(raw), file, order)
+
+
+def _history(root: Path, ident: str, names: list[str], rules: VettingRules) -> list[Vetting]:
+    """Every vetting of one agency, re-read from its files, oldest first."""
+    history = []
+    for name in sorted(names, key=lambda n: recording_order(Path(n))):
+        vetting = _read(root, name, Vetting)
+        if any(check_vetting_file(vetting, {ident}, root / name, rules)):
+            raise _Problem
+        history.append(vetting)
+    history.sort(key=lambda v: v.date)
+    return history
+
+
+def _read(root: Path, name: str, model: Any) -> Any:
+    path = root / name
+    data, problems = parse_yaml(path, name)
+    if data is None or problems:
+        raise _Problem
+    value, problems = validate_model(model, data, name, Lines(path))
+    if value is None or problems:
+        raise _Problem
+    return value
+
+
+def _write(
+    db: sqlite3.Connection,
+    key: Key,
+    stale: Stale,
+    affected: list[str],
+    rows: list[Row],
+    vettings: dict[str, list[Vetting]],
+    standings: cache.Standings,
+    entries: dict[str, list[Any]],
+) -> None:
+    """Replace the affected agencies' rows, and the key entries of the files that changed."""
+    marks = ", ".join("?" * len(affected))
+    db.execute(
+        f"DELETE FROM service_file WHERE name IN (SELECT name FROM file WHERE owner IN ({marks}))",
+        affected,
+    )
+    for table, column in (("agency", "id"), ("vetting", "agency"), ("offer", "agency")):
+        db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", affected)
+    db.execute(f"DELETE FROM standing WHERE agency IN ({marks})", affected)
+    db.executemany("DELETE FROM file WHERE name = ?", ((name,) for name in stale.removed))
+    db.executemany(
+        "INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((name, owner(name), *entries[name][1:]) for name in stale.changed),
+    )
+    owned: dict[str, list[list[Any]]] = {}
+    query = f"SELECT owner, {FILE_COLUMNS} FROM file WHERE owner IN ({marks})"
+    for row in db.execute(query, affected):
+        owned.setdefault(row[0], []).append(list(row[1:]))
+    cache.write_agencies(db, rows, vettings, standings, owned)
+    db.execute("UPDATE meta SET value = ? WHERE name = 'folders'", (json.dumps(key.folders),))
