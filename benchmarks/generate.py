@@ -8,6 +8,10 @@ later one, so the catalog has the same mix of files a coalition's would.
 
     python benchmarks/generate.py 10000 /tmp/cat-10k
     python benchmarks/generate.py 100 1000 10000 50000 --into /tmp/referral-bench
+    python benchmarks/generate.py 10000 /tmp/cat-10k-files --layout files
+
+`--layout files` writes the same catalog with one file per agency (agencies/<id>.yaml) and
+only the `catalog:` section in agencies.yaml.
 
 Output is deterministic for a given N and --seed. Never write a large catalog into the repo.
 """
@@ -138,8 +142,12 @@ def _agency(
     return agency
 
 
-def generate(count: int, target: Path, seed: int = 8) -> Path:
-    """Write services.yaml, agencies.yaml and vettings/ for `count` agencies into `target`."""
+def _dump(data: Any) -> str:
+    return str(yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100))
+
+
+def generate(count: int, target: Path, seed: int = 8, layout: str = "single") -> Path:
+    """Write services.yaml, agencies.yaml (or agencies/) and vettings/ for `count` agencies."""
     rng = random.Random(seed * 1_000_003 + count)
     services_doc = _load(SHIPPED / "services.yaml")
     agencies_doc = _load(SHIPPED / "agencies.yaml")
@@ -159,13 +167,13 @@ def generate(count: int, target: Path, seed: int = 8) -> Path:
     info = dict(agencies_doc["catalog"])
     info["region"] = f"Synthetic coalition ({count} agencies)"
     info["task_force"] = agencies[0]["id"]
-    text = yaml.dump(
-        {"catalog": info, "agencies": agencies},
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-    )
+    if layout == "files":
+        (target / "agencies").mkdir()
+        for agency in agencies:
+            (target / "agencies" / f"{agency['id']}.yaml").write_text(_dump(agency))
+        text = _dump({"catalog": info})
+    else:
+        text = _dump({"catalog": info, "agencies": agencies})
     (target / "agencies.yaml").write_text("# Synthetic benchmark catalog.\n" + text)
 
     for agency in agencies:
@@ -188,16 +196,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("counts", nargs="+", help="agency counts, then (alone) a target folder")
     parser.add_argument("--into", type=Path, help="parent folder: writes <into>/agencies-<N>")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument(
+        "--layout",
+        choices=("single", "files"),
+        default="single",
+        help="single: one agencies.yaml; files: agencies/<id>.yaml (--into adds -files)",
+    )
     args = parser.parse_args(argv)
+    suffix = "-files" if args.layout == "files" else ""
     if args.into is None:
         if len(args.counts) != 2:
             parser.error("give COUNT FOLDER, or COUNT... --into PARENT")
         jobs = [(int(args.counts[0]), Path(args.counts[1]))]
     else:
-        jobs = [(int(n), args.into / f"agencies-{int(n)}") for n in args.counts]
+        jobs = [(int(n), args.into / f"agencies-{int(n)}{suffix}") for n in args.counts]
     for count, target in jobs:
-        generate(count, target, args.seed)
-        size = (target / "agencies.yaml").stat().st_size / 1e6
+        generate(count, target, args.seed, args.layout)
+        size = sum(p.stat().st_size for p in target.glob("agenc*/**/*.yaml")) / 1e6
+        size += (target / "agencies.yaml").stat().st_size / 1e6
         files = len(list((target / "vettings").glob("*.yaml")))
         print(f"{target}: {count} agencies ({size:.1f} MB), {files} vetting files")
     return 0

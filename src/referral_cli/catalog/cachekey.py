@@ -78,11 +78,13 @@ def folder_path(root: Path) -> str:
 class Key:
     """What the cached catalog was built from; compared on every load."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, names: list[str] | None = None) -> None:
+        """The key of every catalog file, or (`names`) of just those files."""
         self.root = root
         self.built_ns = time.time_ns()
         self.code = code_fingerprint()
-        self.files = _catalog_files(root)
+        base = os.fspath(root)
+        self.files = _catalog_files(root) if names is None else [file_entry(base, n) for n in names]
         self.folders = folder_entries(root)
 
     def built_day(self) -> dt.date:

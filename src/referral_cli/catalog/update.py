@@ -34,6 +34,35 @@ class _Problem(Exception):
 
 def update(root: Path, key: Key, stale: Stale, rules: VettingRules) -> Catalog | None:
     """The catalog after re-reading only the changed files into the cache, or None."""
+    db = _updated(root, key, stale, rules)
+    if db is None:
+        return None
+    try:
+        meta = dict(db.execute("SELECT name, value FROM meta"))
+        return cache.open_catalog(root, db, meta, lambda: _never())
+    except (sqlite3.Error, KeyError, ValueError):
+        db.close()
+        return None
+
+
+def refresh_agency(root: Path, ident: str, names: list[str], rules: VettingRules) -> bool:
+    """Re-read one agency's files (`names`, all there are) into the cache; True if done.
+
+    For the warm path (`warm.Quick`), which has checked everything else itself: the files of
+    other agencies need not even be looked at.
+    """
+    key = Key(root, names)
+    db = _updated(root, key, Stale(changed=names, removed=[]), rules, agency=ident)
+    if db is None:
+        return False
+    db.close()
+    return True
+
+
+def _updated(
+    root: Path, key: Key, stale: Stale, rules: VettingRules, agency: str | None = None
+) -> sqlite3.Connection | None:
+    """The open cache after the update, or None (nothing written)."""
     touched = [*stale.changed, *stale.removed]
     if SERVICES_FILE in touched or AGENCIES_FILE in touched:
         return None
@@ -45,12 +74,14 @@ def update(root: Path, key: Key, stale: Stale, rules: VettingRules) -> Catalog |
     try:
         db.execute("BEGIN IMMEDIATE")  # one writer at a time; readers see before or after
         meta = dict(db.execute("SELECT name, value FROM meta"))
-        _apply(db, root, key, stale, rules, meta)
+        if meta["code"] != key.code:
+            raise _Problem
+        _apply(db, root, key, stale, rules, meta, agency)
         db.execute("COMMIT")
-        return cache.open_catalog(root, db, meta, lambda: _never())
     except (_Problem, sqlite3.Error, OSError, KeyError, ValueError, TypeError):
         db.close()  # closing without COMMIT rolls the transaction back
         return None
+    return db
 
 
 def _never() -> Catalog:
@@ -64,10 +95,13 @@ def _apply(
     stale: Stale,
     rules: VettingRules,
     meta: dict[str, str],
+    agency: str | None,
 ) -> None:
     info = CatalogInfo.model_validate_json(meta["info"])
     services = ServicesCatalog.model_validate_json(meta["services"])
     affected = sorted({owner(name) for name in [*stale.changed, *stale.removed]})
+    if agency is not None:
+        affected = [agency]  # and the key holds that agency's files only
     entries = {entry[0]: entry for entry in key.files}
     owned: dict[str, list[str]] = {}
     for name in entries:

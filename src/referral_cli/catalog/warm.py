@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from referral_cli.catalog import cachekey
 from referral_cli.catalog.cachekey import (
@@ -22,6 +23,9 @@ from referral_cli.catalog.cachekey import (
 )
 from referral_cli.catalog.places import AGENCY_DIR
 
+if TYPE_CHECKING:
+    from referral_cli.catalog.validate import VettingRules
+
 
 class Quick:
     """Read-only access for a warm `show`, `vet` or `agencies --service`, checked per agency.
@@ -34,13 +38,21 @@ class Quick:
     unexpected answers None, and the caller takes the ordinary path.
     """
 
-    def __init__(self, db: sqlite3.Connection, root: Path) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, root: Path, rules: Callable[[], VettingRules] | None = None
+    ) -> None:
         self.db = db
         self.root = root
+        self._rules = rules
 
     @classmethod
-    def open(cls, root: Path) -> Quick | None:
-        """The cache if it was built by this code from these services and agencies files."""
+    def open(cls, root: Path, rules: Callable[[], VettingRules] | None = None) -> Quick | None:
+        """The cache if it was built by this code from these services and agencies files.
+
+        With `rules` (the vetting rules, loaded only if needed), an agency whose own files
+        were edited in place is re-read into the cache on the spot (`update`) instead of
+        sending the caller to the full path, which stats every file of the catalog.
+        """
         try:
             path = cachekey.cache_path(root)
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -69,15 +81,29 @@ class Quick:
         if not current:
             db.close()
             return None
-        return cls(db, root)
+        return cls(db, root, rules)
 
     def close(self) -> None:
         """Release the database."""
         self.db.close()
 
     def agency_files_unchanged(self, agency: str) -> bool:
-        """True if the files of one agency (its own file, its vettings) are as when cached."""
-        return self._unchanged(f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ?", (agency,))
+        """True if the files of one agency (its own file, its vettings) are as in the cache,
+        if need be after re-reading them into it."""
+        if self._unchanged(f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ?", (agency,)):
+            return True
+        if self._rules is None:
+            return False
+        from referral_cli.catalog.update import refresh_agency
+
+        names = [
+            row[0] for row in self.db.execute("SELECT name FROM file WHERE owner = ?", (agency,))
+        ]
+        path = cachekey.cache_path(self.root)
+        self.db.close()  # the update needs the file to itself for a moment
+        done = refresh_agency(self.root, agency, names, self._rules())
+        self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        return done
 
     def service_files_unchanged(self, service: str) -> bool:
         """True if every file that decides who offers a service, and their standing, is as

@@ -126,12 +126,12 @@ FolderArgument = Annotated[
 
 def _clean_catalog(folder: Path | None, data: Path | None) -> Path:
     """The catalog folder to convert, refused if it has problems or is the shipped example."""
-    from referral_cli.catalog.load import is_packaged, resolve_data_dir
+    from referral_cli.catalog.load import default_data_dir, is_packaged, resolve_data_dir
     from referral_cli.errors import CatalogError, ReferralError
     from referral_cli.vetting.rules import check_catalog
 
     root = folder or resolve_data_dir(data)
-    if is_packaged(root):
+    if is_packaged(root) or root.resolve() == default_data_dir().resolve():
         raise ReferralError("The shipped example cannot be changed; copy it: referral catalog init")
     catalog, problems = check_catalog(root)
     if catalog is None:
