@@ -149,3 +149,14 @@ def test_split_refuses_a_catalog_with_problems_and_changes_nothing(
 def test_the_shipped_example_is_never_converted(run: Run) -> None:
     result = run("catalog", "split")
     assert result.exit_code == 1 and "cannot be changed" in result.output
+
+
+def test_agencies_written_one_file_each_read_back_the_same(data_copy: Path) -> None:
+    """What an importer of a large directory writes is the same catalog, file per agency."""
+    before = fresh(data_copy)
+    (data_copy / "agencies.yaml").write_text(
+        yaml.safe_dump({"catalog": before.info.model_dump(mode="json")})
+    )
+    written = layout.write_agency_files(data_copy, list(before.agencies.values()))
+    assert len(written) == len(before.agencies) and layout.uses_files(data_copy)
+    same_catalog(fresh(data_copy), before)

@@ -35,18 +35,8 @@ def recording_order(path: Path) -> tuple[str, int]:
     return (match[1], int(match[2])) if match else (path.stem, 1)
 
 
-def check_agency_file(
-    agency: Agency,
-    path: Path,
-    services: ServicesCatalog,
-    info: CatalogInfo,
-    listed: set[str],
-) -> Iterator[tuple[Loc, str]]:
-    """One agency file: named for its id, not also in agencies.yaml, and agencies.yaml's rules.
-
-    `listed` is the ids agencies.yaml itself holds. The per-agency rules are check_agencies'
-    own (run on this agency alone), so the two layouts are held to the same rules.
-    """
+def check_agency_file(agency: Agency, path: Path, listed: set[str]) -> Iterator[tuple[Loc, str]]:
+    """One agency file: named for its id, and not also in agencies.yaml (ids in `listed`)."""
     if path.stem != agency.id:
         # A copied file left unrenamed would shadow the agency it was copied from.
         yield (
@@ -55,7 +45,19 @@ def check_agency_file(
         )
     elif agency.id in listed:
         yield ("id",), f"duplicate id '{agency.id}' ({AGENCIES_FILE} has it too)"
-    alone = AgenciesCatalog.model_construct(catalog=info, agencies=[agency])
-    for loc, message in check_agencies(alone, services):
-        if loc[:2] == ("agencies", 0):
-            yield loc[2:], message
+
+
+def check_agency_files(
+    agencies: list[Agency], services: ServicesCatalog, info: CatalogInfo
+) -> Iterator[tuple[int, Loc, str]]:
+    """agencies.yaml's per-agency rules for agencies in files: (which agency, field, message).
+
+    The rules are check_agencies' own, run once over all the files' agencies (one call per
+    file cost ~80 ms per 1,000 files), so both layouts are held to the same rules. Its
+    whole-list rules (unique ids, the task force) are the caller's: file names keep ids
+    unique, and the task force may be anywhere.
+    """
+    together = AgenciesCatalog.model_construct(catalog=info, agencies=agencies)
+    for loc, message in check_agencies(together, services):
+        if loc[0] == "agencies" and isinstance(loc[1], int) and loc[2:] != ("id",):
+            yield loc[1], loc[2:], message

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from referral_cli.catalog.files import agency_files
+from referral_cli.catalog.models import Agency
 from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR
 from referral_cli.catalog.yamlfile import Loader
 from referral_cli.errors import ReferralError
@@ -94,16 +95,33 @@ def join(root: Path) -> Converted:
     return done
 
 
-def write_agency_files(root: Path, agencies: dict[str, dict[str, Any]]) -> None:
-    """Write agencies (id -> the agency's fields as plain data) as agencies/<id>.yaml files.
+FILES_LAYOUT_ABOVE = 500  # agencies: a directory this large is better kept one file each
 
-    For importers of large directories (`import-hsds`), which then keep agencies.yaml for
-    the catalog section only.
+
+def uses_files(root: Path) -> bool:
+    """True if the catalog keeps (some of) its agencies as agencies/<id>.yaml files."""
+    return bool(agency_files(root))
+
+
+def write_agency_files(root: Path, agencies: list[Agency]) -> list[Path]:
+    """Write agencies as agencies/<id>.yaml (replacing a file of the same id); the paths.
+
+    For importers of large directories (`import-hsds` above FILES_LAYOUT_ABOVE agencies),
+    whose agencies.yaml then holds the `catalog:` section only. Fields left at their default
+    are left out and a service offered in every form is written as its id, as a coordinator
+    would write them. The caller validates the catalog afterwards and, if it has problems,
+    removes the paths returned (or puts back what they replaced).
     """
     folder = root / AGENCY_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    for ident, data in agencies.items():
-        write_atomic(folder / f"{ident}.yaml", _dump(data))
+    written = []
+    for agency in agencies:
+        data = agency.model_dump(mode="json", exclude_defaults=True)
+        data["services"] = [s["id"] if set(s) == {"id"} else s for s in data.get("services", [])]
+        path = folder / f"{agency.id}.yaml"
+        write_atomic(path, _dump({k: data[k] for k in type(agency).model_fields if k in data}))
+        written.append(path)
+    return written
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -9,6 +9,7 @@ cached (`cache`), so the next load reads it back without parsing.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 
 from referral_cli.catalog.cache import Standings as Standings
 from referral_cli.catalog.contents import Catalog as Catalog
-from referral_cli.catalog.files import agency_files, check_agency_file
+from referral_cli.catalog.files import agency_files, check_agency_file, check_agency_files
 from referral_cli.catalog.files import vetting_files as vetting_files
 from referral_cli.catalog.models import AgenciesCatalog, Agency, ServicesCatalog, Vetting
 from referral_cli.catalog.places import AGENCIES_FILE as AGENCIES_FILE
@@ -80,9 +81,14 @@ def _check_catalog(
     agency_paths = agency_files(root)
     total = 2 + len(agency_paths) + len(vetting_paths)
     done = 0
+    here = f"{Path.cwd()}{os.sep}"
+
+    def shown_as(path: Path) -> str:
+        text = str(path)
+        return text[len(here) :] if text.startswith(here) else text
 
     def load(path: Path, model: type[BaseModel], checks: Any = None) -> Any:
-        shown = _shown(root, path)
+        shown = shown_as(path)
         data, found = parse_yaml(path, shown)
         problems.extend(found)
         if data is None:
@@ -121,18 +127,19 @@ def _check_catalog(
     )
     listed = {a.id for a in agencies.agencies} if agencies else set()
     found: list[Agency] = []
+    found_paths: list[Path] = []
     for path in agency_paths:
         one: Agency | None = step(
-            load(
-                path,
-                Agency,
-                (lambda a, p=path: check_agency_file(a, p, services, agencies.catalog, listed))
-                if services and agencies
-                else None,
-            )
+            load(path, Agency, lambda a, p=path: check_agency_file(a, p, listed))
         )
         if one is not None:
             found.append(one)
+            found_paths.append(path)
+    if services is not None and agencies is not None:
+        for index, loc, message in check_agency_files(found, services, agencies.catalog):
+            path = found_paths[index]
+            line = Lines(path).line(loc)
+            problems.append(CatalogProblem(shown_as(path), line, field_name(loc), message))
     agency_ids = listed | {a.id for a in found}
     vettings: dict[str, list[Vetting]] = {}
     for path in vetting_paths:

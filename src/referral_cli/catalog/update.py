@@ -21,7 +21,7 @@ from referral_cli.catalog import cache, cachekey
 from referral_cli.catalog.cache import Row, Stale
 from referral_cli.catalog.cachekey import FILE_COLUMNS, Key, owner
 from referral_cli.catalog.contents import Catalog
-from referral_cli.catalog.files import check_agency_file, recording_order
+from referral_cli.catalog.files import check_agency_file, check_agency_files, recording_order
 from referral_cli.catalog.models import Agency, CatalogInfo, ServicesCatalog, Vetting
 from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, SERVICES_FILE
 from referral_cli.catalog.validate import VettingRules, check_vetting_file, validate_model
@@ -158,7 +158,9 @@ def _agency_row(
             raise _Problem  # agencies.yaml has it too
         agency = _read(root, name, Agency)
         path = root / name
-        if any(check_agency_file(agency, path, services, info, set())):
+        if any(check_agency_file(agency, path, set())) or any(
+            check_agency_files([agency], services, info)
+        ):
             raise _Problem
         return Row(agency, name, cache.agency_order(name, 0))
     if cached is None or (cached[0] != AGENCIES_FILE and cached[0] not in present):
