@@ -238,9 +238,8 @@ def table(floors: dict[str, Timing], sizes: dict[tuple[int, str], dict[str, Timi
     for key in ("help", "version"):
         t = floors[key]
         ratio = t.ms / typer_ms
-        lines.append(
-            f"| `referral --{key}` | {t.ms:.0f} | {ratio:.2f} | {_verdict(ratio, 1.25, '')} |"
-        )
+        verdict = _verdict(ratio, 1.25, "x typer")
+        lines.append(f"| `referral --{key}` | {t.ms:.0f} | {ratio:.2f} | {verdict} |")
     lines += [
         "",
         "| Agencies | layout | command | median ms | ratio | target | peak RSS MB |",
