@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from referral_cli.catalog import cachekey
 from referral_cli.catalog.cachekey import FILE_COLUMNS, FORMAT, Key, folder_path, owner, settle
 from referral_cli.catalog.lazy import LazyDict
-from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR
+from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, VETTINGS_DIR
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from referral_cli.catalog.contents import Catalog
     from referral_cli.catalog.models import Agency, Vetting
 
+VETTING_PREFIX = f"{VETTINGS_DIR}/"
 Standings = dict[str, tuple[str, bytes]]  # agency id -> (outcome, scorecard as JSON)
 
 
@@ -378,7 +379,8 @@ def write_agencies(
         "INSERT INTO standing VALUES (?, ?)",
         ((r.agency.id, standings[r.agency.id][1]) for r in rows if r.agency.id in standings),
     )
-    # Each agency's files by service, so `agencies --service` checks them in one range scan.
+    # Each agency's vetting files by service, so `agencies --service` checks them in one range
+    # scan (it checks every agency file anyway: any of them could add the service).
     db.executemany(
         "INSERT OR IGNORE INTO service_file VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
@@ -386,5 +388,6 @@ def write_agencies(
             for r in rows
             for offered in r.agency.services
             for entry in owned.get(r.agency.id, ())
+            if entry[0].startswith(VETTING_PREFIX)
         ),
     )
