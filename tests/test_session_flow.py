@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 from typer.testing import Result
 
 from referral_cli.casefile.records import Session
+from tests.conftest import RealClock
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "answers-example.yaml"
@@ -271,7 +273,7 @@ def test_files_are_private(run: Run, _private_home: Path) -> None:
     assert (folder / "AC-2041.json.enc").stat().st_mode & 0o777 == 0o600
 
 
-def test_purge(run: Run, tmp_path: Path, _private_home: Path) -> None:
+def test_purge(run: Run, tmp_path: Path, _private_home: Path, real_clock: RealClock) -> None:
     answers = example()
     run("start", "--answers", write(tmp_path, answers), "--no-input")
     answers["opening"]["reference"] = "AC-2042"
@@ -281,7 +283,8 @@ def test_purge(run: Run, tmp_path: Path, _private_home: Path) -> None:
     assert not (_private_home / "sessions" / "AC-2041.json.enc").exists()
     assert "AC-2042" in run("sessions").output
     assert run("purge", "--older-than", "10", "--yes").output.startswith("Deleted 0 sessions")
-    result = run("purge", "--older-than", "10", "--yes", "--today", "2026-12-31")
+    real_clock.set(dt.datetime(2026, 12, 31, 9, 0))  # purge counts real days, not --today
+    result = run("purge", "--older-than", "10", "--yes")
     assert "AC-2042" in result.output
     assert run("sessions").output.strip() == "No saved sessions."
     assert run("purge", "--all", "--yes").exit_code == 0

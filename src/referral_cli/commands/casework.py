@@ -28,7 +28,7 @@ def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> N
     from referral_cli.casework.followups import followups as due
 
     day = today()
-    case_command_startup(day)
+    case_command_startup()
     rows = due(list_sessions(), day)
     from referral_cli.export.casework import followups_json, followups_markdown
     from referral_cli.render.casework import followups_view
@@ -74,7 +74,7 @@ def status(
     if state not in STATUS_LABELS:
         raise ReferralError(f"Unknown status '{state}'. Statuses: {', '.join(STATUS_LABELS)}.")
     day = today()
-    case_command_startup(day)
+    case_command_startup()
     with session_locks():  # no other terminal changes the session between load and save
         session = load_session(lock_session(reference))
         referral = pick_referral(session, agency)
@@ -106,7 +106,7 @@ def activity(
     from referral_cli.casefile.store import list_sessions
     from referral_cli.casework.followups import activity as count
 
-    case_command_startup(today())
+    case_command_startup()
     report = count(list_sessions(), date_option(since, "--since"))
     from referral_cli.export.casework import activity_markdown
     from referral_cli.render.casework import activity_view

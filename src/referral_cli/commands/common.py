@@ -97,13 +97,29 @@ def load(data: Path | None) -> Catalog:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Print an export, or write it atomically to a file and say where."""
+    """Print an export, or write it to a file (`-o`) and say where.
+
+    The one place `-o` writes: owner-only (0600, folders it makes 0700 whatever the umask),
+    atomic, and never inside the tool's own data or cache folders, where it would replace a
+    key, a case file or the cache (every case is lost with the key). Symlinks are followed
+    before that check, so a link into those folders is refused too.
+    """
     if output is None:
         typer.echo(text.rstrip("\n"))
         return
-    from referral_cli.casefile.files import atomic_write_text
+    from referral_cli.casefile.files import atomic_write_text, home_dir
+    from referral_cli.catalog.cache import cache_dir
 
-    atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+    target = output.expanduser().resolve()
+    for name, folder in (("case files", home_dir()), ("cache", cache_dir())):
+        if target.is_relative_to(folder.expanduser().resolve()):
+            raise ReferralError(
+                f"-o {output} is inside the tool's {name} folder ({folder}); writing there "
+                "could destroy case files or the key. Choose a file elsewhere."
+            )
+    if target.is_dir():
+        raise ReferralError(f"-o {output} is a folder: give a file name.")
+    atomic_write_text(target, text if text.endswith("\n") else text + "\n")
     typer.echo(f"Wrote {output}", err=True)
 
 

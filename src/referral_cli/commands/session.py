@@ -119,7 +119,7 @@ def start(
         typer.echo("First run: case files are encrypted with a passphrase that you choose now.")
         set_up_encryption()
     with session_locks():  # the new case stays locked to this terminal until the run ends
-        case_command_startup(day)
+        case_command_startup()
         _run(asker, data, day, None)
 
 
@@ -138,7 +138,7 @@ def resume(
     day = _today(today)
     asker = _asker(answers, no_input)
     with session_locks():
-        case_command_startup(day)
+        case_command_startup()
         session = load_session(lock_session(reference))
         if session.finished:
             raise ReferralError(
@@ -153,11 +153,14 @@ def sessions(fmt: FormatOption = Format.TEXT) -> None:
     import json
 
     from referral_cli.casefile.retention import case_command_startup
-    from referral_cli.casefile.store import list_sessions
+    from referral_cli.casefile.store import scan_sessions
     from referral_cli.render.session import follow_up_text, sessions_table, status_text, step_text
+    from referral_cli.text import one_line
 
     case_command_startup()
-    found = list_sessions()
+    found, odd = scan_sessions()
+    for problem in odd:  # never hidden: a damaged case, a copy, a stray file
+        typer.echo(f"Unreadable: {one_line(problem.name)}: {one_line(problem.why)}.", err=True)
     if fmt is Format.JSON:
         rows = [
             {
@@ -194,10 +197,11 @@ def summary(
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session
     from referral_cli.export import session as export
-    from referral_cli.session.consent import find_agency, packet_for
+    from referral_cli.session.consent import find_agency, ledger_revocation, packet_for
+    from referral_cli.text import one_line
 
     day = _today(today)
-    case_command_startup(day)
+    case_command_startup()
     session = load_session(reference)
     if agency is None:
         if fmt is SummaryFormat.JSON:
@@ -206,8 +210,17 @@ def summary(
             sections = export.worker_sections(session, day)
             title = export.worker_title(session)
     else:
-        agency_id, _ = find_agency(session, agency)
+        agency_id, name = find_agency(session, agency)
         packet = packet_for(session, agency_id, day)
+        logged = ledger_revocation(session, agency_id)
+        if logged is not None:
+            typer.echo(
+                f"Note: the audit log records that consent to {one_line(name)} was revoked on "
+                f"{logged}, and this case file does not (an older copy restored?): nothing is "
+                f"shared with it. Record it again: referral consent revoke {session.reference} "
+                f"{agency_id} --on {logged}",
+                err=True,
+            )
         if fmt is SummaryFormat.JSON:
             text = export.agency_json(packet)
         else:
@@ -259,9 +272,12 @@ def purge(
         typer.Option("--older-than", help="Delete sessions not updated for DAYS days.", min=0),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-    today: TodayOption = None,
 ) -> None:
-    """Delete saved sessions for good."""
+    """Delete saved sessions for good.
+
+    Every copy goes, temp files included; --older-than counts real days, whatever --today
+    says elsewhere.
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import (
         check_reference,
@@ -269,9 +285,10 @@ def purge(
         purge_sessions,
         session_exists,
     )
+    from referral_cli.clock import real_now
     from referral_cli.errors import ReferralError
 
-    case_command_startup(_today(today))
+    case_command_startup()
     chosen = sum([reference is not None, all_, older_than is not None])
     if chosen != 1:
         raise ReferralError("Give one of: a case reference, --all, or --older-than DAYS.")
@@ -288,14 +305,17 @@ def purge(
     if not yes and not typer.confirm(f"Delete {what} for good?", default=False):
         raise typer.Exit(1)
     cutoff = None
-    if older_than is not None:
-        day = _today(today)
-        cutoff = dt.datetime.combine(day - dt.timedelta(days=older_than), dt.time())
-    gone = purge_sessions(cutoff)
+    if older_than is not None:  # the real date: a training date never deletes anything
+        cutoff = real_now() - dt.timedelta(days=older_than)
+    gone, copies = purge_sessions(cutoff)
     typer.echo(
         f"Deleted {len(gone)} session{'s' if len(gone) != 1 else ''}"
         + (f": {', '.join(gone)}." if gone else ".")
     )
+    if copies:
+        from referral_cli.text import one_line
+
+        typer.echo(f"Also deleted copies not named like a case: {one_line(', '.join(copies))}.")
 
 
 consent_app = typer.Typer(
@@ -308,39 +328,60 @@ def revoke(
     reference: RefArgument,
     agency: Annotated[str, typer.Argument(help="Agency id or name.", show_default=False)],
     on: Annotated[
-        str | None, typer.Option("--on", help="Date of revocation (default: today).")
+        str | None,
+        typer.Option(
+            "--on", help="The day the youth revoked it, if before today (default: today)."
+        ),
     ] = None,
-    today: TodayOption = None,
 ) -> None:
-    """Record that the youth revoked consent for one agency: nothing more is shared with it."""
+    """Record that the youth revoked consent for one agency: nothing more is shared with it.
+
+    It counts at once, whatever date is given: `--on` records the day the youth said so
+    (never a future day, and never later than a revocation already recorded).
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import session_locks
+    from referral_cli.clock import real_today
+    from referral_cli.commands.common import date_option
+    from referral_cli.errors import ReferralError
 
-    case_command_startup(_today(today))
+    case_command_startup()
+    day = date_option(on, "--on") or real_today()
+    if day > real_today():
+        raise ReferralError(
+            f"--on {day} is in the future: give the day the youth revoked consent "
+            "(today or earlier)."
+        )
     with session_locks():
-        _revoke(reference, agency, _today(on or today))
+        _revoke(reference, agency, day)
 
 
 def _revoke(reference: str, agency: str, day: dt.date) -> None:
     from referral_cli.casefile import audit
     from referral_cli.casefile.store import load_session, lock_session, save_session
-    from referral_cli.clock import now
     from referral_cli.errors import ReferralError
-    from referral_cli.session.consent import find_agency
+    from referral_cli.session.consent import find_agency, ledger_revocation
+    from referral_cli.text import one_line
 
     session = load_session(lock_session(reference))
     agency_id, name = find_agency(session, agency)
+    name = one_line(name)
     release = session.release_for(agency_id)
     if release is None:
         raise ReferralError(f"No consent to {name} is recorded in {session.reference}.")
-    if release.revoked is not None:
-        typer.echo(f"Consent to {name} was already revoked on {release.revoked}.")
-        return
+    known = [d for d in (release.revoked, ledger_revocation(session, agency_id)) if d]
+    if known and min(known) <= day:  # a revocation only ever moves earlier
+        typer.echo(f"Consent to {name} was already revoked on {min(known)}.")
+        if release.revoked == min(known):
+            return
+        day = min(known)  # the case file is an older copy: put the revocation back
     release.revoked = day
-    session.updated = now(day)
-    save_session(session)
-    audit.record("consent-revoked", session.reference)
-    typer.echo(f"Revoked: nothing more about {session.reference} is shared with {name} from {day}.")
+    save_session(session)  # the last change is now, not the day typed
+    audit.record("consent-revoked", session.reference, agency=agency_id, on=release.revoked)
+    typer.echo(
+        f"Revoked: nothing more about {session.reference} is shared with {name} "
+        f"(revoked on {release.revoked})."
+    )
     typer.echo("If the youth also withdrew from the referral itself, note it at follow-up.")
 
 
