@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from referral_cli.catalog.models import Id, LangCode, Model, ServiceForm, Text
 
@@ -23,6 +23,7 @@ CaseRef = Annotated[
     str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", min_length=3, max_length=24)
 ]
 Note = Annotated[str, StringConstraints(max_length=2000)]
+LANGUAGE_NAME_MAX = 100
 
 ReferralStatus = Literal[
     "needs_identified",
@@ -62,10 +63,18 @@ class YouthProfile(Model):
 
     language: LangCode | None = None
     # the catalog's name for the language when it was recorded: summaries need no catalog
-    language_name: str = Field(default="", max_length=100)
+    language_name: str = Field(default="", max_length=LANGUAGE_NAME_MAX)
     age: int | None = Field(default=None, ge=5, le=30)
     gender: YouthGender | None = None
     fit: list[FitNeed] = []
+
+    @field_validator("language_name", mode="before")
+    @classmethod
+    def _clip_name(cls, value: object) -> object:
+        """A catalog may name a language at any length; a summary needs only its start."""
+        if isinstance(value, str) and len(value) > LANGUAGE_NAME_MAX:
+            return value[: LANGUAGE_NAME_MAX - 3] + "..."
+        return value
 
     @property
     def language_label(self) -> str:

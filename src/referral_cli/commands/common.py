@@ -102,8 +102,12 @@ def emit(text: str, output: Path | None) -> None:
     The one place `-o` writes: owner-only (0600, folders it makes 0700 whatever the umask),
     atomic, and never inside the tool's own data or cache folders, where it would replace a
     key, a case file or the cache (every case is lost with the key). Symlinks are followed
-    before that check, so a link into those folders is refused too.
+    before that check, so a link into those folders is refused too. A control or bidi
+    character still in the text (JSON keeps data as it is) goes out as a `\\uXXXX` escape.
     """
+    from referral_cli.text import escape_controls
+
+    text = escape_controls(text)
     if output is None:
         typer.echo(text.rstrip("\n"))
         return

@@ -19,8 +19,9 @@ NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 def set_up_encryption(retention_days: int | None = None) -> None:
     """First-time setup: choose the passphrase that encrypts case files, and retention."""
     from referral_cli.casefile import audit, crypto, retention
-    from referral_cli.casefile.files import home_dir
+    from referral_cli.casefile.files import home_dir, private_home
 
+    private_home()  # a folder holding other files is refused before anything is asked
     if retention_days is not None:
         retention.set_retention_days(retention_days)  # check the number before the key
     typer.echo(f"Case files will be kept encrypted in {home_dir()}.")
