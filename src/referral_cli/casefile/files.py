@@ -64,6 +64,25 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     fsync_dir(path.parent)
 
 
+def create_new(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
+    """Write a file that must not exist yet: FileExistsError if it does, even when another
+    process creates it at the same moment (the finished temp file is hard-linked into place,
+    which fails instead of replacing). A crash leaves no file or the whole one."""
+    make_dirs(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+    fsync_dir(path.parent)
+
+
 def atomic_write_text(path: Path, text: str, mode: int = PRIVATE_FILE) -> None:
     """`atomic_write` for UTF-8 text."""
     atomic_write(path, text.encode("utf-8"), mode)
