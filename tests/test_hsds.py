@@ -371,7 +371,7 @@ def test_progress_bar_on_a_terminal_does_not_disturb_the_import(
     import sys
 
     from referral_cli.hsds.importer import import_hsds
-    from referral_cli.hsds.read import Progress
+    from referral_cli.hsds.progress import Progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(Progress, "DELAY", 0.0)

@@ -243,11 +243,12 @@ def test_a_session_open_in_another_terminal_is_refused_clearly(
 def test_a_running_session_holds_its_lock(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     """While `start` runs in one terminal, `resume` of the same case in another is refused."""
     import referral_cli.session.flow as flow
+    from referral_cli.session.steps.context import Context
 
     seen: list[subprocess.CompletedProcess[str]] = []
-    original = flow.Flow.find
+    original = flow.RUNNERS[2]
 
-    def find_and_probe(self: flow.Flow) -> str | None:
+    def find_and_probe(ctx: Context) -> str | None:
         seen.append(
             subprocess.run(
                 [sys.executable, "-c", CLI, "resume", "AC-2041", "--no-input"],
@@ -256,9 +257,9 @@ def test_a_running_session_holds_its_lock(run: Run, monkeypatch: pytest.MonkeyPa
                 check=False,
             )
         )
-        return original(self)
+        return original(ctx)
 
-    monkeypatch.setattr(flow.Flow, "find", find_and_probe)
+    monkeypatch.setitem(flow.RUNNERS, 2, find_and_probe)
     result = run("start", "--answers", EXAMPLE, "--no-input")
     assert result.exit_code == 0, result.output
     [probe] = seen

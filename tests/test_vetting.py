@@ -12,16 +12,10 @@ from hypothesis import strategies as st
 
 from referral_cli.catalog.models import Agency, CatalogInfo, Vetting
 from referral_cli.errors import CatalogError
-from referral_cli.vetting.judge import (
-    FACTOR_IDS,
-    Outcome,
-    add_months,
-    agency_status,
-    check_vetting,
-    partner_list,
-    rubric,
-)
+from referral_cli.vetting.judge import add_months, agency_status, partner_list
+from referral_cli.vetting.rubric import FACTOR_IDS, check_vetting, rubric
 from referral_cli.vetting.rules import load_catalog
+from referral_cli.vetting.standing import Outcome
 from tests.helpers import AGENCIES_HEAD, agency, write_catalog
 
 TODAY = dt.date(2026, 11, 23)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from referral_cli.catalog import yamlstream
-from referral_cli.catalog.load import _Loader
+from referral_cli.catalog.yamlfile import Loader as _Loader
 
 # Plain scalars whose meaning YAML 1.1 (PyYAML) decides by their look.
 TRICKY = [

@@ -75,11 +75,12 @@ def _asker(answers: Path | None, no_input: bool) -> Asker:
 def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None) -> None:
     from referral_cli.commands.common import load
     from referral_cli.export.session import to_text, worker_sections, worker_title
+    from referral_cli.render import session as screens
     from referral_cli.session.flow import SessionPaused, run_session
 
     catalog = load(data)
     try:
-        done = run_session(asker, catalog, day, session)
+        done = run_session(asker, catalog, day, screens, session)
     except SessionPaused:
         raise typer.Exit(1) from None
     typer.echo("")

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from referral_cli.casefile.records import STATUS_LABELS, Session
+from referral_cli.casefile.records import STATUS_LABELS, NoReferral, Referral, Session
 from referral_cli.catalog.models import Agency, Hotline
 from referral_cli.export.markdown import bullets
 from referral_cli.session.checklist import (
@@ -45,23 +45,32 @@ def _d(value: dt.date | None) -> str:
 def worker_sections(session: Session, today: dt.date) -> list[Section]:
     """Everything recorded in the session, for the worker's own file."""
     s = session
-    sections: list[Section] = [
-        (
-            "Case",
-            [
-                ("Case reference", s.reference),
-                ("Worker", s.worker),
-                ("Program", s.program),
-                ("Started", f"{s.created:%Y-%m-%d %H:%M}"),
-                ("Progress", "finished" if s.finished else f"paused before step {s.step}"),
-            ],
-        )
-    ]
+    sections = [_case_section(s), *_youth_sections(s), *_step_sections(s)]
+    sections.extend(_referral_section(s, r, today) for r in s.referrals)
+    if s.no_referral is not None:
+        sections.append(_no_referral_section(s.no_referral))
+    return sections
+
+
+def _case_section(s: Session) -> Section:
+    return (
+        "Case",
+        [
+            ("Case reference", s.reference),
+            ("Worker", s.worker),
+            ("Program", s.program),
+            ("Started", f"{s.created:%Y-%m-%d %H:%M}"),
+            ("Progress", "finished" if s.finished else f"paused before step {s.step}"),
+        ],
+    )
+
+
+def _youth_sections(s: Session) -> list[Section]:
+    """Needs and what fit means for this youth."""
     needs = [
         ("", f"{n.label} ({n.form}): " + ("met by our program" if n.own_program else "to refer"))
         for n in s.needs
     ]
-    sections.append(("Needs", needs or [("", "none recorded yet")]))
     p = s.profile
     about = [
         ("Language", p.language_label or "-"),
@@ -69,7 +78,15 @@ def worker_sections(session: Session, today: dt.date) -> list[Section]:
         ("Gender", p.gender or "-"),
         ("Also needs", ", ".join(p.fit) or "-"),
     ]
-    sections.append(("About the youth (for fit only)", about))
+    return [
+        ("Needs", needs or [("", "none recorded yet")]),
+        ("About the youth (for fit only)", about),
+    ]
+
+
+def _step_sections(s: Session) -> list[Section]:
+    """Steps 2 to 4 and the special considerations, each only once it has anything."""
+    sections: list[Section] = []
     if s.considered:
         lines: list[Line] = []
         for c in s.considered:
@@ -78,104 +95,114 @@ def worker_sections(session: Session, today: dt.date) -> list[Section]:
         sections.append(("Agencies considered", lines))
     names = {c.agency: c.name for c in s.considered}
     if s.calls:
-        lines = []
-        for call in s.calls:
-            if not call.called:
-                lines.append((names.get(call.agency, call.agency), "not called"))
-                continue
-            said = f"youth present: {_yn(call.youth_present)}"
-            if call.experience:
-                said += f"; experience: {call.experience}"
-            if call.options:
-                said += f"; options: {call.options}"
-            lines.append((names.get(call.agency, call.agency), said))
-        sections.append(("Step 3: what providers said", lines))
+        sections.append(("Step 3: what providers said", _call_lines(s, names)))
     if s.options:
-        lines = []
-        for o in s.options:
-            parts = [f"youth wants it: {_yn(o.wants)}"]
-            if o.youth_view:
-                parts.append(f"view: {o.youth_view}")
-            parts.append(f"near exploitation areas or trafficker's reach: {_yn(o.near_danger)}")
-            if o.transport:
-                parts.append(f"transport: {o.transport}")
-            parts.append(f"confidential address: {_yn(o.confidential_address)}")
-            for h in o.hesitations:
-                note = f" ({h.note})" if h.note else ""
-                parts.append(f"hesitation: {HESITATIONS[h.reason]}{note}")
-            lines.append((names.get(o.agency, o.agency), "; ".join(parts)))
-        sections.append(("Step 4: options discussed with the youth", lines))
+        sections.append(("Step 4: options discussed with the youth", _option_lines(s, names)))
     if s.considerations:
         sections.append(("Special considerations", [("", c) for c in s.considerations]))
-    for r in s.referrals:
-        lines = [
-            ("Status", STATUS_LABELS[r.status]),
-            ("Follow-up", _d(r.follow_up)),
-            ("Needs", ", ".join(r.needs) or "-"),
-        ]
-        if r.contact:
-            who = ", ".join(x for x in (r.contact.role, r.contact.name) if x)
-            lines.append(
-                (
-                    "Representative",
-                    f"{who}; knows trauma and CSEC: {_yn(r.contact.knows_trauma_csec)}",
-                )
-            )
-        if r.handoff:
-            ho = r.handoff
-            lines.append(
-                ("Warm hand-off", f"{ho.when}; who: {ho.who}; transport: {ho.transport or '-'}")
-            )
-        if r.escort:
-            plan = f"; plan: {r.escort.plan}" if r.escort.plan else ""
-            lines.append(("Escort", f"wanted: {_yn(r.escort.wants)}{plan}"))
-        if r.first_contact:
-            lines.append(("First contact", _d(r.first_contact)))
-        release = s.release_for(r.agency)
-        if release is not None:
-            state = release_state(release, today)
-            labels = {i.key: f"{i.label}: {i.text}" for i in items_for(s, r.agency)}
-            shared = [labels.get(k, k) for k in release.items]
-            who = " and ".join(release.consent_by)
-            lines.extend(
-                [
-                    ("Consent today", STATE_TEXT[state]),
-                    ("Consented items", "; ".join(shared) or "none"),
-                    ("Purpose", release.purpose),
-                    ("Shared how", release.shared_how),
-                    (
-                        "Consent",
-                        f"{release.given_how}, by {who}, on {_d(release.given)}, "
-                        f"expires {_d(release.expires)}, revocable at any time",
-                    ),
-                ]
-            )
-            if release.revoked:
-                lines.append(("Revoked", _d(release.revoked)))
-        else:
-            lines.append(("Consent", "no release recorded"))
-        for change in r.history:
-            note = f" ({change.note})" if change.note else ""
-            lines.append(
-                (
-                    "History",
-                    f"{change.at:%Y-%m-%d %H:%M} {STATUS_LABELS[change.status]}, "
-                    f"by {change.by}{note}",
-                )
-            )
-        sections.append((f"Referral to {r.agency_name}", lines))
-    if s.no_referral is not None:
-        n = s.no_referral
-        lines = [
-            ("Why", NO_REFERRAL_REASONS[n.reason] + (f": {n.note}" if n.note else "")),
-            ("At step", str(n.at_step)),
-            ("Basic needs met today", ", ".join(BASIC_NEEDS[b] for b in n.basic_needs) or "none"),
-            ("Information given", _yn(n.info_given)),
-            ("Hotlines given", ", ".join(n.hotlines) or "none"),
-            ("Whom to call later", n.call_later or "-"),
-        ]
-        sections.append(("No referral", lines))
     return sections
+
+
+def _call_lines(s: Session, names: dict[str, str]) -> list[Line]:
+    lines: list[Line] = []
+    for call in s.calls:
+        if not call.called:
+            lines.append((names.get(call.agency, call.agency), "not called"))
+            continue
+        said = f"youth present: {_yn(call.youth_present)}"
+        if call.experience:
+            said += f"; experience: {call.experience}"
+        if call.options:
+            said += f"; options: {call.options}"
+        lines.append((names.get(call.agency, call.agency), said))
+    return lines
+
+
+def _option_lines(s: Session, names: dict[str, str]) -> list[Line]:
+    lines: list[Line] = []
+    for o in s.options:
+        parts = [f"youth wants it: {_yn(o.wants)}"]
+        if o.youth_view:
+            parts.append(f"view: {o.youth_view}")
+        parts.append(f"near exploitation areas or trafficker's reach: {_yn(o.near_danger)}")
+        if o.transport:
+            parts.append(f"transport: {o.transport}")
+        parts.append(f"confidential address: {_yn(o.confidential_address)}")
+        for h in o.hesitations:
+            note = f" ({h.note})" if h.note else ""
+            parts.append(f"hesitation: {HESITATIONS[h.reason]}{note}")
+        lines.append((names.get(o.agency, o.agency), "; ".join(parts)))
+    return lines
+
+
+def _referral_section(s: Session, r: Referral, today: dt.date) -> Section:
+    """One referral: status, representative, hand-off, escort, consent and history."""
+    lines: list[Line] = [
+        ("Status", STATUS_LABELS[r.status]),
+        ("Follow-up", _d(r.follow_up)),
+        ("Needs", ", ".join(r.needs) or "-"),
+    ]
+    if r.contact:
+        who = ", ".join(x for x in (r.contact.role, r.contact.name) if x)
+        lines.append(
+            ("Representative", f"{who}; knows trauma and CSEC: {_yn(r.contact.knows_trauma_csec)}")
+        )
+    if r.handoff:
+        ho = r.handoff
+        lines.append(
+            ("Warm hand-off", f"{ho.when}; who: {ho.who}; transport: {ho.transport or '-'}")
+        )
+    if r.escort:
+        plan = f"; plan: {r.escort.plan}" if r.escort.plan else ""
+        lines.append(("Escort", f"wanted: {_yn(r.escort.wants)}{plan}"))
+    if r.first_contact:
+        lines.append(("First contact", _d(r.first_contact)))
+    lines.extend(_consent_lines(s, r.agency, today))
+    for change in r.history:
+        note = f" ({change.note})" if change.note else ""
+        lines.append(
+            (
+                "History",
+                f"{change.at:%Y-%m-%d %H:%M} {STATUS_LABELS[change.status]}, by {change.by}{note}",
+            )
+        )
+    return (f"Referral to {r.agency_name}", lines)
+
+
+def _consent_lines(s: Session, agency: str, today: dt.date) -> list[Line]:
+    release = s.release_for(agency)
+    if release is None:
+        return [("Consent", "no release recorded")]
+    state = release_state(release, today)
+    labels = {i.key: f"{i.label}: {i.text}" for i in items_for(s, agency)}
+    shared = [labels.get(k, k) for k in release.items]
+    who = " and ".join(release.consent_by)
+    lines: list[Line] = [
+        ("Consent today", STATE_TEXT[state]),
+        ("Consented items", "; ".join(shared) or "none"),
+        ("Purpose", release.purpose),
+        ("Shared how", release.shared_how),
+        (
+            "Consent",
+            f"{release.given_how}, by {who}, on {_d(release.given)}, "
+            f"expires {_d(release.expires)}, revocable at any time",
+        ),
+    ]
+    if release.revoked:
+        lines.append(("Revoked", _d(release.revoked)))
+    return lines
+
+
+def _no_referral_section(n: NoReferral) -> Section:
+    lines: list[Line] = [
+        ("Why", NO_REFERRAL_REASONS[n.reason] + (f": {n.note}" if n.note else "")),
+        ("At step", str(n.at_step)),
+        ("Basic needs met today", ", ".join(BASIC_NEEDS[b] for b in n.basic_needs) or "none"),
+        ("Information given", _yn(n.info_given)),
+        ("Hotlines given", ", ".join(n.hotlines) or "none"),
+        ("Whom to call later", n.call_later or "-"),
+    ]
+    return ("No referral", lines)
 
 
 def agency_sections(packet: AgencyPacket) -> list[Section]:

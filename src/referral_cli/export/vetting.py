@@ -12,14 +12,9 @@ from typing import Any
 from referral_cli.catalog.models import Agency
 from referral_cli.export.markdown import field_list, table
 from referral_cli.text import md
-from referral_cli.vetting.judge import (
-    PartnerList,
-    VettingHistory,
-    factor_label,
-    hard_fail_text,
-    rubric,
-    score_strip,
-)
+from referral_cli.vetting.history import VettingHistory
+from referral_cli.vetting.judge import PartnerList, score_strip
+from referral_cli.vetting.rubric import factor_label, hard_fail_text, rubric
 from referral_cli.vetting.standing import OUTCOME_LABELS, Outcome, Scorecard, VettingStatus
 
 

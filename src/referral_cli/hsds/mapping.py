@@ -12,7 +12,8 @@ keep (street addresses). The split:
 * each of our services is a term of the "referral-cli services" taxonomy attached to the
   HSDS service as an attribute (the HSDS-native classification path).
 
-Reading is in `hsds_import`, writing in `hsds_export`.
+Reading is in `read`, `tabular` and `assemble`, mapping one organization in `convert`,
+writing in `export`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from referral_cli.catalog.models import GROUPS
 from referral_cli.coalition.reports import ConsultationLog, CoverageReport, GapReport
-from referral_cli.hsds.importer import ImportResult
+from referral_cli.hsds.results import ImportResult
 from referral_cli.render.catalog import outcome_text
 from referral_cli.text import one_line
 

@@ -18,7 +18,8 @@ from referral_cli.vetting.standing import OUTCOME_LABELS, Outcome, Scorecard, Ve
 
 if TYPE_CHECKING:
     from referral_cli.catalog.models import Score
-    from referral_cli.vetting.judge import PartnerList, VettingHistory
+    from referral_cli.vetting.history import VettingHistory
+    from referral_cli.vetting.judge import PartnerList
 
 OUTCOME_STYLES: dict[Outcome, str] = {
     Outcome.READY: "bold green",
@@ -115,7 +116,7 @@ def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
 
 def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableType:
     """Every vetting side by side (factor by date), then what changed at each one."""
-    from referral_cli.vetting.judge import rubric
+    from referral_cli.vetting.rubric import rubric
 
     rub = rubric()
     parts: list[RenderableType] = [
@@ -163,7 +164,8 @@ def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableTy
 
 def partners_view(partners: PartnerList, ascii_only: bool = False) -> RenderableType:
     """The partner list: one row per agency, what needs attention first."""
-    from referral_cli.vetting.judge import rubric, score_strip
+    from referral_cli.vetting.judge import score_strip
+    from referral_cli.vetting.rubric import rubric
 
     rub = rubric()
     table = Table(box=_box(ascii_only), pad_edge=False)

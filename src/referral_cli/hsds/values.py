@@ -1,0 +1,77 @@
+"""Plain values from HSDS fields: one-line text, lists of objects, usable phones and emails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from referral_cli.catalog.models import Email, Phone
+from referral_cli.hsds.schema import Obj
+from referral_cli.text import clean, one_line
+
+MAX_TEXT = 2000
+
+
+def text(value: Any, limit: int = MAX_TEXT) -> str:
+    if not isinstance(value, str):
+        return ""
+    out = one_line(value)
+    return out if len(out) <= limit else out[: limit - 1].rstrip() + "…"
+
+
+def block(value: Any) -> str:
+    """Longer free text: control characters removed, line breaks kept."""
+    return clean(value).strip() if isinstance(value, str) else ""
+
+
+def dicts(value: Any) -> list[Obj]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+_PHONE: TypeAdapter[str] = TypeAdapter(Phone)
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+
+
+def ok_phone(number: str) -> bool:
+    try:
+        _PHONE.validate_python(number)
+    except ValidationError:
+        return False
+    return True
+
+
+def ok_email(value: str) -> bool:
+    try:
+        _EMAIL.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def phone_text(phone: Obj) -> str | None:
+    number = text(phone.get("number")).strip("\"' ")
+    extension = phone.get("extension")
+    if isinstance(extension, int | float) and not isinstance(extension, bool) and extension > 0:
+        number = f"{number} x{int(extension)}"
+    return number if number and ok_phone(number) else None
+
+
+def deep_update(
+    base: dict[str, Any], extra: dict[str, Any], path: tuple[str, ...] = ()
+) -> set[tuple[str, ...]]:
+    """Overlay the extension on the standard fields; return the paths it set."""
+    touched: set[tuple[str, ...]] = set()
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            touched |= deep_update(base[key], value, (*path, key))
+        else:
+            base[key] = value
+            touched.add((*path, key))
+            if isinstance(value, dict):
+                touched |= {(*path, key, k) for k in value}
+    return touched
+
+
+def covered(path: tuple[str, ...], touched: set[tuple[str, ...]]) -> bool:
+    return any(path[: len(t)] == t for t in touched)

@@ -1,0 +1,33 @@
+"""Step 8: whether the youth wants company to appointments, and when to follow up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from referral_cli.casefile.records import Escort, is_open
+from referral_cli.casework import lifecycle
+from referral_cli.session.steps.context import Context
+from referral_cli.text import one_line
+
+
+def run(ctx: Context) -> str | None:
+    """An escort plan and a follow-up date for each open referral."""
+    for i, referral in enumerate(ctx.s.referrals):
+        if not is_open(referral.status):
+            continue
+        key = f"escort.{referral.agency}"
+        ctx.echo(f"\n{one_line(referral.agency_name)}")
+        wants = ctx.asker.confirm(
+            f"{key}.wants", "Does the youth want to be escorted to appointments?", None
+        )
+        plan = ctx.asker.optional(f"{key}.plan", "The plan (who, how, backup)") if wants else ""
+        follow_up = ctx.asker.date(
+            f"{key}.follow_up",
+            "Follow up on (date or +days)",
+            ctx.day,
+            referral.follow_up or ctx.day + dt.timedelta(days=lifecycle.FOLLOW_UP_DAYS),
+        )
+        ctx.s.referrals[i] = referral.model_copy(
+            update={"escort": Escort(wants=wants, plan=plan), "follow_up": follow_up}
+        )
+    return None
