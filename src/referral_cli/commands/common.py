@@ -112,7 +112,7 @@ def emit(text: str, output: Path | None) -> None:
         typer.echo(text.rstrip("\n"))
         return
     from referral_cli.casefile.files import atomic_write_text, home_dir
-    from referral_cli.catalog.cache import cache_dir
+    from referral_cli.catalog.cachekey import cache_dir
 
     target = output.expanduser().resolve()
     for name, folder in (("case files", home_dir()), ("cache", cache_dir())):
