@@ -183,3 +183,38 @@ def test_re_vet_interview_clears_on_an_explicit_no_with_evidence_and_note(
     saved = load_catalog(root).vettings_of("new-dawn")[-1]
     assert saved.factors["lgbtq-services"].hard_fails_cleared == ["lgbtq-identity-correction"]
     assert "READY TO REFER" in run("vet", "new-dawn", "--data", str(root)).output
+
+
+# --- 4. dates: never in the future, and the file name agrees ------------------------------
+
+
+def test_a_future_dated_vetting_is_a_validation_error_everywhere(run: Run, tmp_path: Path) -> None:
+    future = CLEARED.replace("date: 2026-10-01", "date: 2027-06-01")
+    root = catalog_with(tmp_path, **{"2026-07-15": HOSTILE, "2027-06-01": future})
+    result = run("catalog", "validate", "--data", str(root))
+    assert result.exit_code == 1
+    assert "2027-06-01 is in the future (today is 2026-11-23)" in flat(result.output)
+    for command in (["vet", "new-dawn"], ["consultations"]):
+        shown = run(*command, "--data", str(root))
+        assert shown.exit_code == 1
+        assert "READY" not in shown.output and "2028-06-01" not in shown.output
+
+
+def test_setting_the_clock_back_does_not_let_a_cached_future_vetting_through(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = catalog_with(tmp_path, **{"2026-07-15": HOSTILE, "2026-10-01": CLEARED})
+    assert run("vet", "new-dawn", "--data", str(root)).exit_code == 0  # cached, warm next
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-09-01")
+    for command in (["vet", "new-dawn"], ["show", "new-dawn"], ["agencies", "--service", "food"]):
+        result = run(*command, "--data", str(root))
+        assert result.exit_code == 1, command
+        assert "2026-10-01 is in the future" in flat(result.output)
+
+
+def test_a_file_name_whose_date_disagrees_is_a_validation_error(run: Run, tmp_path: Path) -> None:
+    root = catalog_with(tmp_path, **{"2025-01-01": CLEARED.replace("2026-10-01", "2026-08-15")})
+    result = run("catalog", "validate", "--data", str(root))
+    assert result.exit_code == 1
+    assert "is 2026-08-15 but the file name says 2025-01-01" in flat(result.output)
+    assert "name the file new-dawn--2026-08-15.yaml" in flat(result.output)

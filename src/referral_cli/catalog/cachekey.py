@@ -102,6 +102,14 @@ class Key:
         )
 
 
+def dated_ok(latest_vetting: str) -> bool:
+    """No cached vetting is dated after today: one that is would be a validation error now
+    (the clock can be set back, e.g. REFERRAL_TODAY), so the catalog is checked afresh."""
+    from referral_cli.clock import today
+
+    return latest_vetting <= today().isoformat()
+
+
 def unchanged(root: Path, old: list[Any], new: list[Any]) -> bool:
     """One file's stored key entry still describes it (by content when its mtime was racy)."""
     return old[:5] == new[:5] and (not old[5] or old[5] == sha256_of(root / old[0]))
