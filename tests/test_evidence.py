@@ -218,3 +218,41 @@ def test_a_file_name_whose_date_disagrees_is_a_validation_error(run: Run, tmp_pa
     assert result.exit_code == 1
     assert "is 2026-08-15 but the file name says 2025-01-01" in flat(result.output)
     assert "name the file new-dawn--2026-08-15.yaml" in flat(result.output)
+
+
+# --- 7. two vettings on one day: the more cautious counts, and says so ----------------------
+
+CLEAN = CLEARED.replace("    hard_fails_cleared: [lgbtq-identity-correction]\n", "")
+
+
+@pytest.mark.parametrize("order", ["hard fail first", "clean first"])
+def test_same_day_conflict_resolves_to_the_more_cautious_outcome(
+    run: Run, tmp_path: Path, order: str
+) -> None:
+    hostile = HOSTILE.replace("2026-07-15", "2026-10-01")
+    first, second = (hostile, CLEAN) if order == "hard fail first" else (CLEAN, hostile)
+    root = write_catalog(
+        tmp_path / "data",
+        agencies=AGENCIES_HEAD + agency("new-dawn", "New Dawn Shelter"),
+        vettings={"new-dawn--2026-10-01.yaml": first, "new-dawn--2026-10-01-2.yaml": second},
+    )
+    result = flat(run("vet", "new-dawn", "--data", str(root)).output)
+    assert "DO NOT REFER" in result
+    assert "2 vettings on 2026-10-01 disagree; the more cautious one counts: do not refer" in result
+    markdown = run("vet", "new-dawn", "--format", "markdown", "--data", str(root)).output
+    assert "disagree" in markdown
+
+
+def test_same_day_verify_and_ready_resolve_to_verify(run: Run, tmp_path: Path) -> None:
+    weak = CLEAN.replace(
+        "  confidentiality: {score: 3, evidence: [written-policy]}",
+        "  confidentiality: {score: 0, evidence: [site-visit], note: shares files}",
+    )
+    root = write_catalog(
+        tmp_path / "data",
+        agencies=AGENCIES_HEAD + agency("new-dawn", "New Dawn Shelter"),
+        vettings={"new-dawn--2026-10-01.yaml": weak, "new-dawn--2026-10-01-2.yaml": CLEAN},
+    )
+    result = flat(run("vet", "new-dawn", "--data", str(root)).output)
+    assert "VERIFY BEFORE REFERRAL: Confidentiality (contrary evidence)" in result
+    assert "the more cautious one counts: verify before referral" in result

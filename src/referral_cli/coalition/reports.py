@@ -250,7 +250,7 @@ def consultations(
     until: dt.date | None = None,
     agency: str | None = None,
 ) -> ConsultationLog:
-    """Every vetting in the period: agency, date, who, how, why, and the outcome it gave then."""
+    """Every vetting in the period: agency, date, who, how, why, and the standing it left."""
     if since and until and since > until:
         raise ReferralError(f"--since {since} is after --until {until}.")
     only = catalog.find_agency(agency).id if agency else None
@@ -264,7 +264,9 @@ def consultations(
         for vetting in history:
             if (since and vetting.date < since) or (until and vetting.date > until):
                 continue
-            status = agency_status(found, [vetting], catalog.info, vetting.date)
+            # the standing it left: hard fails found before and never cleared still count
+            upto = [v for v in history if v.date <= vetting.date]
+            status = agency_status(found, upto, catalog.info, vetting.date)
             entries.append(
                 Consultation(
                     date=vetting.date,
