@@ -7,15 +7,22 @@ checked; same-day conflicts resolve to caution; lists agree cold and warm.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from typer.testing import Result
 
+from referral_cli.casefile.records import Need, YouthProfile
+from referral_cli.session.matching import Candidate, rank
+from referral_cli.vetting.judge import agency_status
 from referral_cli.vetting.rubric import rubric
 from referral_cli.vetting.rules import load_catalog
-from tests.helpers import AGENCIES_HEAD, agency, write_catalog
+from tests.helpers import AGENCIES_HEAD, SERVICES, agency, write_catalog
 
 Run = Callable[..., Result]
 TODAY = "2026-11-23"
@@ -256,3 +263,193 @@ def test_same_day_verify_and_ready_resolve_to_verify(run: Run, tmp_path: Path) -
     result = flat(run("vet", "new-dawn", "--data", str(root)).output)
     assert "VERIFY BEFORE REFERRAL: Confidentiality (contrary evidence)" in result
     assert "the more cautious one counts: verify before referral" in result
+
+
+# --- 3, 5, 6, 9: fit follows the vetting; non-fits never the default; the order explained ---
+
+SERVICES_FA = SERVICES.replace("  es: Spanish\n", "  es: Spanish\n  fa: Persian (Farsi/Dari)\n")
+
+
+def listing(ident: str, name: str, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(agency(ident, name))[0]
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            data[key] = {**data.get(key, {}), **value}
+        else:
+            data[key] = value
+    return data
+
+
+def vetting_of(ident: str, **factors: dict[str, Any]) -> str:
+    """A vetting of every factor 3 (written policy), with the factors given replaced."""
+    scored: dict[str, Any] = {
+        f.id: {"score": 3, "evidence": ["written-policy"]} for f in rubric().factors
+    }
+    scored.update(factors)
+    return yaml.safe_dump(
+        {
+            "agency": ident,
+            "date": "2026-10-01",
+            "assessor": "R. Alvarez",
+            "method": ["site-visit"],
+            "factors": scored,
+        }
+    )
+
+
+HOSTILE_LGBTQ = {"score": 0, "evidence": ["site-visit"], "note": "hostile to LGBTQ youth"}
+
+
+@pytest.fixture
+def fit_catalog(tmp_path: Path) -> Path:
+    agencies = [
+        listing("hostile", "Hostile Haven", languages=["en", "es", "fa"]),  # says affirming
+        listing("plain", "Plain Shelter"),  # says affirming, not vetted
+        listing(
+            "adults",
+            "Harborlight Domestic Violence Shelter",
+            populations={"age_min": 18, "age_max": None},
+        ),
+        listing("girls", "Rose House", populations={"genders": ["female"]}),
+    ]
+    head = yaml.safe_load(AGENCIES_HEAD)
+    head["agencies"] = agencies
+    return write_catalog(
+        tmp_path / "data",
+        services=SERVICES_FA,
+        agencies=yaml.safe_dump(head, sort_keys=False),
+        vettings={
+            "hostile--2026-10-01.yaml": vetting_of(
+                "hostile",
+                **{
+                    "lgbtq-services": HOSTILE_LGBTQ,
+                    "language-capacity": {"score": 1, "evidence": [], "note": "English only"},
+                    "confidentiality": {"score": 0, "evidence": ["site-visit"], "note": "x"},
+                },
+            ),
+            "adults--2026-10-01.yaml": vetting_of("adults"),
+            "girls--2026-10-01.yaml": vetting_of("girls"),
+        },
+    )
+
+
+def candidates(root: Path, profile: YouthProfile) -> list[Candidate]:
+    catalog = load_catalog(root)
+    need = Need(service="housing-emergency", label="Emergency shelter", form="emergency")
+    statuses = {
+        a.id: agency_status(a, catalog.vettings_of(a.id), catalog.info, dt.date(2026, 11, 23))
+        for a in catalog.agencies.values()
+    }
+    return rank(catalog.agencies.values(), need, profile, statuses)
+
+
+def default_pick(found: list[Candidate]) -> str | None:
+    """The flow's rule: the first candidate is the default only when it carries no mark."""
+    return found[0].agency.id if found and not found[0].marks else None
+
+
+def test_lgbtq_fit_follows_the_vetting_not_the_agency_flag(fit_catalog: Path) -> None:
+    found = candidates(fit_catalog, YouthProfile(gender="transgender", fit=["lgbtq-affirming"]))
+    hostile = next(c for c in found if c.agency.id == "hostile")
+    assert "NOT AFFIRMING" in hostile.marks
+    assert any(
+        r.startswith("- not LGBTQ-affirming (vetting scored LGBTQ services 0 (contrary evidence))")
+        for r in hostile.reasons
+    )
+    assert default_pick(found) != "hostile"
+    plain = next(c for c in found if c.agency.id == "plain")
+    assert "+ LGBTQ-affirming (agency's own listing, not vetted)" in plain.reasons
+
+
+def test_agencies_lgbtq_language_and_gaps_follow_the_vetting(run: Run, fit_catalog: Path) -> None:
+    lgbtq = run("agencies", "--lgbtq", "--data", str(fit_catalog)).output
+    assert "Hostile Haven" not in lgbtq and "Plain Shelter" in lgbtq
+    spanish = run("agencies", "--language", "es", "--data", str(fit_catalog)).output
+    assert "Hostile Haven" not in spanish  # lists Spanish; the vetting found English only
+    report = json.loads(
+        run("gaps", "--lgbtq", "--format", "json", "--data", str(fit_catalog)).output
+    )
+    shelter = next(n for n in report["needs"] if n["service"] == "housing-emergency")
+    assert (
+        shelter["offered"] == 3
+    )  # plain, adults, girls (all say affirming; hostile does not count)
+    shown = flat(run("show", "hostile", "--data", str(fit_catalog)).output)
+    assert "NOT confirmed: the agency says affirming, but vetting scored LGBTQ services 0" in shown
+
+
+def test_a_zero_is_shown_as_contrary_evidence_wherever_verify_is(
+    run: Run, fit_catalog: Path
+) -> None:
+    found = candidates(fit_catalog, YouthProfile())
+    hostile = next(c for c in found if c.agency.id == "hostile")
+    assert "verify before referral: Confidentiality (contrary evidence)" in hostile.reasons
+    for command in (["show", "hostile"], ["agencies"], ["agencies", "--service", "food"]):
+        for _ in range(2):  # cold, then warm
+            out = flat(run(*command, "--data", str(fit_catalog)).output)
+            assert "Confidentiality (contrary evidence)" in out, command
+
+
+def test_an_adults_only_place_is_never_the_default_for_a_minor_and_shown_when_age_unknown(
+    fit_catalog: Path,
+) -> None:
+    found = candidates(fit_catalog, YouthProfile(age=14))
+    adults = next(c for c in found if c.agency.id == "adults")
+    assert "DOES NOT FIT" in adults.marks and "- serves ages 18+ only" in adults.reasons
+    assert default_pick(found) not in ("adults", "hostile")
+    unknown = candidates(fit_catalog, YouthProfile())
+    adults = next(c for c in unknown if c.agency.id == "adults")
+    assert "? serves ages 18+ only (the youth's age was not given)" in adults.reasons
+    assert "CHECK AGE" in adults.marks
+
+
+@pytest.mark.parametrize("gender", ["transgender", "nonbinary", "male"])
+def test_gender_rules_say_what_the_agency_serves_and_never_infer_from_affirming(
+    fit_catalog: Path, gender: str
+) -> None:
+    found = candidates(fit_catalog, YouthProfile(gender=gender, age=15))
+    girls = next(c for c in found if c.agency.id == "girls")  # LGBTQ-affirming girls-only
+    assert "CHECK GENDER" in girls.marks
+    assert "- serves female only: ask whether it serves this youth" in girls.reasons
+    assert default_pick(found) != "girls"
+
+
+def test_a_language_mismatch_is_never_the_default_and_ranking_is_standing_first(
+    fit_catalog: Path,
+) -> None:
+    found = candidates(fit_catalog, YouthProfile(language="fa", age=15))
+    order = [c.agency.id for c in found]
+    # ready agencies (by fit) before the verify one, before the unvetted one
+    assert order.index("hostile") > order.index("girls")
+    assert order[-1] == "plain"
+    tiers = [c.tier for c in found]
+    assert tiers == sorted(tiers)
+    for c in found:
+        assert c.reasons[-1].startswith("order: ")
+    assert all("DOES NOT FIT" in c.marks for c in found if c.agency.id != "hostile")
+    assert default_pick(found) is None
+
+
+def test_farsi_and_persian_both_find_the_language(run: Run, fit_catalog: Path) -> None:
+    for typed in ("Farsi", "persian", "fa", "Persian (Farsi/Dari)"):
+        result = run("agencies", "--language", typed, "--data", str(fit_catalog))
+        assert result.exit_code == 0, (typed, result.output)
+        assert "Plain Shelter" not in result.output  # it lists en, es only
+
+
+# --- 8. one service listed twice -----------------------------------------------------------
+
+
+def test_a_service_listed_twice_is_a_validation_error(run: Run, tmp_path: Path) -> None:
+    twice = agency("harbor", "Harbor House").replace(
+        "services: [housing-emergency, food]", "services: [housing-emergency, food, food]"
+    )
+    root = write_catalog(tmp_path / "data", agencies=AGENCIES_HEAD + twice)
+    result = run("catalog", "validate", "--data", str(root))
+    assert result.exit_code == 1
+    assert "'food' is listed twice" in flat(result.output)
+
+
+def test_gaps_text_table_has_a_do_not_refer_column(run: Run, tmp_path: Path) -> None:
+    root = catalog_with(tmp_path, **{"2026-07-15": HOSTILE})
+    out = run("gaps", "--data", str(root)).output
+    assert "do not refer" in out

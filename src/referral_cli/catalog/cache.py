@@ -310,7 +310,7 @@ def _write(tmp: Path, catalog: Catalog, key: Key, standings: Standings) -> None:
                 (offered.id, agency.id, position, outcome)
                 for position, agency in enumerate(agencies)
                 for outcome in [standings[agency.id][0] if agency.id in standings else ""]
-                for offered in agency.services
+                for offered in {s.id: s for s in agency.services}.values()  # once per agency
             ),
         )
         db.executemany(

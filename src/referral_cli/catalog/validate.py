@@ -131,6 +131,12 @@ def check_agencies(
     if task_force and task_force not in ids:
         yield ("catalog", "task_force"), f"no agency has the id '{task_force}'"
     for i, agency in enumerate(agencies.agencies):
+        for j in _duplicates([s.id for s in agency.services]):
+            yield (
+                ("agencies", i, "services", j, "id"),
+                f"'{agency.services[j].id}' is listed twice: list each service once, "
+                "with every form it offers",
+            )
         for j, offered in enumerate(agency.services):
             service = known.get(offered.id)
             if service is None:
