@@ -272,12 +272,17 @@ VettingTrigger = Literal[
 
 
 class FactorAssessment(Model):
-    """The score for one factor and what it rests on."""
+    """The score for one factor and what it rests on.
+
+    `hard_fails_cleared` names hard fails found by an earlier vetting that the assessor
+    checked and no longer observed; only that (with a score, evidence and a note) ends one.
+    """
 
     score: Score = "U"
     evidence: list[EvidenceKind] = []
     note: str = ""
     hard_fails: list[Id] = []
+    hard_fails_cleared: list[Id] = []
 
 
 class Vetting(Model):

@@ -22,7 +22,10 @@ def _lines(title: str, items: list[str], style: str = "") -> Text:
 
 
 def gaps_view(report: GapReport) -> RenderableType:
-    """Needs by group with offered / ready counts; rows with no ready provider in red."""
+    """Needs by group with offered / ready counts; rows with no ready provider in red.
+
+    The ready, stale, verify, unvetted and do-not-refer columns add up to offered.
+    """
     heading = Text(
         f"Service gaps in {one_line(report.region)} on {report.as_of} "
         f"({report.filter.describe()}: {report.agencies_considered} agencies)",
@@ -30,7 +33,7 @@ def gaps_view(report: GapReport) -> RenderableType:
     )
     table = Table(box=box.SIMPLE, expand=False)
     table.add_column("need", no_wrap=True, min_width=26)
-    for column in ("offered", "ready", "stale", "verify", "unvetted"):
+    for column in ("offered", "ready", "stale", "verify", "unvetted", "do not refer"):
         table.add_column(column, justify="right")
     table.add_column("gap", no_wrap=True)
     group = None
@@ -55,6 +58,7 @@ def gaps_view(report: GapReport) -> RenderableType:
             str(row.ready_stale),
             str(row.verify),
             str(row.not_vetted),
+            Text(str(row.do_not_refer), style="red" if row.do_not_refer else ""),
             Text(gap, style=style),
         )
     parts: list[RenderableType] = [heading, table]
