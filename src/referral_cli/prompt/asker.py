@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 import typer
 
@@ -21,6 +22,22 @@ from referral_cli.text import clip, one_line
 
 T = TypeVar("T")
 ESCAPE = "x"
+
+
+Kind = Literal["text", "note", "yes-no", "choice", "number", "date", "pick", "typed-yes"]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question as it was put: its key, its kind, and whether Enter would answer it.
+
+    The log of these lets tests count a session's questions and prove that no fact or
+    attestation can be recorded by pressing Enter.
+    """
+
+    key: str
+    kind: Kind
+    has_default: bool
 
 
 class MissingAnswer(ReferralError):
@@ -77,26 +94,31 @@ def parse_picks(
     raw: Any,
     options: Sequence[tuple[str, str]],
     resolve: Callable[[str], list[str]] | None = None,
+    numbers: bool = True,
 ) -> list[str]:
     """Numbers ("1, 3", "2-4"), values, or (with `resolve`) words that match exactly one option.
 
+    With `numbers=False` positions are refused: where a wrong pick would share the wrong
+    thing (consent), only names count, since numbers shift from one session to the next.
     Returns option values in the order chosen, without repeats.
     """
     values = [v for v, _ in options]
     chosen: list[str] = []
     for token in _as_list(raw):
+        if not numbers and re.fullmatch(r"[\d\s-]+", token):
+            raise ReferralError(f"'{token}' is a position: give the item's name, e.g. {values[0]}.")
         span = re.fullmatch(r"(\d+)\s*-\s*(\d+)", token)
         if span and not 1 <= int(span[1]) <= int(span[2]) <= len(values):
             raise ReferralError(f"{token} is not a range on the list (1-{len(values)}).")
-        numbers = (
+        positions = (
             list(range(int(span[1]), int(span[2]) + 1))
             if span
             else [int(t) for t in token.split()]
             if all(t.isdigit() for t in token.split())
             else None
         )
-        if numbers is not None:
-            for n in numbers:
+        if positions is not None:
+            for n in positions:
                 if not 1 <= n <= len(values):
                     raise ReferralError(f"{n} is not on the list (1-{len(values)}).")
                 chosen.append(values[n - 1])
@@ -111,6 +133,9 @@ def parse_picks(
             chosen.append(hits[0])
         elif hits:
             labels = dict(options)
+            if not numbers:
+                shown = "; ".join(hits[:8])
+                raise ReferralError(f"'{token}' matches several: {shown}. Give one of those names.")
             shown = "; ".join(f"{values.index(h) + 1} {labels[h]}" for h in hits[:8])
             raise ReferralError(f"'{token}' matches several: {shown}. Pick by number.")
         else:
@@ -131,6 +156,11 @@ class Asker:
 
     With `escape=True`, typing `x` at any question raises NoReferralRequested, which the
     referral session turns into the no-referral path (reachable from every step).
+
+    `replay` holds answers already given in an earlier run (a paused draft): they are used
+    first, shown as answered, and never reported as unused. `on_answer(key, text)` is called
+    with every answer as soon as it is accepted, in a form that replays to the same value, so
+    the session can save it before the next question.
     """
 
     def __init__(
@@ -143,12 +173,26 @@ class Asker:
         self.interactive = interactive
         self.escape = escape
         self.used: set[str] = set()
+        self.replay: dict[str, str] = {}
+        self.on_answer: Callable[[str, str], None] | None = None
+        self.log: list[Asked] = []
 
     def unused(self) -> list[str]:
         """Answer keys never asked for: usually a typo in the answers file."""
         return sorted(set(self.answers) - self.used)
 
+    def _note(self, key: str, kind: Kind, has_default: bool) -> None:
+        self.log.append(Asked(key, kind, has_default))
+
+    def forget(self, prefix: str) -> None:
+        """Drop replayed answers under `prefix`, so those questions are asked afresh."""
+        for key in [k for k in self.replay if k.startswith(prefix)]:
+            del self.replay[key]
+
     def _given(self, key: str, question: str) -> Any:
+        if key in self.replay:
+            typer.echo(f"{question}: {one_line(self.replay[key])}  (answered before)")
+            return self.replay[key]
         if key in self.answers:
             self.used.add(key)
             value = self.answers[key]
@@ -176,12 +220,14 @@ class Asker:
         given = self._given(key, question)
         if given is not None:
             try:
-                return parse(given if isinstance(given, str) else _raw(given))
+                value = parse(given if isinstance(given, str) else _raw(given))
             except ReferralError as exc:
                 # a parser may quote the bad answer: keep it short and its escape codes off
                 raise ReferralError(
                     f"The answer for '{key}' ({clip(repr(given), 80)}): {clip(str(exc), 300)}"
                 ) from None
+            self._answered(key, value)
+            return value
 
         def proc(raw: str) -> T:
             text = raw.strip()
@@ -200,7 +246,12 @@ class Asker:
         result: T = typer.prompt(
             label, default="" if default is None else default, show_default=False, value_proc=proc
         )
+        self._answered(key, result)
         return result
+
+    def _answered(self, key: str, value: Any) -> None:
+        if self.on_answer is not None and key not in self.replay:
+            self.on_answer(key, "" if value is None else _raw(value))
 
     def text(
         self,
@@ -220,15 +271,19 @@ class Asker:
             _check_length(value)
             return check(value) if check else value
 
+        if default != "":
+            self._note(key, "text", default is not None)
         return self.ask(key, question, parse, default=default)
 
     def optional(self, key: str, question: str) -> str:
         """Free text that may be left empty (press Enter)."""
+        self._note(key, "note", True)
         return self.text(key, question, default="")
 
     def confirm(self, key: str, question: str, default: bool | None = False) -> bool:
         """A yes/no question; default None means the person must answer y or n."""
         hint = "y/n" if default is None else ("Y/n" if default else "y/N")
+        self._note(key, "yes-no", default is not None)
 
         def parse(raw: str) -> bool:
             if not str(raw).strip() and default is not None:
@@ -250,7 +305,20 @@ class Asker:
             raise ReferralError(f"Answer one of: {', '.join(choices)}.")
 
         shown = "/".join(c.upper() if c == default else c for c in choices)
+        self._note(key, "choice", default is not None)
         return self.ask(key, question, parse, default="", shown_default=shown)
+
+    def typed_yes(self, key: str, question: str) -> bool:
+        """An explicit typed yes (or no): for consent, Enter or `y` is not enough."""
+
+        def parse(raw: str) -> bool:
+            word = str(raw).strip().lower()
+            if word in {"yes", "no"}:
+                return word == "yes"
+            raise ReferralError("Type the whole word: yes or no.")
+
+        self._note(key, "typed-yes", False)
+        return self.ask(key, question, parse, default="", shown_default="type yes or no")
 
     def number(
         self, key: str, question: str, low: int, high: int, default: int | None = None
@@ -266,6 +334,7 @@ class Asker:
             return int(text)
 
         shown = str(default) if default is not None else "skip"
+        self._note(key, "number", True)
         return self.ask(key, question, parse, default="", shown_default=shown)
 
     def date(self, key: str, question: str, today: dt.date, default: dt.date) -> dt.date:
@@ -275,11 +344,13 @@ class Asker:
             text = str(raw).strip()
             return default if not text else parse_date(text, today)
 
+        self._note(key, "date", True)
         return self.ask(key, question, parse, default="", shown_default=default.isoformat())
 
     def lines(self, key: str, question: str) -> list[str]:
         """Several short lines: a list in the answers file, else one prompt per line until empty."""
-        if key in self.answers:
+        if key in self.answers or key in self.replay:
+            self._note(key, "note", True)
             given = self._given(key, question)
             listed = (
                 _as_list(given)
@@ -291,13 +362,17 @@ class Asker:
                     _check_length(line)
             except ReferralError as exc:
                 raise ReferralError(f"The answer for '{key}': {exc}") from None
+            if self.on_answer is not None and key not in self.replay:
+                self.on_answer(key, "\n".join(listed))
             return listed
         if not self.interactive:
             self._given(key, question)
         typer.echo(f"{question} (one per line, Enter on an empty line to finish)")
         found: list[str] = []
         while True:
-            line = self.ask(f"{key}.{len(found) + 1}", f"  {len(found) + 1}", _short, default="")
+            line_key = f"{key}.{len(found) + 1}"
+            self._note(line_key, "note", True)
+            line = self.ask(line_key, f"  {len(found) + 1}", _short, default="")
             if not line.strip():
                 return found
             found.append(line.strip())
@@ -321,6 +396,7 @@ class Asker:
             return picks[0]
 
         shown = str([v for v, _ in options].index(default) + 1) if default else None
+        self._note(key, "pick", default is not None)
         return self.ask(key, question, parse, default="", shown_default=shown)
 
     def pick_many(
@@ -332,19 +408,37 @@ class Asker:
         show: bool = True,
         resolve: Callable[[str], list[str]] | None = None,
         required: bool = False,
+        numbers: bool = True,
+        explicit: bool = False,
     ) -> list[str]:
-        """Several options: numbers, ranges or (with `resolve`) words, comma-separated."""
+        """Several options: numbers, ranges or (with `resolve`) words, comma-separated.
+
+        Answered "none" (or Enter when nothing is preselected) picks nothing, so a replayed
+        answer always means the same picks. With `explicit=True` Enter asks again: where the
+        answer records a fact, "none" has to be typed.
+        """
         if show:
             typer.echo(numbered(options))
         values = [v for v, _ in options]
 
         def parse(raw: str) -> list[str]:
-            picks = parse_picks(raw, options, resolve) if str(raw).strip() else list(default)
+            text = str(raw).strip()
+            if text.lower() == "none" and not required:
+                return []
+            if not text and explicit:
+                raise ReferralError("Give an answer (type none if none).")
+            picks = parse_picks(raw, options, resolve, numbers) if text else list(default)
             if required and not picks:
-                raise ReferralError("Pick at least one (numbers, separated by commas).")
+                raise ReferralError("Pick at least one (separated by commas).")
             return picks
 
-        shown = ",".join(str(values.index(d) + 1) for d in default) if default else "none"
+        if default and numbers:
+            shown: str | None = ",".join(str(values.index(d) + 1) for d in default)
+        else:
+            shown = ",".join(default) if default else "none"
+        if explicit:
+            shown = None
+        self._note(key, "pick", (not required and not explicit) or bool(default))
         return self.ask(
             key,
             question,
@@ -384,7 +478,7 @@ def _raw(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(str(v) for v in value) if value else "none"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

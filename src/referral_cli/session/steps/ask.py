@@ -20,11 +20,11 @@ def run(ctx: Context) -> str | None:
                 one_line(f"{agency.name}: {phone}, ask for {rep}. Hours: {agency.hours.regular}")
             )
         key = f"ask.{c.agency}"
-        called = ctx.asker.confirm(f"{key}.called", f"Called {one_line(c.name)}?", True)
+        called = ctx.asker.confirm(f"{key}.called", f"Called {one_line(c.name)}?", None)
         if not called:
             calls.append(ProviderCall(agency=c.agency, called=False))
             continue
-        present = ctx.asker.confirm(f"{key}.youth_present", "Was the youth on the call?", True)
+        present = ctx.asker.confirm(f"{key}.youth_present", "Was the youth on the call?", None)
         experience = ctx.asker.optional(
             f"{key}.experience", "Their experience with exploited youth (what they said)"
         )

@@ -22,7 +22,7 @@ def referral_to(ctx: Context, aid: str) -> Referral:
     knows = ctx.asker.confirm(
         f"{key}.knows_trauma_csec",
         "Do they know trauma and CSEC?",
-        agency.contact.trauma_trained if agency else None,
+        None,
     )
     referral = lifecycle.new_referral(
         aid, ctx.name(aid), "consent_pending", ctx.s.worker, ctx.now(), "contact established"

@@ -25,11 +25,10 @@ def talk(ctx: Context, c: Considered) -> OptionTalk:
         f"{key}.near_danger",
         "Near exploitation areas or the trafficker's reach?",
         ["no", "yes", "unsure"],
-        default="unsure",
     )
     transport = ctx.asker.optional(f"{key}.transport", "Route and transport")
     hesitations: list[Hesitation] = []
-    if ctx.asker.confirm(f"{key}.hesitant", "Is the youth hesitant?", False):
+    if ctx.asker.confirm(f"{key}.hesitant", "Is the youth hesitant?", None):
         reasons = ctx.asker.pick_many(
             f"{key}.hesitations",
             "Why (numbers)",
