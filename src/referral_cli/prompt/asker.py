@@ -10,7 +10,6 @@ would, except that a file cannot be asked again and so stops with the key named.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -18,6 +17,17 @@ from typing import Any, Literal, TypeVar
 import typer
 
 from referral_cli.errors import ReferralError
+from referral_cli.prompt.parse import (
+    as_list,
+    as_text,
+    check_length,
+    flatten,
+    numbered,
+    parse_date,
+    parse_picks,
+    parse_yes_no,
+    short_line,
+)
 from referral_cli.text import clip, one_line
 
 T = TypeVar("T")
@@ -46,109 +56,6 @@ class MissingAnswer(ReferralError):
 
 class NoReferralRequested(Exception):
     """The worker typed the escape word: leave the steps for the no-referral path."""
-
-
-def flatten(answers: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested answers (`ask: {agency: {called: yes}}`) as dotted keys (`ask.agency.called`)."""
-    flat: dict[str, Any] = {}
-    for key, value in answers.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def parse_yes_no(text: str) -> bool:
-    """yes/no in the forms people type."""
-    word = text.strip().lower()
-    if word in {"y", "yes", "true", "1"}:
-        return True
-    if word in {"n", "no", "false", "0"}:
-        return False
-    raise ReferralError("Answer y or n.")
-
-
-def parse_date(text: str, today: dt.date | None = None) -> dt.date:
-    """A date as YYYY-MM-DD, or +N (or N) for N days from today."""
-    raw = text.strip()
-    if today is not None and re.fullmatch(r"\+?\d{1,4}", raw):
-        return today + dt.timedelta(days=int(raw.lstrip("+")))
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        hint = " or +N for N days from today" if today is not None else ""
-        raise ReferralError(f"'{raw}' is not a date: use YYYY-MM-DD{hint}.") from None
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if str(v).strip()]
-    if value is None:
-        return []
-    return [part.strip() for part in re.split(r"[,;]", str(value)) if part.strip()]
-
-
-def parse_picks(
-    raw: Any,
-    options: Sequence[tuple[str, str]],
-    resolve: Callable[[str], list[str]] | None = None,
-    numbers: bool = True,
-) -> list[str]:
-    """Numbers ("1, 3", "2-4"), values, or (with `resolve`) words that match exactly one option.
-
-    With `numbers=False` positions are refused: where a wrong pick would share the wrong
-    thing (consent), only names count, since numbers shift from one session to the next.
-    Returns option values in the order chosen, without repeats.
-    """
-    values = [v for v, _ in options]
-    chosen: list[str] = []
-    for token in _as_list(raw):
-        if not numbers and re.fullmatch(r"[\d\s-]+", token):
-            raise ReferralError(f"'{token}' is a position: give the item's name, e.g. {values[0]}.")
-        span = re.fullmatch(r"(\d+)\s*-\s*(\d+)", token)
-        if span and not 1 <= int(span[1]) <= int(span[2]) <= len(values):
-            raise ReferralError(f"{token} is not a range on the list (1-{len(values)}).")
-        positions = (
-            list(range(int(span[1]), int(span[2]) + 1))
-            if span
-            else [int(t) for t in token.split()]
-            if all(t.isdigit() for t in token.split())
-            else None
-        )
-        if positions is not None:
-            for n in positions:
-                if not 1 <= n <= len(values):
-                    raise ReferralError(f"{n} is not on the list (1-{len(values)}).")
-                chosen.append(values[n - 1])
-            continue
-        if token in values:
-            chosen.append(token)
-            continue
-        hits = (
-            resolve(token) if resolve else [v for v, lab in options if lab.lower() == token.lower()]
-        )
-        if len(hits) == 1:
-            chosen.append(hits[0])
-        elif hits:
-            labels = dict(options)
-            if not numbers:
-                shown = "; ".join(hits[:8])
-                raise ReferralError(f"'{token}' matches several: {shown}. Give one of those names.")
-            shown = "; ".join(f"{values.index(h) + 1} {labels[h]}" for h in hits[:8])
-            raise ReferralError(f"'{token}' matches several: {shown}. Pick by number.")
-        else:
-            raise ReferralError(f"Nothing on the list matches '{token}'.")
-    return list(dict.fromkeys(chosen))
-
-
-def numbered(options: Sequence[tuple[str, str]]) -> str:
-    """Options as a numbered list, one per line."""
-    width = len(str(len(options)))
-    return "\n".join(
-        f"  {n:>{width}}  {one_line(label)}" for n, (_, label) in enumerate(options, 1)
-    )
 
 
 class Asker:
@@ -196,7 +103,7 @@ class Asker:
         if key in self.answers:
             self.used.add(key)
             value = self.answers[key]
-            shown = " | ".join(map(str, value)) if isinstance(value, list) else _raw(value)
+            shown = " | ".join(map(str, value)) if isinstance(value, list) else as_text(value)
             typer.echo(f"{question}: {one_line(shown)}")  # a file's escape codes stay inert
             if self.escape and str(value).strip().lower() == ESCAPE:
                 raise NoReferralRequested("file")
@@ -220,7 +127,7 @@ class Asker:
         given = self._given(key, question)
         if given is not None:
             try:
-                value = parse(given if isinstance(given, str) else _raw(given))
+                value = parse(given if isinstance(given, str) else as_text(given))
             except ReferralError as exc:
                 # a parser may quote the bad answer: keep it short and its escape codes off
                 raise ReferralError(
@@ -251,7 +158,7 @@ class Asker:
 
     def _answered(self, key: str, value: Any) -> None:
         if self.on_answer is not None and key not in self.replay:
-            self.on_answer(key, "" if value is None else _raw(value))
+            self.on_answer(key, "" if value is None else as_text(value))
 
     def text(
         self,
@@ -268,7 +175,7 @@ class Asker:
                 if default is None:
                     raise ReferralError("An answer is needed here.")
                 value = default
-            _check_length(value)
+            check_length(value)
             return check(value) if check else value
 
         if default != "":
@@ -353,13 +260,13 @@ class Asker:
             self._note(key, "note", True)
             given = self._given(key, question)
             listed = (
-                _as_list(given)
+                as_list(given)
                 if not isinstance(given, str)
                 else [line.strip() for line in given.splitlines() if line.strip()]
             )
             try:
                 for line in listed:
-                    _check_length(line)
+                    check_length(line)
             except ReferralError as exc:
                 raise ReferralError(f"The answer for '{key}': {exc}") from None
             if self.on_answer is not None and key not in self.replay:
@@ -372,7 +279,7 @@ class Asker:
         while True:
             line_key = f"{key}.{len(found) + 1}"
             self._note(line_key, "note", True)
-            line = self.ask(line_key, f"  {len(found) + 1}", _short, default="")
+            line = self.ask(line_key, f"  {len(found) + 1}", short_line, default="")
             if not line.strip():
                 return found
             found.append(line.strip())
@@ -448,22 +355,6 @@ class Asker:
         )
 
 
-MAX_ANSWER = 2000
-
-
-def _check_length(value: str) -> None:
-    """Case files hold short notes; a pasted page is refused rather than failing later."""
-    if len(value) > MAX_ANSWER:
-        raise ReferralError(
-            f"Keep it under {MAX_ANSWER} characters (this answer has {len(value)})."
-        )
-
-
-def _short(raw: str) -> str:
-    _check_length(raw)
-    return raw
-
-
 def ask_keep_draft() -> bool:
     """After Ctrl-C: keep the draft? Yes unless the person says no (a second Ctrl-C keeps it)."""
     try:
@@ -471,14 +362,3 @@ def ask_keep_draft() -> bool:
     except (KeyboardInterrupt, typer.Abort):
         typer.echo("")
         return True
-
-
-def _raw(value: Any) -> str:
-    """An answers-file value (bool, int, list, date) as the text a person would type."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) if value else "none"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
