@@ -4,7 +4,9 @@ fact or an attestation, resume at the first unanswered question, the question bu
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ Run = Callable[..., Result]
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `referral` on PATH, as after an install (a test below takes it off)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("REFERRAL_TODAY", TODAY)
 
 
@@ -173,3 +177,51 @@ def test_enter_at_a_fact_asks_again(run: Run, tmp_path: Path) -> None:
     out = result.output
     assert out.count("Called Alder County Youth Harbor? [y/n]") == 3, out
     assert saved().calls[0].called
+
+
+# --- 5. resume where you stopped ---------------------------------------------------------
+
+
+def test_resume_in_the_middle_of_a_step_asks_only_what_is_unanswered(
+    run: Run, tmp_path: Path
+) -> None:
+    answers = example()
+    discuss = answers["discuss"]
+    riverbend = discuss.pop("riverbend-behavioral-health")
+    later = {k: answers.pop(k) for k in ("contact", "share", "handoff", "escort")}
+    # The answers file stops halfway through step 4; the person at the prompt pauses there.
+    first = run("start", "--answers", write(tmp_path, answers), input="")
+    assert first.exit_code == 0 and "Paused." in first.output
+    draft = saved()
+    assert draft.step == 4 and draft.options == []
+    assert sorted(draft.pending) == sorted(f"discuss.{HARBOR}.{k}" for k in discuss[HARBOR])
+    # Resuming needs only the answers not given yet: a file with Harbor's answers left out.
+    rest = {"discuss": {"riverbend-behavioral-health": riverbend}, **later}
+    second = run("resume", "AC-2041", "--answers", write(tmp_path, rest, "r.yaml"), "--no-input")
+    assert second.exit_code == 0, second.output
+    assert "answers not used" not in second.output
+    done = saved()
+    assert done.finished and done.options[0].youth_view == discuss[HARBOR]["view"]
+
+
+def test_the_printed_resume_command_works_without_referral_on_path(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+    import subprocess
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    answers = example()
+    later = {k: answers.pop(k) for k in ("ask", "discuss", "contact", "share", "handoff", "escort")}
+    first = run("start", "--answers", write(tmp_path, answers), input="")
+    found = re.search(r"Resume with: (.*)\n", first.output)
+    assert found is not None and "-m referral_cli resume AC-2041" in found[1], first.output
+    rest = write(tmp_path, later, "r.yaml")
+    done = subprocess.run(
+        [*shlex.split(found[1]), "--answers", rest, "--no-input"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert saved().finished

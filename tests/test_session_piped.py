@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,8 @@ STEPS_1_TO_2 = ["shelter", "n", "en", "15", "", "", ""]
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `referral` on PATH, as after an install (a test below takes it off)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
 
 
@@ -95,12 +99,26 @@ def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -
 
 def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path) -> None:
     to_step_6 = ["y", "y", "", "", "", "unsure", "", "n", "y", "", "", "y"]
-    first = run("start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "", "shelter"))
-    assert first.exit_code == 1 and "referral resume YS-77" in first.output
+    first = run(
+        "start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "Quiet room", "", "shelter")
+    )
+    assert first.exit_code == 0 and "referral resume YS-77" in first.output
+    assert "Draft kept with every answer given so far" in first.output
     draft = saved(_private_home)
     assert draft.step == 6 and draft.releases == []
     assert draft.referrals[0].status == "consent_pending"
-    rest = ["", "shelter", "", "verbal", "written", "n", "", "y", "yes", "waiting", "", "n", ""]
+    assert draft.pending == {
+        "share.considerations.1": "Quiet room",
+        "share.considerations.2": "",
+        "share.alder-county-youth-harbor.items": "need:emergency-shelter",
+    }
+    # Resume goes on at the first unanswered question (the purpose), not at the step's start.
+    rest = ["", "verbal", "written", "n", "", "y", "yes", "waiting", "", "n", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
-    assert saved(_private_home).referrals[0].status == "requested"
+    assert "Resuming YS-77 at step 6 of 8; 3 answers kept." in second.output
+    assert "  1: Quiet room  (answered before)" in second.output
+    done = saved(_private_home)
+    assert done.referrals[0].status == "requested" and done.pending == {}
+    assert done.considerations == ["Quiet room"]
+    assert done.releases[0].items == ["need:emergency-shelter"]

@@ -215,6 +215,9 @@ class Session(Model):
     releases: list[Release] = []
     no_referral: NoReferral | None = None
     finished: bool = False
+    # answers already given in the step in progress, saved as each is given, so a resumed
+    # session goes on at the first unanswered question (cleared when the step is done)
+    pending: dict[str, str] = {}
 
     def release_for(self, agency: str) -> Release | None:
         """The release to one agency, if any (there is at most one per agency)."""

@@ -53,4 +53,5 @@ def run(ctx: Context, at_step: int, default_reason: str) -> None:
         call_later=call_later,
     )
     ctx.s.finished = True
+    ctx.s.pending = {}
     ctx.save()
