@@ -114,8 +114,8 @@ def test_items_are_picked_by_name_never_by_position(run: Run, tmp_path: Path) ->
 FACTS = (
     "needs.*.own_program",
     "profile.language",
-    "ask.*.called",
-    "ask.*.youth_present",
+    "ask.*.call",
+    "ask.*.present",
     "discuss.*.near_danger",
     "discuss.*.hesitant",
     "discuss.*.wants",
@@ -172,11 +172,11 @@ def test_no_fact_or_attestation_has_a_default(tmp_path: Path) -> None:
 
 def test_enter_at_a_fact_asks_again(run: Run, tmp_path: Path) -> None:
     answers = example()
-    del answers["ask"][HARBOR]["called"]
-    result = run("start", "--answers", write(tmp_path, answers), input="\n\ny\n")
+    del answers["ask"][HARBOR]["present"]
+    result = run("start", "--answers", write(tmp_path, answers), input="\n\n1,2\n")
     out = result.output
-    assert out.count("Called Alder County Youth Harbor? [y/n]") == 3, out
-    assert saved().calls[0].called
+    assert out.count("Who was on the call (numbers): \nError: Pick at least one") == 2, out
+    assert saved().calls[0].present == ["youth", "worker"]
 
 
 # --- 5. resume where you stopped ---------------------------------------------------------
@@ -225,3 +225,22 @@ def test_the_printed_resume_command_works_without_referral_on_path(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert saved().finished
+
+
+# --- 9. the call with the youth present --------------------------------------------------------
+
+
+def test_step_3_prompts_the_call_with_the_youth_and_records_who_was_on_it(
+    run: Run, tmp_path: Path
+) -> None:
+    answers = example()
+    answers["ask"]["riverbend-behavioral-health"] = {"call": "later"}
+    result = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "Call with the youth present, so they can ask their own questions." in result.output
+    harbor, riverbend = saved().calls
+    assert harbor.called and harbor.youth_present and harbor.present == ["youth", "worker"]
+    assert not riverbend.called and riverbend.later
+    out = run("summary", "AC-2041").output
+    assert "youth present: yes; on the call: youth, worker" in out
+    assert "Riverbend Behavioral Health: to call later" in out

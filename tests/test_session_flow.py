@@ -212,7 +212,7 @@ def test_missing_answer_with_no_input_fails_clearly(
     del answers["ask"]
     result = run("start", "--answers", write(tmp_path, answers), "--no-input")
     assert result.exit_code == 1
-    assert "no answer for 'ask.alder-county-youth-harbor.called'" in result.output
+    assert "no answer for 'ask.alder-county-youth-harbor.call'" in result.output
     assert "referral resume AC-2041" in result.output
     assert saved(_private_home, "AC-2041").step == 3
 

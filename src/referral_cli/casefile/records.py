@@ -87,14 +87,19 @@ class Considered(Model):
     reasons: list[str] = []
 
 
+CallPresent = Literal["youth", "worker", "guardian", "interpreter", "support"]
+
+
 class ProviderCall(Model):
-    """Step 3: what the provider said, and whether the youth was there to ask questions."""
+    """Step 3: what the provider said, and who was on the call (the youth, ideally)."""
 
     agency: Id
     called: bool
     experience: Note = ""
     options: Note = ""
     youth_present: bool = False
+    present: list[CallPresent] = []
+    later: bool = False  # to be made after the session, without the youth
 
 
 class Hesitation(Model):
