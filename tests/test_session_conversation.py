@@ -244,3 +244,54 @@ def test_step_3_prompts_the_call_with_the_youth_and_records_who_was_on_it(
     out = run("summary", "AC-2041").output
     assert "youth present: yes; on the call: youth, worker" in out
     assert "Riverbend Behavioral Health: to call later" in out
+
+
+# --- 7. vetting standing where the decision is made ----------------------------------------
+
+
+IMMIGRATION = "alder-immigrant-refugee-alliance"
+
+
+def immigration_case() -> dict[str, Any]:
+    """The example, with immigration legal help met by an agency marked VERIFY."""
+    answers = example()
+    answers["needs"]["choose"] = "emergency-shelter, immigration-legal"
+    answers["needs"]["immigration-legal"] = {"form": "ongoing", "own_program": "no"}
+    del answers["needs"]["counselling-therapy"], answers["needs"]["food"]
+    answers["find"] = {
+        "emergency-shelter": [HARBOR],
+        "immigration-legal": [IMMIGRATION],
+    }
+    answers["ask"] = {HARBOR: answers["ask"][HARBOR], IMMIGRATION: {"call": "later"}}
+    discuss = answers["discuss"]
+    discuss[IMMIGRATION] = {**discuss.pop("riverbend-behavioral-health"), "wants": "yes"}
+    discuss[IMMIGRATION]["checked"] = "yes"
+    answers["contact"]["choose"] = [HARBOR, IMMIGRATION]
+    answers["contact"][IMMIGRATION] = {
+        "role": "Case manager",
+        "name": "",
+        "knows_trauma_csec": "no",
+    }
+    answers["share"][IMMIGRATION] = {**answers["share"][HARBOR], "items": "none"}
+    answers["handoff"][IMMIGRATION] = {"agency_answer": "waiting", "when": "not yet"}
+    answers["escort"][IMMIGRATION] = {"wants": "no", "follow_up": "+7"}
+    return answers
+
+
+def test_a_verify_agency_shows_what_is_in_question_where_the_youth_decides(
+    run: Run, tmp_path: Path
+) -> None:
+    result = run("start", "--answers", write(tmp_path, immigration_case()), "--no-input")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    discuss, share = (
+        out.split("Step 6 of 8")[0].split("Step 4 of 8")[1],
+        out.split("Step 6 of 8")[1],
+    )
+    assert "Alder Immigrant and Refugee Alliance [VERIFY]" in discuss
+    assert "VERIFY before referral:" in discuss
+    assert "Did you check these with the agency or your lead?: yes" in discuss
+    assert "VERIFY before referral:" in share and "(you confirmed you checked these)" in share
+    assert "Ask the agency for another contact who does" in out  # knows_trauma_csec: no
+    [_, alliance] = saved().considered
+    assert alliance.agency == IMMIGRATION and alliance.checked

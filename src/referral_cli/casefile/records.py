@@ -85,6 +85,7 @@ class Considered(Model):
     score: int = 0
     marks: list[str] = []
     reasons: list[str] = []
+    checked: bool = False  # the worker confirmed they checked what its vetting leaves open
 
 
 CallPresent = Literal["youth", "worker", "guardian", "interpreter", "support"]

@@ -24,6 +24,12 @@ def referral_to(ctx: Context, aid: str) -> Referral:
         "Do they know trauma and CSEC?",
         None,
     )
+    if not knows:
+        ctx.echo(
+            "  Caution: a youth who was exploited needs a contact who knows trauma and CSEC. "
+            "Ask the agency for another contact who does (often their trauma-trained intake "
+            "staff), and note it."
+        )
     referral = lifecycle.new_referral(
         aid, ctx.name(aid), "consent_pending", ctx.s.worker, ctx.now(), "contact established"
     )

@@ -15,6 +15,7 @@ from referral_cli.casework import lifecycle
 from referral_cli.errors import ReferralError
 from referral_cli.session import checklist as cl
 from referral_cli.session.consent import STATE_TEXT, Item, items_for, release_state
+from referral_cli.session.steps import standing
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
@@ -81,6 +82,9 @@ def ask_release(ctx: Context, referral: Referral) -> Release:
     aid = referral.agency
     key = f"share.{aid}"
     ctx.echo(f"\nWhat may go to {one_line(referral.agency_name)}? Only what the youth agrees to.")
+    considered = next((c for c in ctx.s.considered if c.agency == aid), None)
+    if considered is not None:
+        standing.check(ctx, key, considered)
     items = items_for(ctx.s, aid)
     ctx.echo(item_menu(items))
     picked = ctx.asker.pick_many(
