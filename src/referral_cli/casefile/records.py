@@ -94,16 +94,22 @@ class Considered(Model):
     score: int = 0
     marks: list[str] = []
     reasons: list[str] = []
+    checked: bool = False  # the worker confirmed they checked what its vetting leaves open
+
+
+CallPresent = Literal["youth", "worker", "guardian", "interpreter", "support"]
 
 
 class ProviderCall(Model):
-    """Step 3: what the provider said, and whether the youth was there to ask questions."""
+    """Step 3: what the provider said, and who was on the call (the youth, ideally)."""
 
     agency: Id
     called: bool
     experience: Note = ""
     options: Note = ""
     youth_present: bool = False
+    present: list[CallPresent] = []
+    later: bool = False  # to be made after the session, without the youth
 
 
 class Hesitation(Model):
@@ -224,6 +230,9 @@ class Session(Model):
     releases: list[Release] = []
     no_referral: NoReferral | None = None
     finished: bool = False
+    # answers already given in the step in progress, saved as each is given, so a resumed
+    # session goes on at the first unanswered question (cleared when the step is done)
+    pending: dict[str, str] = {}
 
     def release_for(self, agency: str) -> Release | None:
         """The release to one agency, if any (there is at most one per agency)."""

@@ -81,19 +81,17 @@ def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None)
     catalog = load(data)
     try:
         done = run_session(asker, catalog, day, screens, session)
-    except SessionPaused:
-        raise typer.Exit(1) from None
+    except SessionPaused as paused:  # on purpose: a success, unless nothing could be kept
+        raise typer.Exit(0 if paused.reference else 1) from None
     typer.echo("")
     typer.echo(to_text(worker_title(done), worker_sections(done, day)))
     typer.echo("")
+    from referral_cli.session.steps.context import command
     from referral_cli.text import one_line
 
     for referral in done.referrals:
-        typer.echo(
-            f"Handoff summary for {one_line(referral.agency_name)}: "
-            f"referral summary {done.reference} "
-            f"--for {referral.agency} --format markdown -o handoff.md"
-        )
+        args = f"summary {done.reference} --for {referral.agency} --format markdown -o handoff.md"
+        typer.echo(f"Handoff summary for {one_line(referral.agency_name)}: {command(args)}")
     if asker.answers and asker.unused():
         from referral_cli.text import one_line
 

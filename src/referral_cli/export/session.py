@@ -107,11 +107,18 @@ def _call_lines(s: Session, names: dict[str, str]) -> list[Line]:
     lines: list[Line] = []
     for call in s.calls:
         if not call.called:
-            lines.append((names.get(call.agency, call.agency), "not called"))
+            lines.append(
+                (
+                    names.get(call.agency, call.agency),
+                    "to call later" if call.later else "not called",
+                )
+            )
             continue
         said = f"youth present: {_yn(call.youth_present)}"
+        if call.present:
+            said += f"; on the call: {', '.join(call.present)}"
         if call.experience:
-            said += f"; experience: {call.experience}"
+            said += f"; they said: {call.experience}"
         if call.options:
             said += f"; options: {call.options}"
         lines.append((names.get(call.agency, call.agency), said))
