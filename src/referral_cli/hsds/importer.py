@@ -53,6 +53,11 @@ def import_hsds(
         languages = dict(parsed.languages)
     mapping = load_mapping(mapping_path, set(services), set(languages))
     package = read_package(source, show_progress=show_progress)
+    if not package.organizations and not package.problems:
+        raise ReferralError(
+            f"{source}: no HSDS organizations found, so there is nothing to import"
+            + "".join(f"\n  {note}" for note in package.notes[:5])
+        )
     result = plan(package, catalog, mapping, services, languages, skip_invalid)
     result.source, result.target, result.dry_run = str(source), str(target), dry_run
     if result.problems and not skip_invalid:

@@ -169,7 +169,8 @@ def _type_name(value: Any) -> str:
 def check_object(kind: str, obj: Any, where: str, pkg: Package, orgs: set[str]) -> bool:
     """Check one HSDS object and its nested children; False if the object itself is unusable."""
     if not isinstance(obj, dict):
-        pkg.problem(where, f"must be an {kind} object, not {_type_name(obj)}", orgs)
+        article = "an" if kind[0] in "aeiou" else "a"
+        pkg.problem(where, f"must be {article} {kind} object, not {_type_name(obj)}", orgs)
         return False
     ok = True
     for name in REQUIRED[kind]:
