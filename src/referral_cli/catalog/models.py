@@ -207,13 +207,18 @@ class Agency(Model):
     hours: Hours
     access: Access
     confidential_address: bool = False
-    phone: Phone
+    phone: Phone | None = None  # an imported agency may have none yet (a review note says so)
     email: Email | None = None
     website: str | None = None
     contact: ReferralContact
     intake: Intake = Intake()
-    cost: Literal["free", "sliding-scale", "insurance", "fee"] = "free"
+    cost: Literal["free", "sliding-scale", "insurance", "fee", "unknown"] = "free"
     revet_months: int | None = Field(default=None, ge=1, le=60)
+
+    @property
+    def call(self) -> str:
+        """The number to call, or a plain word when an imported agency has none yet."""
+        return self.phone or "no phone listed"
 
 
 class CatalogInfo(Model):

@@ -24,13 +24,13 @@ from referral_cli.hsds.fields import (
     all_schedules,
     cost,
     documents,
-    hours,
     reach,
     service_entries,
     service_locations,
     service_notes,
     validation_problems,
 )
+from referral_cli.hsds.languages import lookup
 from referral_cli.hsds.mapping import (
     EXTENSION,
     TAXONOMY_ID,
@@ -41,6 +41,7 @@ from referral_cli.hsds.mapping import (
     slug,
 )
 from referral_cli.hsds.results import ImportedAgency, ServiceLine, Unimported
+from referral_cli.hsds.schedules import hours
 from referral_cli.hsds.schema import WHERE, Obj
 from referral_cli.hsds.values import (
     block,
@@ -76,31 +77,41 @@ class Mapper:
         self.languages = languages
         self.language_names = {name.casefold(): code for code, name in languages.items()}
         self.used_ids: dict[str, str] = {}
+        self.added: dict[str, str] = {}  # languages not in services.yaml: code -> name
 
     def language(self, item: Obj) -> tuple[str | None, str]:
         """Our code for an HSDS language, or None and how to show the unknown one."""
         code = text(item.get("code")).casefold()
-        name = text(item.get("name"))
-        for key in (code, name.casefold()):
-            if not key:
-                continue
+        name = text(item.get("name")) or text(item.get("language"))
+        keys = [k for k in (code, name.casefold()) if k]
+        for key in keys:
             if key in self.languages:
                 return key, ""
             if key in self.mapping.languages:
                 return self.mapping.languages[key], ""
             if key in self.language_names:
                 return self.language_names[key], ""
+        for key in keys:
+            found = lookup(key)
+            if found is not None:
+                self.added.setdefault(found[0], found[1])
+                return found[0], ""
         shown = f"{name} ({code})" if name and code else name or code
         return None, shown
 
     def add_languages(self, items: Any, known: list[str], unknown: list[str]) -> None:
-        """Collect the languages of a list of HSDS language objects, once each."""
+        """Collect the languages of a list of HSDS language objects, once each ("English,
+        Spanish" in one cell, as older directories write it, is two languages)."""
         for item in dicts(items):
-            code, shown = self.language(item)
-            if code and code not in known:
-                known.append(code)
-            elif not code and shown and shown not in unknown:
-                unknown.append(shown)
+            name = text(item.get("name")) or text(item.get("language"))
+            parts = re.split(r"\s*(?:[,;/]|\band\b)\s*", name) if name else []
+            singles = [{**item, "name": p} for p in parts if p] if len(parts) > 1 else [item]
+            for single in singles:
+                code, shown = self.language(single)
+                if code and code not in known:
+                    known.append(code)
+                elif not code and shown and shown not in unknown:
+                    unknown.append(shown)
 
     def service_ids(self, service: Obj) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
         """Our ids for one HSDS service: our own taxonomy first, then the mapping file."""
@@ -205,8 +216,8 @@ class Mapper:
             data["contact"]["role"] = "Intake"
             draft.default(("contact", "role"), "contact role: not in HSDS; set to Intake")
         if "cost" not in data:
-            data["cost"] = "free"
-            draft.default(("cost",), "cost: not stated in HSDS; set to free")
+            data["cost"] = "unknown"
+            draft.default(("cost",), "cost: not stated in HSDS; set to unknown (ask the agency)")
         for path in MAYBE:
             present = data
             for part in path[:-1]:
@@ -239,12 +250,13 @@ class Mapper:
             data["languages"] = [self.mapping.default_language]
             draft.default(
                 ("languages",),
-                f"languages: none the catalog knows; set to {self.mapping.default_language}",
+                f"languages: none in HSDS; set to {self.mapping.default_language}",
             )
         data["populations"] = ages(services)
-        data["hours"] = hours(all_schedules(org, services))
+        data["hours"], notes = hours(all_schedules(org, services))
+        draft.review.extend(notes)
         locations = service_locations(services) + dicts(org.get("locations"))
-        data["access"] = access(locations)
+        data["access"] = access(locations, draft)
         reach(org, services, locations, draft)
         data["intake"] = documents(services)
         cost(services, draft)
@@ -253,14 +265,6 @@ class Mapper:
         ext.pop("agency_id", None)
         draft.touched = deep_update(data, ext)
         data["id"] = ident
-        if "phone" not in data:
-            return [
-                HsdsProblem(
-                    where,
-                    f"organization '{name}': no usable phone number "
-                    "(the catalog needs one to make a referral)",
-                )
-            ]
         self.defaults(org, draft, lines)
         try:
             agency = Agency.model_validate(data)
@@ -271,6 +275,7 @@ class Mapper:
             hsds_id=str(org.get("id") or ""),
             where=where,
             review=draft.review,
+            defaulted=draft.defaulted,
             assumed=[p for p in draft.assumed if not covered(p, draft.touched)],
             services=lines,
             unknown_languages=unknown,

@@ -30,6 +30,7 @@ class ImportedAgency:
     assumed: list[tuple[str, ...]] = field(default_factory=list)
     services: list[ServiceLine] = field(default_factory=list)
     unknown_languages: list[str] = field(default_factory=list)
+    defaulted: list[str] = field(default_factory=list)  # review notes about defaulted fields
     action: str = "new"  # new | updated | unchanged
 
 
@@ -56,6 +57,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    new_languages: dict[str, str] = field(default_factory=dict)  # added to services.yaml
     backup: str | None = None
     dry_run: bool = False
 
@@ -94,6 +96,7 @@ class ImportResult:
             "skipped_invalid": self.skipped_invalid,
             "warnings": self.warnings,
             "notes": self.notes,
+            "new_languages": self.new_languages,
             "written": self.written,
             "backup": self.backup,
         }

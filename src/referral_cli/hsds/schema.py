@@ -16,18 +16,12 @@ WHERE = "_where"  # where an object came from, for messages; never an HSDS prope
 
 # What the import reads of each HSDS object: required fields, types, enumerations.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "organization": ("id", "name", "description"),
+    # Only what an import cannot do without: a missing description, state or postal code is
+    # not a reason to leave an organization out (the catalog keeps a city at most).
+    "organization": ("id", "name"),
     "service": ("id", "name", "status"),
     "location": ("id", "location_type"),
-    "address": (
-        "id",
-        "address_1",
-        "city",
-        "state_province",
-        "postal_code",
-        "country",
-        "address_type",
-    ),
+    "address": ("id",),
     "phone": ("id", "number"),
     "contact": ("id",),
     "language": ("id",),
@@ -36,7 +30,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "required_document": ("id",),
     "service_at_location": ("id",),
     "attribute": ("id",),
-    "taxonomy_term": ("id", "name", "description"),
+    "taxonomy_term": ("id", "name"),
     "cost_option": ("id",),
 }
 NUMBERS: dict[str, tuple[str, ...]] = {

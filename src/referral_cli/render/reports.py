@@ -142,9 +142,18 @@ def import_lines(result: ImportResult) -> list[str]:
             out.append(f"      needs review: {one_line(note)}")
         if item.unknown_languages:
             out.append(
-                "      needs review: languages not in services.yaml, left out: "
+                "      needs review: languages not recognised, left out: "
                 + one_line(", ".join(item.unknown_languages))
             )
+    if result.new_languages:
+        out.append(
+            (
+                "Languages to add to services.yaml: "
+                if result.dry_run
+                else "Languages added to services.yaml: "
+            )
+            + one_line(", ".join(f"{c} ({n})" for c, n in result.new_languages.items()))
+        )
     if result.unmapped_orgs:
         out.append(f"Not imported, no service maps to the catalog ({len(result.unmapped_orgs)}):")
         for org in result.unmapped_orgs:
