@@ -192,6 +192,14 @@ class Intake(Model):
     note: str = ""
 
 
+class ImportSource(Model):
+    """Where an imported agency came from: the source directory's id and name for it, so
+    that a re-import finds the same agency whatever order or name the source lists it by."""
+
+    id: Text
+    name: str = ""
+
+
 class Agency(Model):
     """A partner agency a worker might refer a youth to."""
 
@@ -214,6 +222,7 @@ class Agency(Model):
     intake: Intake = Intake()
     cost: Literal["free", "sliding-scale", "insurance", "fee", "unknown"] = "free"
     revet_months: int | None = Field(default=None, ge=1, le=60)
+    source: ImportSource | None = None
 
     @property
     def call(self) -> str:

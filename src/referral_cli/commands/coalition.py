@@ -73,6 +73,14 @@ def import_hsds(
         str,
         typer.Option(help="Region name for a new catalog (catalog.region)."),
     ] = "Imported from HSDS (set the region)",
+    allow_moves: Annotated[
+        bool,
+        typer.Option(
+            "--allow-moves",
+            help="Import even when an organization cannot be told apart from another one "
+            "whose agency has a vetting (default: refuse and list them).",
+        ),
+    ] = False,
     fmt: FormatOption = Format.TEXT,
 ) -> None:
     """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
@@ -88,6 +96,7 @@ def import_hsds(
         dry_run=dry_run,
         region=region,
         show_progress=fmt is not Format.JSON,
+        allow_moves=allow_moves,
     )
     failed = bool(result.problems) and not skip_invalid
     if fmt is Format.JSON:

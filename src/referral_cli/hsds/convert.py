@@ -76,7 +76,6 @@ class Mapper:
         self.services = services
         self.languages = languages
         self.language_names = {name.casefold(): code for code, name in languages.items()}
-        self.used_ids: dict[str, str] = {}
         self.added: dict[str, str] = {}  # languages not in services.yaml: code -> name
 
     def language(self, item: Obj) -> tuple[str | None, str]:
@@ -140,19 +139,14 @@ class Mapper:
         matches = self.mapping.match_services(names, terms)
         return [(m.target, m.forms) for m in matches], [m.because for m in matches]
 
-    def agency_id(self, org: Obj, ext: dict[str, Any]) -> str:
-        """The extension's id if it has one, else a slug of the name, unique in this import."""
+    def agency_id(self, org: Obj, ext: dict[str, Any]) -> tuple[str, str]:
+        """The id our own export carried (also returned as claimed), else a slug of the name;
+        `identity.assign` makes it unique against the catalog."""
         wanted = ext.get("agency_id")
-        hsds = str(org.get("id") or "")
         if isinstance(wanted, str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", wanted):
-            base = wanted
-        else:
-            base = slug(text(org.get("name")), "agency-" + (hsds_id("hsds", hsds)[:8]))
-        ident, n = base, 2
-        while ident in self.used_ids and self.used_ids[ident] != hsds:
-            ident, n = f"{base}-{n}", n + 1
-        self.used_ids[ident] = hsds
-        return ident
+            return wanted, wanted
+        hsds = str(org.get("id") or "")
+        return slug(text(org.get("name")), "agency-" + (hsds_id("hsds", hsds)[:8])), ""
 
     def offer(
         self, services: list[Obj], languages: list[str], unknown: list[str]
@@ -261,7 +255,7 @@ class Mapper:
         data["intake"] = documents(services)
         cost(services, draft)
         ext.pop("vetting", None)  # the extension: what only our own export carries
-        ident = self.agency_id(org, ext)
+        ident, claimed = self.agency_id(org, ext)
         ext.pop("agency_id", None)
         draft.touched = deep_update(data, ext)
         data["id"] = ident
@@ -274,6 +268,7 @@ class Mapper:
             agency=agency,
             hsds_id=str(org.get("id") or ""),
             where=where,
+            claimed=claimed,
             review=draft.review,
             defaulted=draft.defaulted,
             assumed=[p for p in draft.assumed if not covered(p, draft.touched)],

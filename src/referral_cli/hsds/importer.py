@@ -24,6 +24,7 @@ def import_hsds(
     dry_run: bool = False,
     region: str = "Imported from HSDS (set the region)",
     show_progress: bool = False,
+    allow_moves: bool = False,
 ) -> ImportResult:
     """Read HSDS, map it, and merge it into the catalog at target (created if missing)."""
     from referral_cli.catalog.load import parse_yaml
@@ -62,6 +63,14 @@ def import_hsds(
     result.source, result.target, result.dry_run = str(source), str(target), dry_run
     if result.problems and not skip_invalid:
         return result
+    if result.id_conflicts and not allow_moves:
+        raise ReferralError(
+            "Nothing was imported: these matches could move a vetting to another "
+            "organization:\n"
+            + "\n".join(f"  {c}" for c in result.id_conflicts)
+            + "\nAdd `source: {id: ...}` to the right agency in agencies.yaml, or pass "
+            "--allow-moves to match them in file order."
+        )
     if not dry_run and result.agencies:
         write_agencies(target, result, region)
     return result

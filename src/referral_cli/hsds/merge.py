@@ -7,6 +7,7 @@ from typing import Any
 from referral_cli.catalog.contents import Catalog
 from referral_cli.catalog.models import Agency, Service
 from referral_cli.hsds.convert import Mapper
+from referral_cli.hsds.identity import assign
 from referral_cli.hsds.mapping import Mapping
 from referral_cli.hsds.results import ImportedAgency, ImportResult, Unimported
 from referral_cli.hsds.schema import WHERE, Package
@@ -69,6 +70,7 @@ def plan(
     if problems and not skip_invalid:
         result.agencies = []
         return result
+    result.id_conflicts = assign(result.agencies, catalog)
     existing = catalog.agencies if catalog is not None else {}
     for item in result.agencies:
         before = existing.get(item.agency.id)

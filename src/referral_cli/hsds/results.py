@@ -26,6 +26,7 @@ class ImportedAgency:
     agency: Agency
     hsds_id: str
     where: str
+    claimed: str = ""  # the agency id our own export carried (x_referral.agency_id)
     review: list[str] = field(default_factory=list)
     assumed: list[tuple[str, ...]] = field(default_factory=list)
     services: list[ServiceLine] = field(default_factory=list)
@@ -54,6 +55,7 @@ class ImportResult:
     unmapped_orgs: list[Unimported] = field(default_factory=list)
     problems: list[HsdsProblem] = field(default_factory=list)
     skipped_invalid: list[str] = field(default_factory=list)
+    id_conflicts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
@@ -72,6 +74,7 @@ class ImportResult:
                 {
                     "id": a.agency.id,
                     "name": a.agency.name,
+                    "source_id": a.hsds_id,
                     "action": a.action,
                     "needs_review": a.review,
                     "services": [
@@ -94,6 +97,7 @@ class ImportResult:
             "unmapped_services": self.unmapped_services(),
             "problems": [p.as_dict() for p in self.problems],
             "skipped_invalid": self.skipped_invalid,
+            "id_conflicts": self.id_conflicts,
             "warnings": self.warnings,
             "notes": self.notes,
             "new_languages": self.new_languages,
