@@ -112,8 +112,9 @@ class Mapper:
                 elif not code and shown and shown not in unknown:
                     unknown.append(shown)
 
-    def service_ids(self, service: Obj) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
-        """Our ids for one HSDS service: our own taxonomy first, then the mapping file."""
+    def service_ids(self, service: Obj) -> tuple[list[tuple[str, tuple[str, ...]]], list[str], str]:
+        """Our ids for one HSDS service (our own taxonomy first, then the mapping file), why
+        each, and why none when none."""
         terms: list[tuple[str, str]] = []
         ours: list[tuple[str, tuple[str, ...]]] = []
         because: list[str] = []
@@ -134,10 +135,11 @@ class Mapper:
             else:
                 terms.append((code, name))
         if ours:
-            return ours, because
+            return ours, because, ""
         names = [text(service.get("name")), text(service.get("alternate_name"))]
-        matches = self.mapping.match_services(names, terms)
-        return [(m.target, m.forms) for m in matches], [m.because for m in matches]
+        found = self.mapping.outcome(names, terms)
+        matches = found.matches
+        return [(m.target, m.forms) for m in matches], [m.because for m in matches], found.why_not
 
     def agency_id(self, org: Obj, ext: dict[str, Any]) -> tuple[str, str]:
         """The id our own export carried (also returned as claimed), else a slug of the name;
@@ -160,8 +162,8 @@ class Mapper:
             if status in ("inactive", "defunct"):
                 lines.append(ServiceLine(label, [], [], skipped=f"status {status}"))
                 continue
-            ids, because = self.service_ids(service)
-            lines.append(ServiceLine(label, [i for i, _ in ids], because))
+            ids, because, why_not = self.service_ids(service)
+            lines.append(ServiceLine(label, [i for i, _ in ids], because, why_not=why_not))
             sext_raw = service.get(EXTENSION)
             sext = sext_raw if isinstance(sext_raw, dict) else {}
             notes = service_notes(service)
@@ -189,17 +191,17 @@ class Mapper:
         """Safe defaults for what neither HSDS nor the extension said (all listed for review)."""
         data, touched = draft.data, draft.touched
         if not covered(("sector",), touched):
-            found = self.mapping.match_sector(
-                [data["name"], text(org.get("alternate_name"))] + [line.name for line in lines], []
+            found, tied = self.mapping.sector_for(
+                [data["name"], text(org.get("alternate_name"))],
+                [line.name for line in lines if not line.skipped],
             )
             if found:
                 data["sector"] = found.target
                 draft.assumed.append(("sector",))
             else:
                 data["sector"] = self.mapping.default_sector
-                draft.default(
-                    ("sector",), f"sector: not in HSDS; set to {self.mapping.default_sector}"
-                )
+                said = f"its services suggest {tied} equally" if tied else "not in HSDS"
+                draft.default(("sector",), f"sector: {said}; set to {self.mapping.default_sector}")
         if not data["hours"].get("regular"):
             data["hours"]["regular"] = "Not stated (ask the agency)"
             draft.default(("hours", "regular"), "hours: no schedule in HSDS")

@@ -17,6 +17,7 @@ class ServiceLine:
     mapped: list[str]
     because: list[str]
     skipped: str = ""
+    why_not: str = ""  # why it maps to nothing: a negative cue, or the mapping is unsure
 
 
 @dataclass
@@ -83,6 +84,7 @@ class ImportResult:
                             "mapped": s.mapped,
                             "because": s.because,
                             "skipped": s.skipped,
+                            "why_not": s.why_not,
                         }
                         for s in a.services
                     ],

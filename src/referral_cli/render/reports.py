@@ -137,7 +137,8 @@ def import_lines(result: ImportResult) -> list[str]:
                     f" ({one_line('; '.join(line.because))})"
                 )
             else:
-                out.append(f"      - {one_line(line.name)}: UNMAPPED (add it to the mapping file)")
+                why = f" ({one_line(line.why_not)})" if line.why_not else ""
+                out.append(f"      - {one_line(line.name)}: UNMAPPED{why}")
         for note in item.review:
             out.append(f"      needs review: {one_line(note)}")
         if item.unknown_languages:
@@ -161,7 +162,10 @@ def import_lines(result: ImportResult) -> list[str]:
             out.append(f"  {one_line(org.name)} ({one_line(org.where)}): {names}")
     unmapped = result.unmapped_services()
     if unmapped:
-        out.append(f"Unmapped HSDS services ({len(unmapped)}), add them to {result.mapping}:")
+        out.append(
+            f"Unmapped HSDS services ({len(unmapped)}): to map them, copy {result.mapping}, "
+            "add names or terms, and import again with --mapping YOUR-COPY"
+        )
         out += [f"  {one_line(name)}" for name in unmapped]
     if result.skipped_invalid:
         out.append(f"Skipped as invalid (--skip-invalid): {len(result.skipped_invalid)}")
