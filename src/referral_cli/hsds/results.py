@@ -61,6 +61,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     new_languages: dict[str, str] = field(default_factory=dict)  # added to services.yaml
+    review_files: list[str] = field(default_factory=list)
     backup: str | None = None
     dry_run: bool = False
 
@@ -104,6 +105,7 @@ class ImportResult:
             "notes": self.notes,
             "new_languages": self.new_languages,
             "written": self.written,
+            "review_files": self.review_files,
             "backup": self.backup,
         }
 
