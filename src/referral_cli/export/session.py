@@ -324,7 +324,7 @@ def checklist_markdown(hotlines: Sequence[Hotline], task_force: Agency | None) -
         ["", "## Hotlines", "", bullets([hotline_line(h) for h in hotlines]) or "- none listed"]
     )
     if task_force is not None:
-        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.phone)}"])
+        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.call)}"])
     return "\n".join(out) + "\n"
 
 
@@ -341,5 +341,5 @@ def checklist_text(hotlines: Sequence[Hotline], task_force: Agency | None) -> st
     out.extend(["", "Hotlines:"])
     out.extend(f"   - {hotline_line(h)}" for h in hotlines)
     if task_force is not None:
-        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.phone)}")
+        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.call)}")
     return "\n".join(out)

@@ -105,20 +105,44 @@ class _JsonCollector:
         self.pkg.organizations.extend(self.orgs.values())
 
 
-def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
-    pkg = collector.pkg
+def load_json(path: Path) -> Any:
+    """One JSON document (or JSON lines, one object a line); a file that cannot be read is an
+    error whatever --skip-invalid says, since skipping it would hide every record in it."""
     name = path.name
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, UnicodeDecodeError) as exc:
-        pkg.problem(name, f"cannot be read ({exc})", {name})
-        return
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReferralError(f"{name}: cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ReferralError(
+            f"{name}:{line}: not UTF-8 text; save the file as UTF-8 and import again"
+        ) from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        pkg.problem(f"{name}:{exc.lineno}", f"not valid JSON ({exc.msg})", {name})
-        return
+        if exc.msg == "Extra data":
+            lines = _json_lines(text)
+            if lines is not None:
+                return lines
+        raise ReferralError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     except RecursionError:
-        pkg.problem(name, "nested too deeply", {name})
-        return
+        raise ReferralError(f"{name}: nested too deeply to be HSDS") from None
+
+
+def _json_lines(text: str) -> list[Any] | None:
+    """JSON lines (one object a line), or None when the text is not that either."""
+    try:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
+    name = path.name
+    data = load_json(path)
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         for i, item in enumerate(data["contents"]):
             collector.add(item, f"{name}: contents[{i}]")

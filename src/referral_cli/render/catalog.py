@@ -203,7 +203,7 @@ def agency_card(
             f"transit: {_yes(agency.access.transit)}; wheelchair: {_yes(agency.access.wheelchair)}",
         ),
         ("Address", "confidential" if agency.confidential_address else "listed"),
-        ("Phone", agency.phone),
+        ("Phone", agency.phone or "no phone listed"),
         ("Email", agency.email or "-"),
         ("Referral contact", ", ".join(x for x in (contact.role, contact.name) if x)),
         ("Contact phone", contact.phone or "-"),
