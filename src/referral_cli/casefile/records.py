@@ -47,6 +47,8 @@ SharedHow = Literal["verbal", "written", "electronic"]
 GivenHow = Literal["written", "verbal"]
 NoReferralReason = Literal["youth-declined", "no-suitable-agency", "needs-met", "other"]
 BasicNeed = Literal["food", "shelter", "clothing", "safety"]
+# How soon the agency should contact the youth: 24 hours, 72 hours, two weeks (export/packet).
+Urgency = Literal["emergency", "urgent", "routine"]
 
 
 class Need(Model):
@@ -196,6 +198,7 @@ class Referral(Model):
     history: list[StatusChange] = Field(min_length=1)
     follow_up: dt.date | None = None
     first_contact: dt.date | None = None
+    urgency: Urgency | None = None
 
 
 class NoReferral(Model):
@@ -206,8 +209,10 @@ class NoReferral(Model):
     at_step: int = Field(ge=0, le=8)
     basic_needs: list[BasicNeed] = []
     info_given: bool = False
-    hotlines: list[Id] = []
+    # "Name: number" as given, so the record reads without the catalog (older files: ids)
+    hotlines: list[Text] = []
     call_later: Note = ""
+    follow_up: dt.date | None = None  # when to offer the referral again
 
 
 class Session(Model):
@@ -217,6 +222,8 @@ class Session(Model):
     reference: CaseRef
     worker: Text
     program: Text
+    worker_phone: str = ""  # from the worker profile, for the agency packet and youth card
+    worker_email: str = ""
     created: dt.datetime
     updated: dt.datetime
     step: int = Field(default=1, ge=1, le=9)
