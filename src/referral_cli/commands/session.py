@@ -53,6 +53,7 @@ class SummaryFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+    FHIR = "fhir"
 
 
 def _today(value: str | None) -> dt.date:
@@ -187,7 +188,8 @@ def summary(
         ),
     ] = None,
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+        SummaryFormat,
+        typer.Option("--format", "-f", help="text, markdown, json or fhir (with --for)."),
     ] = SummaryFormat.TEXT,
     output: OutputOption = None,
     today: TodayOption = None,
@@ -203,6 +205,8 @@ def summary(
     case_command_startup()
     session = load_session(reference)
     if agency is None:
+        if fmt is SummaryFormat.FHIR:
+            raise typer.BadParameter("fhir is the copy for one agency: add --for AGENCY")
         if fmt is SummaryFormat.JSON:
             text = export.worker_json(session, day)
         else:
@@ -220,14 +224,19 @@ def summary(
                 f"{agency_id} --on {logged}",
                 err=True,
             )
-        if fmt is SummaryFormat.JSON:
+        if fmt is SummaryFormat.FHIR:
+            from referral_cli.export.fhir import agency_bundle
+
+            text = agency_bundle(packet)
+        elif fmt is SummaryFormat.JSON:
             text = export.agency_json(packet)
         else:
             sections = export.agency_sections(packet)
             title = export.agency_title(packet)
-    if fmt is not SummaryFormat.JSON:
+    if fmt in (SummaryFormat.TEXT, SummaryFormat.MARKDOWN):
         render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
         text = render(title, sections)
+
     emit(text, output)
     if output is not None:
         from referral_cli.casefile import audit
