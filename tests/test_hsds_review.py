@@ -49,7 +49,7 @@ def test_review_files_list_unmapped_services_and_fields_to_check(run: Run, tmp_p
     assert "- [ ] cost: not stated in HSDS; set to unknown (ask the agency)" in text
     assert "Bayview \\*Legal\\* Services" in text  # data, never markup
     assert (
-        "- [ ] Paws Rescue (in.json: \\[2\\]): Pet Food Pantry (not a service for a youth" in text
+        "- [ ] Paws Rescue (in\\.json: \\[2\\]): Pet Food Pantry (not a service for a youth" in text
     )
     rows = list(csv.DictReader(csv_file.open()))
     unmapped = [r for r in rows if r["kind"] == "unmapped"]
