@@ -453,3 +453,69 @@ def test_gaps_text_table_has_a_do_not_refer_column(run: Run, tmp_path: Path) -> 
     root = catalog_with(tmp_path, **{"2026-07-15": HOSTILE})
     out = run("gaps", "--data", str(root)).output
     assert "do not refer" in out
+
+
+# --- 2. standing re-checked when a case moves ---------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "answers-example.yaml"
+CHOSEN = "alder-county-youth-harbor"
+
+
+def hard_fail_found(root: Path, day: str) -> None:
+    """A new vetting of the chosen agency finds a hard fail (after the session chose it)."""
+    old = root / "vettings" / f"{CHOSEN}--2026-03-18.yaml"
+    data = yaml.safe_load(old.read_text())
+    data["date"] = day
+    data["trigger"] = "incident"
+    data["factors"]["confidentiality"].update(
+        score=0,
+        note="Youth names entered in a shared database.",
+        hard_fails=["identifying-data-in-shared-databases"],
+    )
+    (root / "vettings" / f"{CHOSEN}--{day}.yaml").write_text(yaml.safe_dump(data))
+
+
+def test_followups_and_the_agency_copy_flag_a_standing_that_dropped(
+    run: Run, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = run("start", "--answers", str(EXAMPLE), "--no-input", "--data", str(data_copy))
+    assert started.exit_code == 0, started.output
+    data = ["--data", str(data_copy)]
+    before = run("followups", *data)
+    assert "STANDING DROPPED" not in before.output
+    assert run("summary", "AC-2041", "--for", CHOSEN, *data).exit_code == 0
+
+    hard_fail_found(data_copy, "2026-11-24")
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-25")
+    after = flat(run("followups", *data).output)
+    assert "STANDING DROPPED" in after
+    assert "chosen as 'ready to refer', now do not refer: hard fail Confidentiality" in after
+    rows = json.loads(run("followups", "--format", "json", *data).output)
+    assert rows[0]["standing_dropped"].startswith("Alder County Youth Harbor: chosen as")
+
+    stopped = run("summary", "AC-2041", "--for", CHOSEN, "-f", "markdown", *data)
+    assert stopped.exit_code == 1
+    assert "Vetting standing dropped since it was chosen" in flat(stopped.output)
+    assert "Emergency shelter" not in stopped.output  # nothing exported
+    went_on = run("summary", "AC-2041", "--for", CHOSEN, "--despite-standing", *data)
+    assert went_on.exit_code == 0
+    assert "Warning: vetting standing dropped" in flat(went_on.output)
+    assert "Emergency shelter" in went_on.output
+
+
+def test_standing_dropped_is_a_pure_comparison() -> None:
+    from referral_cli.vetting.recheck import outcome_when_chosen, standing_dropped
+    from referral_cli.vetting.standing import Outcome, VettingStatus
+
+    def now(outcome: Outcome, stale: bool = False) -> VettingStatus:
+        return VettingStatus("a", outcome, stale, None, None)
+
+    assert outcome_when_chosen([]) is Outcome.READY
+    assert outcome_when_chosen(["VERIFY", "STALE"]) is Outcome.VERIFY
+    assert outcome_when_chosen(["NOT VETTED"]) is Outcome.NOT_VETTED
+    assert standing_dropped("a", "A", Outcome.READY, now(Outcome.READY, stale=True)) is None
+    assert standing_dropped("a", "A", Outcome.VERIFY, now(Outcome.READY)) is None
+    assert standing_dropped("a", "A", Outcome.READY, now(Outcome.VERIFY)) is not None
+    assert standing_dropped("a", "A", Outcome.VERIFY, now(Outcome.DO_NOT_REFER)) is not None
+    gone = standing_dropped("a", "A", Outcome.READY, None)
+    assert gone is not None and "cannot be re-checked" in gone.message
