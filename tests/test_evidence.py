@@ -15,12 +15,15 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import Result
 
 from referral_cli.casefile.records import Need, YouthProfile
+from referral_cli.catalog.models import Agency, CatalogInfo, Vetting
 from referral_cli.session.matching import Candidate, rank
 from referral_cli.vetting.judge import agency_status
-from referral_cli.vetting.rubric import rubric
+from referral_cli.vetting.rubric import UNASSESSED, rubric
 from referral_cli.vetting.rules import load_catalog
 from tests.helpers import AGENCIES_HEAD, SERVICES, agency, write_catalog
 
@@ -519,3 +522,159 @@ def test_standing_dropped_is_a_pure_comparison() -> None:
     assert standing_dropped("a", "A", Outcome.VERIFY, now(Outcome.DO_NOT_REFER)) is not None
     gone = standing_dropped("a", "A", Outcome.READY, None)
     assert gone is not None and "cannot be re-checked" in gone.message
+
+
+# --- properties over random vetting histories ----------------------------------------------
+
+FACTORS = [f.id for f in rubric().factors]
+HARD_FAILS = {f.id: [h.id for h in f.hard_fails] for f in rubric().factors if f.hard_fails}
+
+
+@st.composite
+def assessments(draw: st.DrawFn, factor: str) -> dict[str, Any] | None:
+    """One factor of one vetting: missing, U, a score, a hard fail, or a clearing (complete
+    or lacking its evidence or note)."""
+    kind = draw(st.sampled_from(["missing", "U", "score", "hard fail", "clear"]))
+    if kind == "missing":
+        return None
+    if kind == "U":
+        return {"score": "U"}
+    entry: dict[str, Any] = {
+        "score": draw(st.sampled_from([0, 1, 2, 3, 4])),
+        "evidence": draw(st.sampled_from([[], ["site-visit"]])),
+        "note": draw(st.sampled_from(["", "seen on the visit"])),
+    }
+    known = HARD_FAILS.get(factor, [])
+    if kind == "hard fail" and known:
+        entry["hard_fails"] = [draw(st.sampled_from(known))]
+    if kind == "clear" and known:
+        entry["hard_fails_cleared"] = [draw(st.sampled_from(known))]
+    return entry
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[Vetting]:
+    out = []
+    for _ in range(draw(st.integers(1, 4))):
+        factors = {}
+        for factor in draw(st.lists(st.sampled_from(list(HARD_FAILS)), max_size=3, unique=True)):
+            entry = draw(assessments(factor))
+            if entry is not None:
+                factors[factor] = entry
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=draw(st.integers(0, 3)))
+        out.append(
+            Vetting.model_validate(
+                {
+                    "agency": "a",
+                    "date": day,
+                    "assessor": "R",
+                    "method": ["phone"],
+                    "factors": factors,
+                }
+            )
+        )
+    return out
+
+
+def cleared_later(history: list[Vetting], hard_fail: str, factor: str, after: dt.date) -> bool:
+    """Some vetting dated after `after` assessed the factor and said the hard fail is gone."""
+    for vetting in history:
+        a = vetting.factors.get(factor)
+        if vetting.date <= after or a is None:
+            continue
+        assessed = a.score != "U" and bool(a.evidence) and bool(a.note)
+        if assessed and hard_fail in a.hard_fails_cleared and hard_fail not in a.hard_fails:
+            return True
+    return False
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories())
+def test_a_hard_fail_not_assessed_away_is_never_ready(history: list[Vetting]) -> None:
+    from referral_cli.vetting.standing import Outcome
+
+    info = CatalogInfo(region="Test County")
+    plain = Agency.model_validate(yaml.safe_load(agency("a", "A"))[0])
+    result = agency_status(plain, history, info, dt.date(2026, 2, 1))
+    for factor, known in HARD_FAILS.items():
+        for hard_fail in known:
+            found = [
+                v.date for v in history if hard_fail in v.factors.get(factor, UNASSESSED).hard_fails
+            ]
+            if found and not cleared_later(history, hard_fail, factor, max(found)):
+                assert result.outcome is Outcome.DO_NOT_REFER, (hard_fail, history)
+                assert result.outcome is not Outcome.READY
+    shuffled = agency_status(plain, list(reversed(history)), info, dt.date(2026, 2, 1))
+    assert shuffled.outcome is result.outcome  # file order never decides
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> dict[str, str]:
+    """A small catalog: agencies offering random services, each with a random history."""
+    head = yaml.safe_load(AGENCIES_HEAD)
+    head["agencies"] = []
+    vettings: dict[str, str] = {}
+    for n in range(draw(st.integers(1, 4))):
+        ident = f"agency-{n}"
+        services = draw(
+            st.lists(st.sampled_from(["food", "housing-emergency"]), min_size=1, unique=True)
+        )
+        head["agencies"].append(
+            listing(
+                ident,
+                f"Agency {n}",
+                services=services,
+                populations={"lgbtq_affirming": draw(st.booleans())},
+            )
+        )
+        for i, vetting in enumerate(draw(histories())):
+            data = vetting.model_dump(mode="json")
+            data["agency"] = ident
+            for entry in data["factors"].values():  # keep the file valid under the rubric
+                if entry["hard_fails"] or entry["hard_fails_cleared"] or entry["score"] == 0:
+                    entry["note"] = entry["note"] or "noted"
+                if entry["hard_fails_cleared"] and entry["score"] == "U":
+                    entry["hard_fails_cleared"] = []
+                if entry["hard_fails_cleared"] and not entry["evidence"]:
+                    entry["evidence"] = ["site-visit"]
+                if entry["score"] in (3, 4):
+                    entry["evidence"] = ["site-visit"]
+            suffix = f"-{i + 1}" if i else ""
+            vettings[f"{ident}--{data['date']}{suffix}.yaml"] = yaml.safe_dump(data)
+    return {"agencies.yaml": yaml.safe_dump(head, sort_keys=False), **vettings}
+
+
+@settings(max_examples=8, deadline=None)
+@given(catalogs())
+def test_warm_and_cold_paths_agree_on_every_generated_catalog(files: dict[str, str]) -> None:
+    import os
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from referral_cli.cli import app
+
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_catalog(
+            Path(tmp) / "data",
+            agencies=files.pop("agencies.yaml"),
+            vettings=files,
+        )
+        for path in root.rglob("*"):  # old enough to be trusted by stat: the quick path
+            os.utime(path, (1_700_000_000, 1_700_000_000))
+        commands = [
+            ["agencies", "--service", "food"],
+            ["agencies", "--service", "housing-emergency"],
+        ]
+        commands += [[verb, "agency-0"] for verb in ("show", "vet")]
+        for n, command in enumerate(commands):
+            os.environ["REFERRAL_CACHE"] = f"{tmp}/cache-{n}"  # a fresh cache: cold first
+            cold = runner.invoke(app, [*command, "--data", str(root)])
+            warm = runner.invoke(app, [*command, "--data", str(root)])
+            assert cold.exit_code == warm.exit_code == 0, cold.output
+            assert cold.output == warm.output, command
+        from referral_cli.vetting import quick
+
+        os.environ["REFERRAL_CACHE"] = f"{tmp}/cache-0"
+        assert quick.offering(root, "food", dt.date(2026, 11, 23), 0) is not None  # was warm
