@@ -678,3 +678,27 @@ def test_warm_and_cold_paths_agree_on_every_generated_catalog(files: dict[str, s
 
         os.environ["REFERRAL_CACHE"] = f"{tmp}/cache-0"
         assert quick.offering(root, "food", dt.date(2026, 11, 23), 0) is not None  # was warm
+
+
+def test_an_answers_file_clears_a_hard_fail_only_with_the_explicit_key(
+    run: Run, tmp_path: Path
+) -> None:
+    root = catalog_with(tmp_path, **{"2026-07-15": HOSTILE})
+    answers: dict[str, Any] = {
+        f"{f}.{k}": v for f in FACTORS for k, v in (("score", 3), ("evidence", ["written-policy"]))
+    }
+    answers |= {"assessor": "Dana K.", "method": ["site-visit"], "date": TODAY}
+    quiet = tmp_path / "quiet.yaml"
+    quiet.write_text(yaml.safe_dump(answers))
+    args = ["vet", "new-dawn", "--record", "--no-input", "--yes", "--data", str(root)]
+    assert run(*args, "--answers", str(quiet)).exit_code == 0
+    assert "DO NOT REFER" in run("vet", "new-dawn", "--data", str(root)).output
+    (root / "vettings" / "new-dawn--2026-11-23.yaml").unlink()
+    answers |= {
+        "lgbtq-services.hard_fails_cleared": ["lgbtq-identity-correction"],
+        "lgbtq-services.note": "Affirming policy and training since September.",
+    }
+    explicit = tmp_path / "explicit.yaml"
+    explicit.write_text(yaml.safe_dump(answers))
+    assert run(*args, "--answers", str(explicit)).exit_code == 0
+    assert "READY TO REFER" in run("vet", "new-dawn", "--data", str(root)).output
