@@ -15,12 +15,15 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import Result
 
 from referral_cli.casefile.records import Need, YouthProfile
+from referral_cli.catalog.models import Agency, CatalogInfo, Vetting
 from referral_cli.session.matching import Candidate, rank
 from referral_cli.vetting.judge import agency_status
-from referral_cli.vetting.rubric import rubric
+from referral_cli.vetting.rubric import UNASSESSED, rubric
 from referral_cli.vetting.rules import load_catalog
 from tests.helpers import AGENCIES_HEAD, SERVICES, agency, write_catalog
 
@@ -453,3 +456,249 @@ def test_gaps_text_table_has_a_do_not_refer_column(run: Run, tmp_path: Path) -> 
     root = catalog_with(tmp_path, **{"2026-07-15": HOSTILE})
     out = run("gaps", "--data", str(root)).output
     assert "do not refer" in out
+
+
+# --- 2. standing re-checked when a case moves ---------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "answers-example.yaml"
+CHOSEN = "alder-county-youth-harbor"
+
+
+def hard_fail_found(root: Path, day: str) -> None:
+    """A new vetting of the chosen agency finds a hard fail (after the session chose it)."""
+    old = root / "vettings" / f"{CHOSEN}--2026-03-18.yaml"
+    data = yaml.safe_load(old.read_text())
+    data["date"] = day
+    data["trigger"] = "incident"
+    data["factors"]["confidentiality"].update(
+        score=0,
+        note="Youth names entered in a shared database.",
+        hard_fails=["identifying-data-in-shared-databases"],
+    )
+    (root / "vettings" / f"{CHOSEN}--{day}.yaml").write_text(yaml.safe_dump(data))
+
+
+def test_followups_and_the_agency_copy_flag_a_standing_that_dropped(
+    run: Run, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = run("start", "--answers", str(EXAMPLE), "--no-input", "--data", str(data_copy))
+    assert started.exit_code == 0, started.output
+    data = ["--data", str(data_copy)]
+    before = run("followups", *data)
+    assert "STANDING DROPPED" not in before.output
+    assert run("summary", "AC-2041", "--for", CHOSEN, *data).exit_code == 0
+
+    hard_fail_found(data_copy, "2026-11-24")
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-25")
+    after = flat(run("followups", *data).output)
+    assert "STANDING DROPPED" in after
+    assert "chosen as 'ready to refer', now do not refer: hard fail Confidentiality" in after
+    rows = json.loads(run("followups", "--format", "json", *data).output)
+    assert rows[0]["standing_dropped"].startswith("Alder County Youth Harbor: chosen as")
+
+    stopped = run("summary", "AC-2041", "--for", CHOSEN, "-f", "markdown", *data)
+    assert stopped.exit_code == 1
+    assert "Vetting standing dropped since it was chosen" in flat(stopped.output)
+    assert "Emergency shelter" not in stopped.output  # nothing exported
+    went_on = run("summary", "AC-2041", "--for", CHOSEN, "--despite-standing", *data)
+    assert went_on.exit_code == 0
+    assert "Warning: vetting standing dropped" in flat(went_on.output)
+    assert "Emergency shelter" in went_on.output
+
+
+def test_standing_dropped_is_a_pure_comparison() -> None:
+    from referral_cli.vetting.recheck import outcome_when_chosen, standing_dropped
+    from referral_cli.vetting.standing import Outcome, VettingStatus
+
+    def now(outcome: Outcome, stale: bool = False) -> VettingStatus:
+        return VettingStatus("a", outcome, stale, None, None)
+
+    assert outcome_when_chosen([]) is Outcome.READY
+    assert outcome_when_chosen(["VERIFY", "STALE"]) is Outcome.VERIFY
+    assert outcome_when_chosen(["NOT VETTED"]) is Outcome.NOT_VETTED
+    assert standing_dropped("a", "A", Outcome.READY, now(Outcome.READY, stale=True)) is None
+    assert standing_dropped("a", "A", Outcome.VERIFY, now(Outcome.READY)) is None
+    assert standing_dropped("a", "A", Outcome.READY, now(Outcome.VERIFY)) is not None
+    assert standing_dropped("a", "A", Outcome.VERIFY, now(Outcome.DO_NOT_REFER)) is not None
+    gone = standing_dropped("a", "A", Outcome.READY, None)
+    assert gone is not None and "cannot be re-checked" in gone.message
+
+
+# --- properties over random vetting histories ----------------------------------------------
+
+FACTORS = [f.id for f in rubric().factors]
+HARD_FAILS = {f.id: [h.id for h in f.hard_fails] for f in rubric().factors if f.hard_fails}
+
+
+@st.composite
+def assessments(draw: st.DrawFn, factor: str) -> dict[str, Any] | None:
+    """One factor of one vetting: missing, U, a score, a hard fail, or a clearing (complete
+    or lacking its evidence or note)."""
+    kind = draw(st.sampled_from(["missing", "U", "score", "hard fail", "clear"]))
+    if kind == "missing":
+        return None
+    if kind == "U":
+        return {"score": "U"}
+    entry: dict[str, Any] = {
+        "score": draw(st.sampled_from([0, 1, 2, 3, 4])),
+        "evidence": draw(st.sampled_from([[], ["site-visit"]])),
+        "note": draw(st.sampled_from(["", "seen on the visit"])),
+    }
+    known = HARD_FAILS.get(factor, [])
+    if kind == "hard fail" and known:
+        entry["hard_fails"] = [draw(st.sampled_from(known))]
+    if kind == "clear" and known:
+        entry["hard_fails_cleared"] = [draw(st.sampled_from(known))]
+    return entry
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[Vetting]:
+    out = []
+    for _ in range(draw(st.integers(1, 4))):
+        factors = {}
+        for factor in draw(st.lists(st.sampled_from(list(HARD_FAILS)), max_size=3, unique=True)):
+            entry = draw(assessments(factor))
+            if entry is not None:
+                factors[factor] = entry
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=draw(st.integers(0, 3)))
+        out.append(
+            Vetting.model_validate(
+                {
+                    "agency": "a",
+                    "date": day,
+                    "assessor": "R",
+                    "method": ["phone"],
+                    "factors": factors,
+                }
+            )
+        )
+    return out
+
+
+def cleared_later(history: list[Vetting], hard_fail: str, factor: str, after: dt.date) -> bool:
+    """Some vetting dated after `after` assessed the factor and said the hard fail is gone."""
+    for vetting in history:
+        a = vetting.factors.get(factor)
+        if vetting.date <= after or a is None:
+            continue
+        assessed = a.score != "U" and bool(a.evidence) and bool(a.note)
+        if assessed and hard_fail in a.hard_fails_cleared and hard_fail not in a.hard_fails:
+            return True
+    return False
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories())
+def test_a_hard_fail_not_assessed_away_is_never_ready(history: list[Vetting]) -> None:
+    from referral_cli.vetting.standing import Outcome
+
+    info = CatalogInfo(region="Test County")
+    plain = Agency.model_validate(yaml.safe_load(agency("a", "A"))[0])
+    result = agency_status(plain, history, info, dt.date(2026, 2, 1))
+    for factor, known in HARD_FAILS.items():
+        for hard_fail in known:
+            found = [
+                v.date for v in history if hard_fail in v.factors.get(factor, UNASSESSED).hard_fails
+            ]
+            if found and not cleared_later(history, hard_fail, factor, max(found)):
+                assert result.outcome is Outcome.DO_NOT_REFER, (hard_fail, history)
+                assert result.outcome is not Outcome.READY
+    shuffled = agency_status(plain, list(reversed(history)), info, dt.date(2026, 2, 1))
+    assert shuffled.outcome is result.outcome  # file order never decides
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> dict[str, str]:
+    """A small catalog: agencies offering random services, each with a random history."""
+    head = yaml.safe_load(AGENCIES_HEAD)
+    head["agencies"] = []
+    vettings: dict[str, str] = {}
+    for n in range(draw(st.integers(1, 4))):
+        ident = f"agency-{n}"
+        services = draw(
+            st.lists(st.sampled_from(["food", "housing-emergency"]), min_size=1, unique=True)
+        )
+        head["agencies"].append(
+            listing(
+                ident,
+                f"Agency {n}",
+                services=services,
+                populations={"lgbtq_affirming": draw(st.booleans())},
+            )
+        )
+        for i, vetting in enumerate(draw(histories())):
+            data = vetting.model_dump(mode="json")
+            data["agency"] = ident
+            for entry in data["factors"].values():  # keep the file valid under the rubric
+                if entry["hard_fails"] or entry["hard_fails_cleared"] or entry["score"] == 0:
+                    entry["note"] = entry["note"] or "noted"
+                if entry["hard_fails_cleared"] and entry["score"] == "U":
+                    entry["hard_fails_cleared"] = []
+                if entry["hard_fails_cleared"] and not entry["evidence"]:
+                    entry["evidence"] = ["site-visit"]
+                if entry["score"] in (3, 4):
+                    entry["evidence"] = ["site-visit"]
+            suffix = f"-{i + 1}" if i else ""
+            vettings[f"{ident}--{data['date']}{suffix}.yaml"] = yaml.safe_dump(data)
+    return {"agencies.yaml": yaml.safe_dump(head, sort_keys=False), **vettings}
+
+
+@settings(max_examples=8, deadline=None)
+@given(catalogs())
+def test_warm_and_cold_paths_agree_on_every_generated_catalog(files: dict[str, str]) -> None:
+    import os
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from referral_cli.cli import app
+
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_catalog(
+            Path(tmp) / "data",
+            agencies=files.pop("agencies.yaml"),
+            vettings=files,
+        )
+        for path in root.rglob("*"):  # old enough to be trusted by stat: the quick path
+            os.utime(path, (1_700_000_000, 1_700_000_000))
+        commands = [
+            ["agencies", "--service", "food"],
+            ["agencies", "--service", "housing-emergency"],
+        ]
+        commands += [[verb, "agency-0"] for verb in ("show", "vet")]
+        for n, command in enumerate(commands):
+            os.environ["REFERRAL_CACHE"] = f"{tmp}/cache-{n}"  # a fresh cache: cold first
+            cold = runner.invoke(app, [*command, "--data", str(root)])
+            warm = runner.invoke(app, [*command, "--data", str(root)])
+            assert cold.exit_code == warm.exit_code == 0, cold.output
+            assert cold.output == warm.output, command
+        from referral_cli.vetting import quick
+
+        os.environ["REFERRAL_CACHE"] = f"{tmp}/cache-0"
+        assert quick.offering(root, "food", dt.date(2026, 11, 23), 0) is not None  # was warm
+
+
+def test_an_answers_file_clears_a_hard_fail_only_with_the_explicit_key(
+    run: Run, tmp_path: Path
+) -> None:
+    root = catalog_with(tmp_path, **{"2026-07-15": HOSTILE})
+    answers: dict[str, Any] = {
+        f"{f}.{k}": v for f in FACTORS for k, v in (("score", 3), ("evidence", ["written-policy"]))
+    }
+    answers |= {"assessor": "Dana K.", "method": ["site-visit"], "date": TODAY}
+    quiet = tmp_path / "quiet.yaml"
+    quiet.write_text(yaml.safe_dump(answers))
+    args = ["vet", "new-dawn", "--record", "--no-input", "--yes", "--data", str(root)]
+    assert run(*args, "--answers", str(quiet)).exit_code == 0
+    assert "DO NOT REFER" in run("vet", "new-dawn", "--data", str(root)).output
+    (root / "vettings" / "new-dawn--2026-11-23.yaml").unlink()
+    answers |= {
+        "lgbtq-services.hard_fails_cleared": ["lgbtq-identity-correction"],
+        "lgbtq-services.note": "Affirming policy and training since September.",
+    }
+    explicit = tmp_path / "explicit.yaml"
+    explicit.write_text(yaml.safe_dump(answers))
+    assert run(*args, "--answers", str(explicit)).exit_code == 0
+    assert "READY TO REFER" in run("vet", "new-dawn", "--data", str(root)).output

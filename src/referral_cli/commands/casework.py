@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from referral_cli.commands.common import (
+    DataOption,
     Format,
     FormatOption,
     OutputOption,
@@ -16,6 +18,10 @@ from referral_cli.commands.common import (
     present,
     today,
 )
+from referral_cli.errors import ReferralError
+
+if TYPE_CHECKING:
+    from referral_cli.casefile.records import Session
 
 Statuses = (
     "needs_identified options_discussed consent_pending requested accepted rejected "
@@ -23,15 +29,23 @@ Statuses = (
 )
 
 
-def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> None:
-    """List your open referrals by follow-up date, overdue first."""
+def followups(
+    fmt: FormatOption = Format.TEXT, output: OutputOption = None, data: DataOption = None
+) -> None:
+    """List your open referrals by follow-up date, overdue first.
+
+    Each agency's vetting is re-checked: a referral whose agency's standing dropped since it
+    was chosen (e.g. a new hard fail) is flagged.
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import list_sessions
     from referral_cli.casework.followups import followups as due
 
     day = today()
     case_command_startup()
-    rows = due(list_sessions(), day)
+    sessions = list_sessions()
+    rows = due(sessions, day)
+    dropped = _dropped(sessions, {(r.reference, r.agency) for r in rows}, data, day)
     from referral_cli.export.casework import followups_json, followups_markdown
     from referral_cli.render.casework import followups_view
 
@@ -39,10 +53,41 @@ def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> N
         rows,
         fmt,
         output,
-        markdown=lambda r: followups_markdown(r, day),
-        view=lambda r: followups_view(r, day),
-        json=followups_json,
+        markdown=lambda r: followups_markdown(r, day, dropped),
+        view=lambda r: followups_view(r, day, dropped),
+        json=lambda r: followups_json(r, dropped),
     )
+
+
+def _dropped(
+    sessions: Sequence[Session], open_ones: set[tuple[str, str]], data: Path | None, day: dt.date
+) -> dict[tuple[str, str], str]:
+    """(reference, agency) -> why, for open referrals whose agency's standing dropped.
+
+    A catalog that cannot be loaded is said once on stderr: the list itself still matters.
+    """
+    from referral_cli.commands.common import load
+    from referral_cli.vetting.judge import agency_status
+    from referral_cli.vetting.recheck import session_drops
+
+    try:
+        catalog = load(data)
+    except ReferralError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "catalog not loaded"
+        typer.echo(f"Warning: vetting standing not re-checked ({first})", err=True)
+        return {}
+    out: dict[tuple[str, str], str] = {}
+    for session in sessions:
+        ids = [agency for reference, agency in open_ones if reference == session.reference]
+        if not ids:
+            continue
+        found = {i: catalog.agencies[i] for i in ids if i in catalog.agencies}
+        statuses = {
+            i: agency_status(a, catalog.vettings_of(i), catalog.info, day) for i, a in found.items()
+        }
+        for agency, drop in session_drops(session, statuses, ids).items():
+            out[(session.reference, agency)] = drop.message
+    return out
 
 
 def status(

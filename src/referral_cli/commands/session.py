@@ -192,9 +192,22 @@ def summary(
         typer.Option("--format", "-f", help="text, markdown, json or fhir (with --for)."),
     ] = SummaryFormat.TEXT,
     output: OutputOption = None,
+    data: DataOption = None,
+    despite_standing: Annotated[
+        bool,
+        typer.Option(
+            "--despite-standing",
+            help="With --for: export even though the agency's vetting standing dropped "
+            "since it was chosen (you have checked with your lead).",
+        ),
+    ] = False,
     today: TodayOption = None,
 ) -> None:
-    """Print the handoff summary: the worker's copy, or with --for the copy for one agency."""
+    """Print the handoff summary: the worker's copy, or with --for the copy for one agency.
+
+    The copy for an agency re-checks the agency's vetting first: if its standing dropped
+    since it was chosen (e.g. a new hard fail), it warns and stops unless --despite-standing.
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session
     from referral_cli.export import session as export
@@ -214,6 +227,7 @@ def summary(
             title = export.worker_title(session)
     else:
         agency_id, name = find_agency(session, agency)
+        _recheck_standing(session, agency_id, data, day, despite_standing)
         packet = packet_for(session, agency_id, day)
         logged = ledger_revocation(session, agency_id)
         if logged is not None:
@@ -246,6 +260,33 @@ def summary(
             "That file is not encrypted: keep it private, and delete it when it has been used.",
             err=True,
         )
+
+
+def _recheck_standing(
+    session: Session, agency_id: str, data: Path | None, day: dt.date, go_on: bool
+) -> None:
+    """Warn when the agency's standing dropped since it was chosen; stop unless `go_on`."""
+    from referral_cli.commands.common import load
+    from referral_cli.errors import ReferralError
+    from referral_cli.vetting.judge import agency_status
+    from referral_cli.vetting.recheck import session_drops
+
+    catalog = load(data)
+    found = catalog.agencies.get(agency_id)
+    statuses = {}
+    if found is not None:
+        statuses[agency_id] = agency_status(
+            found, catalog.vettings_of(agency_id), catalog.info, day
+        )
+    drop = session_drops(session, statuses, [agency_id]).get(agency_id)
+    if drop is None:
+        return
+    if not go_on:
+        raise ReferralError(
+            f"Vetting standing dropped since it was chosen: {drop.message}. Nothing was "
+            "exported; talk to your lead, then add --despite-standing to export anyway."
+        )
+    typer.echo(f"Warning: vetting standing dropped since it was chosen: {drop.message}", err=True)
 
 
 def checklist(

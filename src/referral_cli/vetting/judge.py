@@ -50,6 +50,7 @@ from referral_cli.vetting.rubric import (
 from referral_cli.vetting.standing import (
     FIT_FACTORS,
     OUTCOME_LABELS,
+    SEVERITY,
     FactorRow,
     Outcome,
     Scorecard,
@@ -95,15 +96,6 @@ def judge(vetting: Vetting) -> tuple[Outcome, list[FactorId], list[str], list[Fa
     else:
         outcome = Outcome.READY
     return outcome, verify, hard_fails, contrary
-
-
-# How cautious an outcome is, for same-day conflicts and for "did the standing drop".
-SEVERITY: dict[Outcome, int] = {
-    Outcome.READY: 0,
-    Outcome.VERIFY: 1,
-    Outcome.NOT_VETTED: 2,
-    Outcome.DO_NOT_REFER: 3,
-}
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,13 @@ ATTENTION_ORDER: dict[Outcome, int] = {
     Outcome.READY: 4,
 }
 STALE_READY_RANK = 2
+# How cautious an outcome is: for same-day conflicts, and for "did the standing drop".
+SEVERITY: dict[Outcome, int] = {
+    Outcome.READY: 0,
+    Outcome.VERIFY: 1,
+    Outcome.NOT_VETTED: 2,
+    Outcome.DO_NOT_REFER: 3,
+}
 # The per-youth factors: what the vetting found outweighs what the agency says of itself.
 FIT_FACTORS: tuple[str, ...] = ("lgbtq-services", "language-capacity", "location-accessibility")
 # The scale in the few words a reason line has room for (rubric.yaml says it in full; this
