@@ -164,10 +164,14 @@ class VettingRules:
 
 
 def check_vetting_file(
-    vetting: Vetting, agency_ids: set[str], path: Path, rules: VettingRules
+    vetting: Vetting, agency_ids: set[str] | None, path: Path, rules: VettingRules
 ) -> Iterator[tuple[Loc, str]]:
-    """A vetting file: its agency exists, its name says so, and the rubric's rules hold."""
-    if vetting.agency not in agency_ids:
+    """A vetting file: its agency exists, its name says so, and the rubric's rules hold.
+
+    `agency_ids` is None when agencies.yaml itself could not be read: its own error says
+    so, and one line per vetting file that "no agency has the id" would only bury it.
+    """
+    if agency_ids is not None and vetting.agency not in agency_ids:
         yield ("agency",), f"no agency has the id '{vetting.agency}'"
     elif vetting_owner(path.name) != vetting.agency:
         # A copied file left unrenamed would vet the wrong agency; the cache relies on it too.

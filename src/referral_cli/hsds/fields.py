@@ -193,7 +193,7 @@ def cost(services: list[Obj], draft: Draft) -> None:
         float(c["amount"])
         for s in services
         for c in dicts(s.get("cost_options"))
-        if isinstance(c.get("amount"), int | float)
+        if isinstance(c.get("amount"), int | float) and abs(c["amount"]) < 1e12  # no inf/NaN
     ]
     fees = " ".join(text(s.get("fees_description")) + " " + text(s.get("fees")) for s in services)
     if any(a > 0 for a in amounts):

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from referral_cli.catalog.inputs import InputError, read_input
 from referral_cli.errors import ReferralError
 from referral_cli.hsds.assemble import assemble
 from referral_cli.hsds.progress import Progress
 from referral_cli.hsds.schema import TABLE_FILES, WHERE, Obj, Package, check_object
-from referral_cli.hsds.tabular import read_tabular
+from referral_cli.hsds.tabular import MAX_HSDS_BYTES, read_tabular
 
 # --- JSON form ------------------------------------------------------------------------------
 
@@ -108,13 +109,19 @@ class _JsonCollector:
 def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
     pkg = collector.pkg
     name = path.name
-    try:
-        data = json.loads(path.read_bytes())
+    try:  # a regular file, capped: never a link to /dev/zero or a FIFO
+        data = json.loads(read_input(path, MAX_HSDS_BYTES, "an HSDS file"))
+    except InputError as exc:
+        pkg.problem(name, str(exc.strerror), {name})
+        return
     except (OSError, UnicodeDecodeError) as exc:
         pkg.problem(name, f"cannot be read ({exc})", {name})
         return
     except json.JSONDecodeError as exc:
         pkg.problem(f"{name}:{exc.lineno}", f"not valid JSON ({exc.msg})", {name})
+        return
+    except ValueError:  # a number of more than 4,300 digits: Python refuses to convert it
+        pkg.problem(name, "holds a number far too long to be real data", {name})
         return
     except RecursionError:
         pkg.problem(name, "nested too deeply", {name})

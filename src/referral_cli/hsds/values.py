@@ -52,7 +52,11 @@ def ok_email(value: str) -> bool:
 def phone_text(phone: Obj) -> str | None:
     number = text(phone.get("number")).strip("\"' ")
     extension = phone.get("extension")
-    if isinstance(extension, int | float) and not isinstance(extension, bool) and extension > 0:
+    if (
+        isinstance(extension, int | float)
+        and not isinstance(extension, bool)
+        and 0 < extension < 10**9  # not NaN, infinity or a 400-digit number
+    ):
         number = f"{number} x{int(extension)}"
     return number if number and ok_phone(number) else None
 
