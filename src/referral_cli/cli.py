@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "security",
         "Set up encryption of case files with a passphrase, and how long closed cases are kept.",
     ),
+    "profile": (
+        "profile",
+        "Set your worker profile once: name, program, phone, e-mail, used by every session.",
+    ),
     "audit": (
         "security",
         "The audit log: when sessions were created, exported, revoked, purged.",

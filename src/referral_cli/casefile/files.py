@@ -122,7 +122,9 @@ def private_dir(path: Path) -> Path:
 
 
 # What the tool itself keeps in its home folder (and temp files of these while written).
-HOME_NAMES = frozenset({"key.json", "settings.json", "audit.log", "audit.head", "sessions"})
+HOME_NAMES = frozenset(
+    {"key.json", "settings.json", "profile.json", "audit.log", "audit.head", "sessions"}
+)
 
 
 def private_home() -> Path:

@@ -47,6 +47,8 @@ SharedHow = Literal["verbal", "written", "electronic"]
 GivenHow = Literal["written", "verbal"]
 NoReferralReason = Literal["youth-declined", "no-suitable-agency", "needs-met", "other"]
 BasicNeed = Literal["food", "shelter", "clothing", "safety"]
+# How soon the agency should contact the youth: 24 hours, 72 hours, two weeks (export/packet).
+Urgency = Literal["emergency", "urgent", "routine"]
 
 
 class Need(Model):
@@ -94,16 +96,22 @@ class Considered(Model):
     score: int = 0
     marks: list[str] = []
     reasons: list[str] = []
+    checked: bool = False  # the worker confirmed they checked what its vetting leaves open
+
+
+CallPresent = Literal["youth", "worker", "guardian", "interpreter", "support"]
 
 
 class ProviderCall(Model):
-    """Step 3: what the provider said, and whether the youth was there to ask questions."""
+    """Step 3: what the provider said, and who was on the call (the youth, ideally)."""
 
     agency: Id
     called: bool
     experience: Note = ""
     options: Note = ""
     youth_present: bool = False
+    present: list[CallPresent] = []
+    later: bool = False  # to be made after the session, without the youth
 
 
 class Hesitation(Model):
@@ -190,6 +198,7 @@ class Referral(Model):
     history: list[StatusChange] = Field(min_length=1)
     follow_up: dt.date | None = None
     first_contact: dt.date | None = None
+    urgency: Urgency | None = None
 
 
 class NoReferral(Model):
@@ -200,8 +209,10 @@ class NoReferral(Model):
     at_step: int = Field(ge=0, le=8)
     basic_needs: list[BasicNeed] = []
     info_given: bool = False
-    hotlines: list[Id] = []
+    # "Name: number" as given, so the record reads without the catalog (older files: ids)
+    hotlines: list[Text] = []
     call_later: Note = ""
+    follow_up: dt.date | None = None  # when to offer the referral again
 
 
 class Session(Model):
@@ -211,6 +222,8 @@ class Session(Model):
     reference: CaseRef
     worker: Text
     program: Text
+    worker_phone: str = ""  # from the worker profile, for the agency packet and youth card
+    worker_email: str = ""
     created: dt.datetime
     updated: dt.datetime
     step: int = Field(default=1, ge=1, le=9)
@@ -224,6 +237,9 @@ class Session(Model):
     releases: list[Release] = []
     no_referral: NoReferral | None = None
     finished: bool = False
+    # answers already given in the step in progress, saved as each is given, so a resumed
+    # session goes on at the first unanswered question (cleared when the step is done)
+    pending: dict[str, str] = {}
 
     def release_for(self, agency: str) -> Release | None:
         """The release to one agency, if any (there is at most one per agency)."""

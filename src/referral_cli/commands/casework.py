@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -44,54 +46,155 @@ def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> N
 
 
 def status(
-    reference: Annotated[str, typer.Argument(help="Case reference, e.g. AC-2041.")],
-    state: Annotated[str, typer.Argument(help=f"New status: {Statuses}.", show_default=False)],
+    reference: Annotated[
+        str, typer.Argument(metavar="REF", help="Case reference, e.g. AC-2041.", show_default=False)
+    ],
+    state: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[STATUS]",
+            help="The new status, by its id (see the list below); leave out with --from-fhir.",
+            show_default=False,
+        ),
+    ] = None,
     agency: Annotated[
-        str | None, typer.Option(help="Which referral, when the session has several.")
+        str | None,
+        typer.Option(metavar="AGENCY", help="Which referral, when the session has several."),
     ] = None,
     note: Annotated[
-        str, typer.Option(help="Why, or what happened (needed for closing ones).")
+        str, typer.Option(metavar="TEXT", help="Why, or what happened (needed for closing ones).")
     ] = "",
     follow_up: Annotated[
-        str | None, typer.Option("--follow-up", help="Next follow-up date (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--follow-up", metavar="DATE", help="Next follow-up date (YYYY-MM-DD)."),
     ] = None,
     first_contact: Annotated[
         str | None,
-        typer.Option("--first-contact", help="Date of the confirmed first contact (YYYY-MM-DD)."),
+        typer.Option(
+            "--first-contact",
+            metavar="DATE",
+            help="Date of the confirmed first contact (YYYY-MM-DD).",
+        ),
     ] = None,
     by: Annotated[
-        str | None, typer.Option(help="Who sets it. Default: the session's worker.")
+        str | None, typer.Option(metavar="NAME", help="Who sets it. Default: the session's worker.")
+    ] = None,
+    from_fhir: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-fhir",
+            metavar="TASK.json",
+            help="The receiving agency's FHIR Task update: its status (and reason) moves the "
+            "referral it names.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Move a referral along its lifecycle (timestamped; invalid moves are refused)."""
-    from referral_cli.casefile.records import STATUS_LABELS
     from referral_cli.casefile.retention import case_command_startup
-    from referral_cli.casefile.store import load_session, lock_session, save_session, session_locks
+    from referral_cli.casefile.store import session_locks
+
+    day = today()
+    case_command_startup()
+    if from_fhir is not None:
+        if state is not None:
+            raise typer.BadParameter("give a STATUS or --from-fhir, not both", param_hint="STATUS")
+        with session_locks():
+            _from_fhir(reference, from_fhir, agency, note, first_contact, by, day)
+        return
+    if state is None:
+        raise typer.BadParameter("give the new STATUS (or --from-fhir TASK.json)")
+    with session_locks():  # no other terminal changes the session between load and save
+        _move(reference, state, agency, note, follow_up, first_contact, by, day)
+
+
+def _move(
+    reference: str,
+    state: str,
+    agency: str | None,
+    note: str,
+    follow_up: str | None,
+    first_contact: str | None,
+    by: str | None,
+    day: dt.date,
+) -> None:
+    """Load, move one referral, save, and say where it stands now."""
+    from referral_cli.casefile.records import STATUS_LABELS
+    from referral_cli.casefile.store import load_session, lock_session, save_session
     from referral_cli.casework.followups import pick_referral, set_status
     from referral_cli.clock import now
     from referral_cli.errors import ReferralError
 
     if state not in STATUS_LABELS:
         raise ReferralError(f"Unknown status '{state}'. Statuses: {', '.join(STATUS_LABELS)}.")
-    day = today()
-    case_command_startup()
-    with session_locks():  # no other terminal changes the session between load and save
-        session = load_session(lock_session(reference))
-        referral = pick_referral(session, agency)
-        updated = set_status(
-            session,
-            referral,
-            state,  # type: ignore[arg-type]  # checked against STATUS_LABELS above
-            by=by or session.worker,
-            at=now(day),
-            note=note,
-            follow_up=date_option(follow_up, "--follow-up"),
-            first_contact=date_option(first_contact, "--first-contact"),
-        )
-        save_session(updated)
+    session = load_session(lock_session(reference))
+    referral = pick_referral(session, agency)
+    updated = set_status(
+        session,
+        referral,
+        state,  # type: ignore[arg-type]  # checked against STATUS_LABELS above
+        by=by or session.worker,
+        at=now(day),
+        note=note,
+        follow_up=date_option(follow_up, "--follow-up"),
+        first_contact=date_option(first_contact, "--first-contact"),
+    )
+    save_session(updated)
     moved = next(r for r in updated.referrals if r.agency == referral.agency)
     due = f"; follow up by {moved.follow_up}" if moved.follow_up else ""
     typer.echo(f"{updated.reference} -> {moved.agency_name}: {STATUS_LABELS[moved.status]}{due}.")
+
+
+def _from_fhir(
+    reference: str,
+    path: Path,
+    agency: str | None,
+    note: str,
+    first_contact: str | None,
+    by: str | None,
+    day: dt.date,
+) -> None:
+    """Check that the Task is about this referral, then move it as the Task says."""
+    from referral_cli.casefile.records import STATUS_LABELS
+    from referral_cli.casefile.store import load_session, lock_session
+    from referral_cli.errors import ReferralError
+    from referral_cli.export.fhir import TASK_STATUS, read_task
+
+    try:
+        update = read_task(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReferralError(f"Cannot read {path}: {exc.__class__.__name__}.") from None
+    except ReferralError as exc:
+        raise ReferralError(f"{path}: {exc}") from None
+    ref = lock_session(reference)
+    if update.reference != ref:
+        raise ReferralError(
+            f"{path} is the Task of referral {update.reference}, not {ref}: nothing changed."
+        )
+    if agency is not None and not update.agency.startswith(agency.casefold()):
+        raise ReferralError(
+            f"{path} is about the referral to {update.agency}, not '{agency}': nothing changed."
+        )
+    current = load_session(ref).referral_to(update.agency)
+    if current is None:
+        raise ReferralError(f"{ref} has no referral to {update.agency}: nothing changed.")
+    if TASK_STATUS[current.status] == update.task_status:
+        typer.echo(
+            f"{ref} -> {current.agency_name}: already {STATUS_LABELS[current.status]} "
+            f"(Task {update.task_status}); nothing changed."
+        )
+        return
+    contact = date_option(first_contact, "--first-contact") or update.first_contact
+    _move(
+        ref,
+        update.status,
+        update.agency,
+        note or update.reason or f"FHIR Task update: {update.task_status}",
+        None,
+        contact.isoformat() if contact else None,
+        by or f"{current.agency_name} (FHIR Task)",
+        day,
+    )
 
 
 def activity(

@@ -53,6 +53,7 @@ class SummaryFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+    FHIR = "fhir"
 
 
 def _today(value: str | None) -> dt.date:
@@ -81,19 +82,17 @@ def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None)
     catalog = load(data)
     try:
         done = run_session(asker, catalog, day, screens, session)
-    except SessionPaused:
-        raise typer.Exit(1) from None
+    except SessionPaused as paused:  # on purpose: a success, unless nothing could be kept
+        raise typer.Exit(0 if paused.reference else 1) from None
     typer.echo("")
     typer.echo(to_text(worker_title(done), worker_sections(done, day)))
     typer.echo("")
+    from referral_cli.session.steps.context import command
     from referral_cli.text import one_line
 
     for referral in done.referrals:
-        typer.echo(
-            f"Handoff summary for {one_line(referral.agency_name)}: "
-            f"referral summary {done.reference} "
-            f"--for {referral.agency} --format markdown -o handoff.md"
-        )
+        args = f"summary {done.reference} --for {referral.agency} --format markdown -o handoff.md"
+        typer.echo(f"Handoff summary for {one_line(referral.agency_name)}: {command(args)}")
     if asker.answers and asker.unused():
         from referral_cli.text import one_line
 
@@ -189,7 +188,8 @@ def summary(
         ),
     ] = None,
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+        SummaryFormat,
+        typer.Option("--format", "-f", help="text, markdown, json or fhir (with --for)."),
     ] = SummaryFormat.TEXT,
     output: OutputOption = None,
     today: TodayOption = None,
@@ -204,6 +204,8 @@ def summary(
     case_command_startup()
     session = load_session(reference)
     if agency is None:
+        if fmt is SummaryFormat.FHIR:
+            raise typer.BadParameter("fhir is the copy for one agency: add --for AGENCY")
         _ledger_notes(session, [r.agency for r in session.releases], strict=False)
         if fmt is SummaryFormat.JSON:
             text = export.worker_json(session, day)
@@ -214,14 +216,19 @@ def summary(
         agency_id, _ = find_agency(session, agency)
         packet = packet_for(session, agency_id, day)
         _ledger_notes(session, [agency_id], strict=True)
-        if fmt is SummaryFormat.JSON:
+        if fmt is SummaryFormat.FHIR:
+            from referral_cli.export.fhir import agency_bundle
+
+            text = agency_bundle(packet)
+        elif fmt is SummaryFormat.JSON:
             text = export.agency_json(packet)
         else:
             sections = export.agency_sections(packet)
             title = export.agency_title(packet)
-    if fmt is not SummaryFormat.JSON:
+    if fmt in (SummaryFormat.TEXT, SummaryFormat.MARKDOWN):
         render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
         text = render(title, sections)
+
     emit(text, output)
     if output is not None:
         from referral_cli.casefile import audit

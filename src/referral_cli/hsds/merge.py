@@ -7,6 +7,7 @@ from typing import Any
 from referral_cli.catalog.contents import Catalog
 from referral_cli.catalog.models import Agency, Service
 from referral_cli.hsds.convert import Mapper
+from referral_cli.hsds.identity import assign
 from referral_cli.hsds.mapping import Mapping
 from referral_cli.hsds.results import ImportedAgency, ImportResult, Unimported
 from referral_cli.hsds.schema import WHERE, Package
@@ -64,9 +65,12 @@ def plan(
         else:
             result.agencies.append(converted)
     result.problems = problems
+    used = {code for item in result.agencies for code in item.agency.languages}
+    result.new_languages = {c: n for c, n in mapper.added.items() if c in used}
     if problems and not skip_invalid:
         result.agencies = []
         return result
+    result.id_conflicts = assign(result.agencies, catalog)
     existing = catalog.agencies if catalog is not None else {}
     for item in result.agencies:
         before = existing.get(item.agency.id)
@@ -75,10 +79,5 @@ def plan(
             continue
         item.agency = merge(before, item)
         item.action = "unchanged" if item.agency == before else "updated"
-        item.review = [r for r in item.review if not _review_kept(r)]
+        item.review = [r for r in item.review if r not in item.defaulted]
     return result
-
-
-def _review_kept(message: str) -> bool:
-    """A review note about a defaulted field is moot once the existing value was kept."""
-    return message.split(":")[0] in ("sector", "hours", "area", "contact role", "cost", "languages")

@@ -106,26 +106,48 @@ class _JsonCollector:
         self.pkg.organizations.extend(self.orgs.values())
 
 
-def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
-    pkg = collector.pkg
+def load_json(path: Path) -> Any:
+    """One JSON document (or JSON lines, one object a line); a file that cannot be read is an
+    error whatever --skip-invalid says, since skipping it would hide every record in it."""
     name = path.name
     try:  # a regular file, capped: never a link to /dev/zero or a FIFO
-        data = json.loads(read_input(path, MAX_HSDS_BYTES, "an HSDS file"))
+        raw = read_input(path, MAX_HSDS_BYTES, "an HSDS file")
     except InputError as exc:
-        pkg.problem(name, str(exc.strerror), {name})
-        return
-    except (OSError, UnicodeDecodeError) as exc:
-        pkg.problem(name, f"cannot be read ({exc})", {name})
-        return
+        raise ReferralError(f"{name}: {exc.strerror}") from None
+    except OSError as exc:
+        raise ReferralError(f"{name}: cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ReferralError(
+            f"{name}:{line}: not UTF-8 text; save the file as UTF-8 and import again"
+        ) from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        pkg.problem(f"{name}:{exc.lineno}", f"not valid JSON ({exc.msg})", {name})
-        return
+        if exc.msg == "Extra data":
+            lines = _json_lines(text)
+            if lines is not None:
+                return lines
+        raise ReferralError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     except ValueError:  # a number of more than 4,300 digits: Python refuses to convert it
-        pkg.problem(name, "holds a number far too long to be real data", {name})
-        return
+        raise ReferralError(f"{name}: holds a number far too long to be real data") from None
     except RecursionError:
-        pkg.problem(name, "nested too deeply", {name})
-        return
+        raise ReferralError(f"{name}: nested too deeply to be HSDS") from None
+
+
+def _json_lines(text: str) -> list[Any] | None:
+    """JSON lines (one object a line), or None when the text is not that either."""
+    try:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (ValueError, RecursionError):  # not JSON, or a number of 4,300+ digits
+        return None
+
+
+def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
+    name = path.name
+    data = load_json(path)
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         for i, item in enumerate(data["contents"]):
             collector.add(item, f"{name}: contents[{i}]")

@@ -30,8 +30,25 @@ def _csv_rows(path: Path, tick: Callable[[int], None]) -> Iterator[tuple[str, Ob
                     f"{path.name} row {number}",
                     {k: v for k, v in row.items() if k is not None and v not in (None, "")},
                 )
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
+            raise ReferralError(not_utf8(path)) from None
+        except csv.Error as exc:
             raise ReferralError(f"{path.name}: not a readable CSV file ({exc})") from None
+
+
+def not_utf8(path: Path) -> str:
+    """Where a file stops being UTF-8, and what to do about it (the usual culprit is Excel)."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = line[exc.start : exc.start + 1].hex()
+                return (
+                    f"{path.name} line {number}: not UTF-8 text (byte 0x{byte}); save the file "
+                    "as UTF-8 (in Excel: Save As, 'CSV UTF-8') and import again"
+                )
+    return f"{path.name}: not UTF-8 text; save the file as UTF-8 and import again"
 
 
 def _table_paths(root: Path, pkg: Package) -> dict[str, Path]:
@@ -48,8 +65,21 @@ def _table_paths(root: Path, pkg: Package) -> dict[str, Path]:
                 "datapackage.json: not a valid data package (needs a list of resources)"
             )
         for resource in resources:
-            if isinstance(resource, dict) and resource.get("name") in files:
-                files[str(resource["name"])] = str(resource.get("path") or files[resource["name"]])
+            table = _resource_table(resource, files)
+            listed = resource.get("path") if isinstance(resource, dict) else None
+            if table is None or not isinstance(listed, str) or not listed:
+                continue
+            if (root / listed).is_file():
+                files[table] = listed
+            elif (root / files[table]).is_file():
+                pkg.warnings.append(
+                    f"datapackage.json: {table} is listed at '{listed}', which does not exist; "
+                    f"read {files[table]} beside it instead"
+                )
+            else:
+                raise ReferralError(
+                    f"datapackage.json lists {table} at '{listed}', which does not exist"
+                )
     found = {table: root / name for table, name in files.items() if (root / name).is_file()}
     for path in found.values():  # is_file: regular files only (a link to a device is not)
         if path.stat().st_size > MAX_HSDS_BYTES:
@@ -59,6 +89,18 @@ def _table_paths(root: Path, pkg: Package) -> dict[str, Path]:
     if "service" not in found:
         pkg.notes.append("no services.csv: organizations have no services to map")
     return found
+
+
+def _resource_table(resource: object, files: dict[str, str]) -> str | None:
+    """The table a datapackage resource describes: by name (singular or plural) or file name."""
+    if not isinstance(resource, dict):
+        return None
+    name = str(resource.get("name") or "")
+    if name in files:
+        return name
+    by_file = {file.removesuffix(".csv"): table for table, file in files.items()}
+    stem = Path(str(resource.get("path") or "")).stem
+    return by_file.get(name) or by_file.get(stem)
 
 
 def read_tabular(root: Path, pkg: Package, progress: Progress) -> None:

@@ -88,6 +88,8 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
         root.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(default_data_dir() / SERVICES_FILE, root / SERVICES_FILE)
         result.written.append(str(root / SERVICES_FILE))
+    if result.new_languages:
+        add_languages(root / SERVICES_FILE, result.new_languages)
     if not changed and agencies_path.exists():
         return
     before = agencies_path.read_text(encoding="utf-8") if agencies_path.exists() else None
@@ -111,6 +113,53 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
             "The import would leave the catalog invalid, so nothing was changed:\n"
             + "\n".join(f"  {p}" for p in problems)
         )
+
+
+def add_languages(path: Path, new: dict[str, str]) -> None:
+    """Add languages to services.yaml's `languages:` block as text, so comments survive."""
+    from referral_cli.casefile.files import atomic_write_text
+
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    block = None
+    if isinstance(root, yaml.MappingNode):
+        block = next(
+            (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "languages"),
+            None,
+        )
+    entries = {code: name for code, name in new.items() if code not in _codes(block)}
+    if not entries:
+        return
+    if isinstance(block, yaml.MappingNode) and block.value and not block.flow_style:
+        indent = " " * block.value[0][0].start_mark.column
+        end = block.value[-1][1].end_mark.line + (1 if block.value[-1][1].end_mark.column else 0)
+        added = [f"{indent}{code}: {_scalar(name)}\n" for code, name in entries.items()]
+        lines[end:end] = added
+    elif block is None or (isinstance(block, yaml.ScalarNode) and not block.value):
+        if block is not None:
+            lines = [line for line in lines if not line.startswith("languages:")]
+        lines.append("languages:\n")
+        lines += [f"  {code}: {_scalar(name)}\n" for code, name in entries.items()]
+    else:
+        raise ReferralError(
+            f"{path}: cannot add languages {', '.join(entries)} (languages: is not a block "
+            "mapping); add them by hand and import again"
+        )
+    atomic_write_text(path, "".join(lines), mode=0o644)
+
+
+def _codes(block: object) -> set[str]:
+    if not isinstance(block, yaml.MappingNode):
+        return set()
+    return {k.value for k, _ in block.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar for a language name (quoted only when needed)."""
+    return yaml.safe_dump(value, allow_unicode=True, width=1000).removesuffix("\n...\n").strip()
 
 
 def _edit(text: str, changed: list[ImportedAgency]) -> str | None:

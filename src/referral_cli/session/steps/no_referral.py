@@ -26,14 +26,14 @@ def run(ctx: Context, at_step: int, default_reason: str) -> None:
         "no_referral.basic_needs", "Basic needs met today (numbers)", list(cl.BASIC_NEEDS.items())
     )
     info = ctx.asker.confirm(
-        "no_referral.info_given", "Gave information about trafficking and services?", True
+        "no_referral.info_given", "Gave information about trafficking and services?", None
     )
     hotlines = [(h.id, h.name) for h in ctx.catalog.hotlines]
     given = ctx.asker.pick_many(
         "no_referral.hotlines",
         "Hotlines given (numbers)",
         hotlines,
-        default=[hotlines[0][0]] if hotlines else [],
+        explicit=True,
     )
     tf = ctx.task_force()
     later = f"{ctx.s.worker}, {ctx.s.program}" + (f"; {tf.name}, {tf.phone}" if tf else "")
@@ -53,4 +53,5 @@ def run(ctx: Context, at_step: int, default_reason: str) -> None:
         call_later=call_later,
     )
     ctx.s.finished = True
+    ctx.s.pending = {}
     ctx.save()
