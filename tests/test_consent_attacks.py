@@ -276,6 +276,10 @@ def test_6_output_never_goes_into_the_data_or_cache_folder(
         result = run("summary", case, "-o", str(target))
         assert result.exit_code == 1, target
         assert "inside the tool's" in result.output and "Wrote" not in result.output
+    hsds = ROOT / "tests" / "fixtures" / "hsds-3.0" / "examples-json" / "organization_full.json"
+    review = _private_home / "key.md"  # the import's --review list goes nowhere near them
+    result = run("catalog", "import-hsds", str(hsds), "--dry-run", "--review", str(review))
+    assert result.exit_code == 1 and "inside the tool's" in result.output
     assert (_private_home / "key.json").read_bytes() == key
     assert session_path(case).read_bytes() == kept and link.is_symlink()
     assert SHARED in run("summary", case).output
