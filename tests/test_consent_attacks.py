@@ -153,6 +153,8 @@ def test_4_a_restored_older_case_file_does_not_reopen_consent(run: Run, case: st
         assert "revoked" in result.output
         note = "the audit log records that consent to Alder County Youth Harbor was revoked on"
         assert f"{note} 2026-11-22" in result.output and "older copy restored?" in result.output
+    mine = run("summary", case)  # the worker's own copy says so too
+    assert mine.exit_code == 0 and "older copy restored?" in mine.output
     result = run("consent", "revoke", case, AGENCY)
     assert "already revoked on 2026-11-22" in result.output
     assert load_session(case).releases[0].revoked == dt.date(2026, 11, 22)  # put back
@@ -190,6 +192,8 @@ def test_4_a_damaged_ledger_shares_nothing_until_resealed(
     assert "The audit log" in result.output and "is damaged" in result.output
     assert "referral audit --reseal" in result.output and "Traceback" not in result.output
     assert "Warning: the audit log is damaged" in run("audit").output
+    mine = run("summary", case)  # the worker's own copy is never shared: a warning only
+    assert mine.exit_code == 0 and "Warning: The audit log" in mine.output
     resealed = run("audit", "--reseal")
     assert resealed.exit_code == 0 and "Resealed" in resealed.output
     after = _agency_copy(run).output
@@ -272,6 +276,10 @@ def test_6_output_never_goes_into_the_data_or_cache_folder(
         result = run("summary", case, "-o", str(target))
         assert result.exit_code == 1, target
         assert "inside the tool's" in result.output and "Wrote" not in result.output
+    hsds = ROOT / "tests" / "fixtures" / "hsds-3.0" / "examples-json" / "organization_full.json"
+    review = _private_home / "key.md"  # the import's --review list goes nowhere near them
+    result = run("catalog", "import-hsds", str(hsds), "--dry-run", "--review", str(review))
+    assert result.exit_code == 1 and "inside the tool's" in result.output
     assert (_private_home / "key.json").read_bytes() == key
     assert session_path(case).read_bytes() == kept and link.is_symlink()
     assert SHARED in run("summary", case).output

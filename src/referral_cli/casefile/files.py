@@ -31,13 +31,15 @@ def temp_owner(temp: str) -> str | None:
     return parts[0]
 
 
-def make_dirs(folder: Path) -> None:
-    """Create `folder` and any missing parents owner-only (0700), whatever the umask says."""
+def make_dirs(folder: Path, file_mode: int = PRIVATE_FILE) -> None:
+    """Create `folder` and any missing parents for files of `file_mode`: owner-only (0700)
+    for private files, else readable by all (0755), whatever the umask says (never 0777)."""
+    mode = PRIVATE_DIR if file_mode & 0o077 == 0 else 0o755
     missing = [p for p in (folder, *folder.parents) if not p.exists()]
     for part in reversed(missing):
         with contextlib.suppress(FileExistsError):
-            part.mkdir(mode=PRIVATE_DIR)
-            part.chmod(PRIVATE_DIR)
+            part.mkdir(mode=mode)
+            part.chmod(mode)
 
 
 def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
@@ -48,7 +50,7 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     lock, may remove it), gets its final permissions before any byte is written, and is
     fsynced before the rename. Missing folders are made owner-only, whatever the umask.
     """
-    make_dirs(path.parent)
+    make_dirs(path.parent, mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX)
     try:
         os.fchmod(fd, mode)
@@ -68,7 +70,7 @@ def create_new(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     """Write a file that must not exist yet: FileExistsError if it does, even when another
     process creates it at the same moment (the finished temp file is hard-linked into place,
     which fails instead of replacing). A crash leaves no file or the whole one."""
-    make_dirs(path.parent)
+    make_dirs(path.parent, mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX)
     try:
         os.fchmod(fd, mode)

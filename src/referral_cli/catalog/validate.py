@@ -173,13 +173,15 @@ class VettingRules:
 
 
 def check_vetting_file(
-    vetting: Vetting, agency_ids: set[str], path: Path, rules: VettingRules
+    vetting: Vetting, agency_ids: set[str] | None, path: Path, rules: VettingRules
 ) -> Iterator[tuple[Loc, str]]:
     """A vetting file: its agency exists, its name says so, its date is past and matches the
     name, and the rubric's rules hold.
 
     A vetting dated in the future records a consultation that has not happened (and would
     override today's standing); a name whose date disagrees hides when it happened.
+    `agency_ids` is None when agencies.yaml itself could not be read: its own error says
+    so, and one line per vetting file that "no agency has the id" would only bury it.
     """
     today = clock.today()
     if vetting.date > today:
@@ -196,7 +198,7 @@ def check_vetting_file(
             f"is {vetting.date} but the file name {said}: name the file "
             f"{vetting.agency}--{vetting.date}.yaml",
         )
-    if vetting.agency not in agency_ids:
+    if agency_ids is not None and vetting.agency not in agency_ids:
         yield ("agency",), f"no agency has the id '{vetting.agency}'"
     elif vetting_owner(path.name) != vetting.agency:
         # A copied file left unrenamed would vet the wrong agency; the cache relies on it too.

@@ -96,9 +96,12 @@ def import_hsds(
     fmt: FormatOption = Format.TEXT,
 ) -> None:
     """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
+    from referral_cli.commands.common import outside_tool_folders
     from referral_cli.hsds.importer import import_hsds as run_import
     from referral_cli.hsds.mapping import HsdsError
 
+    if review is not None:  # refused before anything is imported, not after
+        outside_tool_folders(review, "--review")
     target = _import_target(data)
     result = run_import(
         path,

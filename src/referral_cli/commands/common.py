@@ -111,20 +111,29 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text.rstrip("\n"))
         return
-    from referral_cli.casefile.files import atomic_write_text, home_dir
-    from referral_cli.catalog.cachekey import cache_dir
+    from referral_cli.casefile.files import atomic_write_text
 
-    target = output.expanduser().resolve()
-    for name, folder in (("case files", home_dir()), ("cache", cache_dir())):
-        if target.is_relative_to(folder.expanduser().resolve()):
-            raise ReferralError(
-                f"-o {output} is inside the tool's {name} folder ({folder}); writing there "
-                "could destroy case files or the key. Choose a file elsewhere."
-            )
+    target = outside_tool_folders(output, "-o")
     if target.is_dir():
         raise ReferralError(f"-o {output} is a folder: give a file name.")
     atomic_write_text(target, text if text.endswith("\n") else text + "\n")
     typer.echo(f"Wrote {output}", err=True)
+
+
+def outside_tool_folders(path: Path, option: str) -> Path:
+    """`path` resolved (symlinks followed), or ReferralError if it lies inside the tool's
+    data or cache folder: a file a user names must never replace the key or a case file."""
+    from referral_cli.casefile.files import home_dir
+    from referral_cli.catalog.cachekey import cache_dir
+
+    target = path.expanduser().resolve()
+    for name, folder in (("case files", home_dir()), ("cache", cache_dir())):
+        if target.is_relative_to(folder.expanduser().resolve()):
+            raise ReferralError(
+                f"{option} {path} is inside the tool's {name} folder ({folder}); writing "
+                "there could destroy case files or the key. Choose a file elsewhere."
+            )
+    return target
 
 
 FILE_WIDTH = 120  # text reports written with -o do not depend on the terminal's width

@@ -211,8 +211,7 @@ def summary(
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session
     from referral_cli.export import session as export
-    from referral_cli.session.consent import find_agency, ledger_revocation, packet_for
-    from referral_cli.text import one_line
+    from referral_cli.session.consent import find_agency, packet_for
 
     day = _today(today)
     case_command_startup()
@@ -220,24 +219,17 @@ def summary(
     if agency is None:
         if fmt is SummaryFormat.FHIR:
             raise typer.BadParameter("fhir is the copy for one agency: add --for AGENCY")
+        _ledger_notes(session, [r.agency for r in session.releases], strict=False)
         if fmt is SummaryFormat.JSON:
             text = export.worker_json(session, day)
         else:
             sections = export.worker_sections(session, day)
             title = export.worker_title(session)
     else:
-        agency_id, name = find_agency(session, agency)
+        agency_id, _ = find_agency(session, agency)
         _recheck_standing(session, agency_id, data, day, despite_standing)
         packet = packet_for(session, agency_id, day)
-        logged = ledger_revocation(session, agency_id)
-        if logged is not None:
-            typer.echo(
-                f"Note: the audit log records that consent to {one_line(name)} was revoked on "
-                f"{logged}, and this case file does not (an older copy restored?): nothing is "
-                f"shared with it. Record it again: referral consent revoke {session.reference} "
-                f"{agency_id} --on {logged}",
-                err=True,
-            )
+        _ledger_notes(session, [agency_id], strict=True)
         if fmt is SummaryFormat.FHIR:
             from referral_cli.export.fhir import agency_bundle
 
@@ -287,6 +279,33 @@ def _recheck_standing(
             "exported; talk to your lead, then add --despite-standing to export anyway."
         )
     typer.echo(f"Warning: vetting standing dropped since it was chosen: {drop.message}", err=True)
+
+
+def _ledger_notes(session: Session, agencies: list[str], strict: bool) -> None:
+    """Tell the worker about revocations the ledger holds and this case file lacks (an older
+    copy restored). A damaged ledger stops an agency's copy (`strict`), and only warns on the
+    worker's own copy, which is never shared."""
+    from referral_cli.casefile.audit import LedgerDamaged
+    from referral_cli.session.consent import find_agency, ledger_revocation
+    from referral_cli.text import one_line
+
+    for agency_id in agencies:
+        try:
+            logged = ledger_revocation(session, agency_id)
+        except LedgerDamaged as exc:
+            if strict:
+                raise
+            typer.echo(f"Warning: {exc}", err=True)
+            return
+        if logged is not None:
+            name = one_line(find_agency(session, agency_id)[1])
+            typer.echo(
+                f"Note: the audit log records that consent to {name} was revoked on "
+                f"{logged}, and this case file does not (an older copy restored?): nothing is "
+                f"shared with it. Record it again: referral consent revoke {session.reference} "
+                f"{agency_id} --on {logged}",
+                err=True,
+            )
 
 
 def checklist(

@@ -207,7 +207,7 @@ def cost(services: list[Obj], draft: Draft) -> None:
         float(c["amount"])
         for s in services
         for c in dicts(s.get("cost_options"))
-        if isinstance(c.get("amount"), int | float)
+        if isinstance(c.get("amount"), int | float) and abs(c["amount"]) < 1e12  # no inf/NaN
     ]
     fees = " ".join(
         text(s.get(k)) for s in services for k in ("fees_description", "fees", "payment_accepted")

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from referral_cli.catalog.inputs import InputError, read_input
 from referral_cli.errors import ReferralError
 from referral_cli.hsds.assemble import assemble
 from referral_cli.hsds.progress import Progress
 from referral_cli.hsds.schema import TABLE_FILES, WHERE, Obj, Package, check_object
-from referral_cli.hsds.tabular import read_tabular
+from referral_cli.hsds.tabular import MAX_HSDS_BYTES, read_tabular
 
 # --- JSON form ------------------------------------------------------------------------------
 
@@ -109,8 +110,10 @@ def load_json(path: Path) -> Any:
     """One JSON document (or JSON lines, one object a line); a file that cannot be read is an
     error whatever --skip-invalid says, since skipping it would hide every record in it."""
     name = path.name
-    try:
-        raw = path.read_bytes()
+    try:  # a regular file, capped: never a link to /dev/zero or a FIFO
+        raw = read_input(path, MAX_HSDS_BYTES, "an HSDS file")
+    except InputError as exc:
+        raise ReferralError(f"{name}: {exc.strerror}") from None
     except OSError as exc:
         raise ReferralError(f"{name}: cannot be read ({exc.strerror})") from None
     try:
@@ -128,6 +131,8 @@ def load_json(path: Path) -> Any:
             if lines is not None:
                 return lines
         raise ReferralError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except ValueError:  # a number of more than 4,300 digits: Python refuses to convert it
+        raise ReferralError(f"{name}: holds a number far too long to be real data") from None
     except RecursionError:
         raise ReferralError(f"{name}: nested too deeply to be HSDS") from None
 
@@ -136,7 +141,7 @@ def _json_lines(text: str) -> list[Any] | None:
     """JSON lines (one object a line), or None when the text is not that either."""
     try:
         return [json.loads(line) for line in text.splitlines() if line.strip()]
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # not JSON, or a number of 4,300+ digits
         return None
 
 

@@ -8,10 +8,13 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from referral_cli.catalog.inputs import read_input
 from referral_cli.errors import ReferralError
 from referral_cli.hsds.assemble import assemble
 from referral_cli.hsds.progress import Counting, Progress
 from referral_cli.hsds.schema import TABLE_FILES, Obj, Package
+
+MAX_HSDS_BYTES = 500 * 1024 * 1024  # an HSDS file larger than this is not a real export
 
 
 def _csv_rows(path: Path, tick: Callable[[int], None]) -> Iterator[tuple[str, Obj]]:
@@ -53,7 +56,7 @@ def _table_paths(root: Path, pkg: Package) -> dict[str, Path]:
     files = dict(TABLE_FILES)
     if package_file.is_file():
         try:
-            described = json.loads(package_file.read_bytes())
+            described = json.loads(read_input(package_file, MAX_HSDS_BYTES, "a data package"))
             resources = described.get("resources") if isinstance(described, dict) else None
         except (OSError, ValueError):
             resources = None
@@ -78,6 +81,9 @@ def _table_paths(root: Path, pkg: Package) -> dict[str, Path]:
                     f"datapackage.json lists {table} at '{listed}', which does not exist"
                 )
     found = {table: root / name for table, name in files.items() if (root / name).is_file()}
+    for path in found.values():  # is_file: regular files only (a link to a device is not)
+        if path.stat().st_size > MAX_HSDS_BYTES:
+            raise ReferralError(f"{path.name}: too large to be an HSDS table")
     if "organization" not in found:
         raise ReferralError(f"{root}: no organizations.csv; is this an HSDS tabular package?")
     if "service" not in found:

@@ -66,9 +66,13 @@ def phone_text(phone: Obj) -> str | None:
     if written:
         number = number[: written.start()].rstrip(" ,;")
         extension = extension or written.group(1)
-    if isinstance(extension, str) and extension.strip().isdigit():
+    if isinstance(extension, str) and extension.strip().isdigit() and len(extension) < 10:
         extension = int(extension.strip())
-    if isinstance(extension, int | float) and not isinstance(extension, bool) and extension > 0:
+    if (
+        isinstance(extension, int | float)
+        and not isinstance(extension, bool)
+        and 0 < extension < 10**9  # not NaN, infinity or a 400-digit number
+    ):
         number = f"{number} x{int(extension)}"
     return number if number and ok_phone(number) else None
 

@@ -370,10 +370,14 @@ def vetting_path(root: Path, agency_id: str, day: dt.date) -> Path:
 
 
 def save_vetting(root: Path, vetting: Vetting) -> Path:
-    """Write a new vetting file atomically; refuse anything that would not load back."""
+    """Write a new vetting file atomically; refuse anything that would not load back.
+
+    The file is created exclusively: of two recorders at the same moment, the second takes
+    the next free name instead of replacing the first one's vetting.
+    """
     import yaml
 
-    from referral_cli.casefile.files import atomic_write_text
+    from referral_cli.casefile.files import create_new
 
     problems = [message for _loc, message in check_vetting(vetting)]
     if problems:
@@ -381,6 +385,11 @@ def save_vetting(root: Path, vetting: Vetting) -> Path:
     text = dump_vetting(vetting)
     if Vetting.model_validate(yaml.safe_load(text)) != vetting:  # pragma: no cover - a bug guard
         raise ReferralError("The vetting could not be written faithfully; nothing was saved.")
-    path = vetting_path(root, vetting.agency, vetting.date)
-    atomic_write_text(path, text, mode=0o644)
-    return path
+    for _ in range(1000):
+        path = vetting_path(root, vetting.agency, vetting.date)
+        try:
+            create_new(path, text.encode("utf-8"), mode=0o644)
+        except FileExistsError:
+            continue  # another recorder took this name a moment ago
+        return path
+    raise ReferralError(f"No free file name for a vetting of {vetting.agency} in {root}.")
