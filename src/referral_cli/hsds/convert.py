@@ -37,6 +37,7 @@ from referral_cli.hsds.mapping import (
     TAXONOMY_NAME,
     HsdsProblem,
     Mapping,
+    Outcome,
     hsds_id,
     slug,
 )
@@ -77,6 +78,7 @@ class Mapper:
         self.languages = languages
         self.language_names = {name.casefold(): code for code, name in languages.items()}
         self.added: dict[str, str] = {}  # languages not in services.yaml: code -> name
+        self.outcomes: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Outcome] = {}
 
     def language(self, item: Obj) -> tuple[str | None, str]:
         """Our code for an HSDS language, or None and how to show the unknown one."""
@@ -137,7 +139,10 @@ class Mapper:
         if ours:
             return ours, because, ""
         names = [text(service.get("name")), text(service.get("alternate_name"))]
-        found = self.mapping.outcome(names, terms)
+        key = (tuple(names), tuple(terms))
+        found = self.outcomes.get(key)
+        if found is None:  # directories repeat service names: map each name once
+            found = self.outcomes[key] = self.mapping.outcome(names, terms)
         matches = found.matches
         return [(m.target, m.forms) for m in matches], [m.because for m in matches], found.why_not
 

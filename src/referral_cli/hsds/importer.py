@@ -60,6 +60,7 @@ def import_hsds(
             + "".join(f"\n  {note}" for note in package.notes[:5])
         )
     result = plan(package, catalog, mapping, services, languages, skip_invalid)
+    del package  # the nested HSDS objects: free them before agencies.yaml is written
     result.source, result.target, result.dry_run = str(source), str(target), dry_run
     if result.problems and not skip_invalid:
         return result

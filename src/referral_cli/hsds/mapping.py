@@ -210,18 +210,39 @@ def _by_terms(rules: tuple[Rule, ...], terms: list[tuple[str, str]]) -> list[Mat
     return list(found.values())
 
 
+def _index(rules: tuple[Rule, ...]) -> dict[str, list[tuple[tuple[str, ...], Rule]]]:
+    """Each rule phrase under its first word, so a name is scanned once, not once a phrase."""
+    index: dict[str, list[tuple[tuple[str, ...], Rule]]] = {}
+    for rule in rules:
+        for phrase in rule.phrases:
+            index.setdefault(phrase[0], []).append((phrase, rule))
+    return index
+
+
+_INDEXES: dict[int, tuple[tuple[Rule, ...], dict[str, list[tuple[tuple[str, ...], Rule]]]]] = {}
+
+
+def _indexed(rules: tuple[Rule, ...]) -> dict[str, list[tuple[tuple[str, ...], Rule]]]:
+    known = _INDEXES.get(id(rules))
+    if known is None or known[0] is not rules:
+        known = (rules, _index(rules))
+        _INDEXES[id(rules)] = known
+    return known[1]
+
+
 def _by_phrases(rules: tuple[Rule, ...], texts: list[str]) -> tuple[list[Match], list[str]]:
     """Matches of rule phrases in texts (longest first, no overlaps between targets), and the
     reasons for matches set aside by a rule's `unless` words."""
+    index = _indexed(rules)
     found: dict[str, Match] = {}
     set_aside: list[str] = []
     for text in texts:
         tokens = words(text)
         spans = [
-            (start, end, rule, phrase)
-            for rule in rules
-            for phrase in rule.phrases
-            for start, end in find(phrase, tokens)
+            (start, start + len(phrase), rule, phrase)
+            for start, token in enumerate(tokens)
+            for phrase, rule in index.get(token, ())
+            if tokens[start : start + len(phrase)] == phrase
         ]
         spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first, then leftmost
         kept: list[tuple[int, int, Rule, tuple[str, ...]]] = []

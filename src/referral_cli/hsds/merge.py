@@ -37,6 +37,18 @@ def merge(existing: Agency, imported: ImportedAgency) -> Agency:
     return Agency.model_validate(new)
 
 
+def read_summary(package: Package) -> str:
+    """What was read, said plainly: "Read an HSDS 1.x tabular package: 14 organizations, ..."."""
+    services = sum(len(org.get("services") or []) for org in package.organizations)
+    form = {"csv": "tabular package", "json": "JSON data"}.get(package.kind, package.kind)
+    what = f"an {package.version} {form}"
+    if package.version == "Open Referral UK":
+        what = "Open Referral UK service pages"
+    elif package.version == "Ohana API CSV":
+        what = "an Ohana API CSV export (read as HSDS 1.0)"
+    return f"Read {what}: {len(package.organizations)} organizations, {services} services"
+
+
 def plan(
     package: Package,
     catalog: Catalog | None,
@@ -49,6 +61,7 @@ def plan(
     result = ImportResult(source="", target="", mapping=mapping.source)
     result.warnings = list(package.warnings)
     result.notes = list(package.notes)
+    result.read_as = read_summary(package)
     problems = list(package.problems)
     mapper = Mapper(mapping, services, languages)
     for org in package.organizations:

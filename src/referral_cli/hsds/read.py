@@ -72,6 +72,8 @@ class _JsonCollector:
         org_id = service.get("organization_id")
         if isinstance(nested, dict):
             nested = {k: v for k, v in nested.items() if k != "services"}
+            if not nested.get("id") and isinstance(nested.get("name"), str):
+                nested["id"] = "name:" + nested["name"]  # Open Referral UK pages may omit it
             self.add_org(nested, f"{where}.organization")
             org_id = nested.get("id")
         owner = {org_id} if isinstance(org_id, str) else {where}
@@ -88,9 +90,27 @@ class _JsonCollector:
             what = {"unknown": "not an HSDS object"}.get(kind, f"a {kind.replace('_', ' ')}")
             self.pkg.notes.append(f"{where}: skipped ({what}; only organizations and services)")
 
+    def _own_organization(self, service: Obj) -> Obj:
+        """A service that names no organization becomes an agency of its own (kept, with a
+        warning), as Open Referral UK service pages often have no organization_id."""
+        key = f"service:{service.get('id')}"
+        self.pkg.warnings.append(
+            f"{service[WHERE]}: service '{service.get('name')}' names no organization; "
+            "imported as an agency of its own name"
+        )
+        fields = ("name", "description", "email", "url", "phones", "contacts")
+        org = {k: service[k] for k in fields if k in service}
+        org.update({"id": key, WHERE: service[WHERE]})
+        if "url" in org:
+            org["website"] = org.pop("url")
+        self.orgs[key] = org
+        return org
+
     def finish(self) -> None:
         for service, org_id in self.loose_services:
             org = self.orgs.get(org_id) if org_id else None
+            if org is None and not org_id and isinstance(service.get("name"), str):
+                org = self._own_organization(service)
             if org is None:
                 how = f"organization_id '{org_id}'" if org_id else "no organization_id"
                 self.pkg.problem(
@@ -145,10 +165,33 @@ def _json_lines(text: str) -> list[Any] | None:
         return None
 
 
+OHANA = (
+    "This looks like an Ohana API export (Code for America's Ohana API, the format HSDS grew "
+    "out of), not HSDS, so it is not imported. Export it as CSV from Ohana (that CSV is close "
+    "to HSDS 1.0 and imports as a folder), or convert it to HSDS with Open Referral's tools, "
+    "then run import-hsds on the result."
+)
+
+
+def _is_ohana(item: Any) -> bool:
+    """Ohana API locations: an organization inside, and Ohana's own fields."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("organization"), dict)
+        and any(k in item for k in ("slug", "short_desc", "admin_emails", "coordinates"))
+    )
+
+
 def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
     name = path.name
     data = load_json(path)
-    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+    if isinstance(data, list) and any(_is_ohana(item) for item in data[:5]):
+        raise ReferralError(OHANA)
+    if isinstance(data, dict) and isinstance(data.get("content"), list):
+        collector.pkg.version = "Open Referral UK"  # paged services: {"content": [...]}
+        for i, item in enumerate(data["content"]):
+            collector.add(item, f"{name}: content[{i}]")
+    elif isinstance(data, dict) and isinstance(data.get("contents"), list):
         for i, item in enumerate(data["contents"]):
             collector.add(item, f"{name}: contents[{i}]")
     elif isinstance(data, dict) and data and all(str(k).endswith(".csv") for k in data):

@@ -62,6 +62,7 @@ class ImportResult:
     written: list[str] = field(default_factory=list)
     new_languages: dict[str, str] = field(default_factory=dict)  # added to services.yaml
     review_files: list[str] = field(default_factory=list)
+    read_as: str = ""  # "Read an HSDS 1.x tabular package: 14 organizations, 17 services"
     backup: str | None = None
     dry_run: bool = False
 
@@ -69,6 +70,7 @@ class ImportResult:
         """Machine-readable summary."""
         return {
             "source": self.source,
+            "read_as": self.read_as,
             "target": self.target,
             "mapping": self.mapping,
             "dry_run": self.dry_run,

@@ -136,6 +136,7 @@ class Package:
     notes: list[str] = field(default_factory=list)
     invalid: set[str] = field(default_factory=set)  # ids of organizations with a problem
     kind: str = "json"
+    version: str = "HSDS 3.0"  # what was read, as the summary says it
 
     def problem(self, where: str, message: str, org_ids: set[str] | None = None) -> None:
         """Record a problem and mark the organizations it belongs to as invalid."""

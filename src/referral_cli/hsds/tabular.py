@@ -11,6 +11,7 @@ from pathlib import Path
 from referral_cli.catalog.inputs import read_input
 from referral_cli.errors import ReferralError
 from referral_cli.hsds.assemble import assemble
+from referral_cli.hsds.legacy import legacy_rows, version
 from referral_cli.hsds.progress import Counting, Progress
 from referral_cli.hsds.schema import TABLE_FILES, Obj, Package
 
@@ -104,7 +105,19 @@ def _resource_table(resource: object, files: dict[str, str]) -> str | None:
 
 
 def read_tabular(root: Path, pkg: Package, progress: Progress) -> None:
-    """Join the package's CSV tables into nested organizations."""
+    """Join the package's CSV tables into nested organizations (older versions translated)."""
+    older = version(root)
+    if older is not None:
+        pkg.version = f"HSDS {older}" if older[0].isdigit() else older
+        if not (root / "organizations.csv").is_file():
+            raise ReferralError(f"{root}: no organizations.csv; is this an HSDS tabular package?")
+        if (root / "regular_schedules.csv").is_file():
+            pkg.notes.append(
+                "regular_schedules.csv: weekday numbers read as 1 = Monday ... 7 = Sunday "
+                "(ISO 8601); check the hours of one agency against the source"
+            )
+        assemble(legacy_rows(root, lambda p: _csv_rows(p, progress.advance)), pkg, convert=True)
+        return
     paths = _table_paths(root, pkg)
 
     def rows(table: str) -> Iterator[tuple[str, Obj]]:

@@ -18,7 +18,10 @@ def text(value: Any, limit: int = MAX_TEXT) -> str:
     """One line of plain text (control codes removed), cut at limit; "" for a non-string."""
     if not isinstance(value, str):
         return ""
-    out = one_line(value)
+    if value.isascii() and value.isprintable() and "  " not in value and value.strip() == value:
+        out = value  # already one clean line (most cells): skip the regular expressions
+    else:
+        out = one_line(value)
     return out if len(out) <= limit else out[: limit - 1].rstrip() + "…"
 
 

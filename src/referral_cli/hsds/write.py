@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,17 +26,35 @@ AGENCIES_HEADER = """\
 """
 
 
+# libyaml's emitter when PyYAML has it: the pure-Python one took most of a large import.
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _plain(agency: Agency) -> dict[str, Any]:
+    """The agency as YAML data, fields in model order, `- food` for a bare service."""
+    data = agency.model_dump(mode="json", exclude_defaults=True)
+    data["services"] = [s["id"] if set(s) == {"id"} else s for s in data["services"]]
+    return {k: data[k] for k in Agency.model_fields if k in data}
+
+
+def agencies_yaml(agencies: list[Agency], indent: int = 2) -> str:
+    """Agencies as YAML list items, each after a blank line, in one dump (one per agency
+    costs most of a large import)."""
+    if not agencies:
+        return ""
+    text = yaml.dump(
+        [_plain(a) for a in agencies], Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=96
+    )
+    pad = " " * indent
+    return "".join(
+        ("\n" if line.startswith("- ") else "") + (pad + line if line.strip() else line)
+        for line in text.splitlines(True)
+    )
+
+
 def agency_yaml(agency: Agency, indent: int = 2) -> str:
     """One agency as a YAML list item, in the style of the shipped agencies.yaml."""
-    data = agency.model_dump(mode="json", exclude_defaults=True)
-    data["services"] = [
-        s["id"] if set(s) == {"id"} else s
-        for s in agency.model_dump(mode="json", exclude_defaults=True)["services"]
-    ]
-    ordered = {k: data[k] for k in Agency.model_fields if k in data}
-    text = yaml.safe_dump([ordered], sort_keys=False, allow_unicode=True, width=96)
-    pad = " " * indent
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
+    return agencies_yaml([agency], indent)[1:]
 
 
 def _entry_spans(text: str) -> tuple[dict[str, tuple[int, int]], int] | None:
@@ -97,7 +116,7 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
         head = AGENCIES_HEADER + yaml.safe_dump(
             {"catalog": {"region": region}}, sort_keys=False, allow_unicode=True
         )
-        after = head + "\nagencies:\n" + "".join("\n" + agency_yaml(a.agency) for a in changed)
+        after = head + "\nagencies:\n" + agencies_yaml([a.agency for a in changed])
     else:
         edited = _edit(before, changed)
         after = edited if edited is not None else _rewrite(root, before, changed, result)
@@ -180,9 +199,7 @@ def _edit(text: str, changed: list[ImportedAgency]) -> str | None:
     for (start, end), new in sorted(replacements.items(), reverse=True):
         lines[start:end] = [new]
     out = "".join(lines)
-    for item in changed:
-        if item.action == "new":
-            out += "\n" + agency_yaml(item.agency, indent)
+    out += agencies_yaml([a.agency for a in changed if a.action == "new"], indent)
     return out
 
 
@@ -202,4 +219,4 @@ def _rewrite(root: Path, before: str, changed: list[ImportedAgency], result: Imp
         sort_keys=False,
         allow_unicode=True,
     )
-    return head + "\nagencies:\n" + "".join("\n" + agency_yaml(a) for a in by_id.values())
+    return head + "\nagencies:\n" + agencies_yaml(list(by_id.values()))

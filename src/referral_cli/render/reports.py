@@ -130,7 +130,8 @@ def import_lines(result: ImportResult) -> list[str]:
     counts = {
         a: sum(x.action == a for x in result.agencies) for a in ("new", "updated", "unchanged")
     }
-    out = [
+    out = [result.read_as] if result.read_as else []
+    out += [
         f"{verb} {len(result.agencies)} agencies into {result.target}: "
         f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged.",
     ]
