@@ -65,7 +65,8 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
         "",
         "",  # hand-off: agency's answer, when
         "n",
-        "",  # escort: wants, follow up
+        "",
+        "",  # escort: wants, urgency, follow up
     ]
     result = run("start", input=typed(*OPENING, *STEPS_1_TO_2, *steps_3_to_8))
     assert result.exit_code == 0, result.output
@@ -77,7 +78,8 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     assert session.finished and session.profile.age == 15
     [referral] = session.referrals
     assert referral.agency == "alder-county-youth-harbor" and referral.status == "requested"
-    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-30"
+    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-26"
+    assert referral.urgency == "urgent"  # emergency shelter: no later than the 72 hours
     release = session.release_for(referral.agency)
     assert release is not None and release.items == ["need:emergency-shelter"]
     assert release.expires.isoformat() == "2026-12-23"  # 30 days by default
@@ -118,7 +120,7 @@ def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path)
     draft = saved(_private_home)
     assert draft.step == 6 and draft.releases == []
     assert draft.referrals[0].status == "consent_pending"
-    rest = ["", "1", "", "", "", "", "", "", "", "", "n", ""]
+    rest = ["", "1", "", "", "", "", "", "", "", "", "n", "", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
     assert saved(_private_home).referrals[0].status == "requested"

@@ -196,6 +196,7 @@ def summary(
     from referral_cli.casefile.store import load_session
     from referral_cli.export import session as export
     from referral_cli.session.consent import find_agency, packet_for
+    from referral_cli.session.handover import handover_for
 
     day = _today(today)
     case_command_startup(day)
@@ -209,10 +210,11 @@ def summary(
     else:
         agency_id, _ = find_agency(session, agency)
         packet = packet_for(session, agency_id, day)
+        handover = handover_for(session, packet)
         if fmt is SummaryFormat.JSON:
-            text = export.agency_json(packet)
+            text = export.agency_json(packet, handover)
         else:
-            sections = export.agency_sections(packet)
+            sections = export.agency_sections(packet, handover)
             title = export.agency_title(packet)
     if fmt is not SummaryFormat.JSON:
         render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
