@@ -185,40 +185,60 @@ def summary(
             show_default=False,
         ),
     ] = None,
+    youth: Annotated[
+        bool,
+        typer.Option(
+            "--youth",
+            help="The card for the youth to carry: where, when, whom to call; never what it "
+            "is about. With --for, that referral only.",
+        ),
+    ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="The youth card's language (en, es; default: the youth's, else en).",
+            show_default=False,
+        ),
+    ] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(
+            "--where", help="The youth card's 'Where', in the youth's words.", show_default=False
+        ),
+    ] = None,
+    any_hour: Annotated[
+        bool,
+        typer.Option(
+            "--any-hour", help="Put a number for any hour on the youth card (if the youth wants)."
+        ),
+    ] = False,
     fmt: Annotated[
         SummaryFormat, typer.Option("--format", "-f", help="text, markdown or json.")
     ] = SummaryFormat.TEXT,
     output: OutputOption = None,
+    data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Print the handoff summary: the worker's copy, or with --for the copy for one agency."""
+    """Print the handoff summary: the worker's copy, or with --for the copy for one agency.
+
+    With --youth, the card the youth takes away instead.
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session
-    from referral_cli.export import session as export
-    from referral_cli.session.consent import find_agency, packet_for
-    from referral_cli.session.handover import handover_for
+    from referral_cli.errors import ReferralError
 
     day = _today(today)
     case_command_startup(day)
     session = load_session(reference)
-    if agency is None:
-        if fmt is SummaryFormat.JSON:
-            text = export.worker_json(session, day)
-        else:
-            sections = export.worker_sections(session, day)
-            title = export.worker_title(session)
+    if not youth and (language or where or any_hour):
+        raise ReferralError(
+            "--language, --where and --any-hour are for the youth card: add --youth."
+        )
+    if youth:
+        text = _youth_card(session, agency, language, where, any_hour, fmt, data)
     else:
-        agency_id, _ = find_agency(session, agency)
-        packet = packet_for(session, agency_id, day)
-        handover = handover_for(session, packet)
-        if fmt is SummaryFormat.JSON:
-            text = export.agency_json(packet, handover)
-        else:
-            sections = export.agency_sections(packet, handover)
-            title = export.agency_title(packet)
-    if fmt is not SummaryFormat.JSON:
-        render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
-        text = render(title, sections)
+        text = _summary_text(session, agency, fmt, day)
     emit(text, output)
     if output is not None:
         from referral_cli.casefile import audit
@@ -228,6 +248,66 @@ def summary(
             "That file is not encrypted: keep it private, and delete it when it has been used.",
             err=True,
         )
+
+
+def _summary_text(session: Session, agency: str | None, fmt: SummaryFormat, day: dt.date) -> str:
+    """The worker's copy, or one agency's copy through the consent gate."""
+    from referral_cli.export import session as export
+
+    if agency is None:
+        if fmt is SummaryFormat.JSON:
+            return export.worker_json(session, day)
+        sections = export.worker_sections(session, day)
+        title = export.worker_title(session)
+    else:
+        from referral_cli.session.consent import find_agency, packet_for
+        from referral_cli.session.handover import handover_for
+
+        agency_id, _ = find_agency(session, agency)
+        packet = packet_for(session, agency_id, day)
+        handover = handover_for(session, packet)
+        if fmt is SummaryFormat.JSON:
+            return export.agency_json(packet, handover)
+        sections = export.agency_sections(packet, handover)
+        title = export.agency_title(packet)
+    render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
+    return render(title, sections)
+
+
+def _youth_card(
+    session: Session,
+    agency: str | None,
+    language: str | None,
+    where: str | None,
+    any_hour: bool,
+    fmt: SummaryFormat,
+    data: Path | None,
+) -> str:
+    """The youth card in the language asked for (see export/youthcard.py)."""
+    from referral_cli.commands.common import load
+    from referral_cli.errors import ReferralError
+    from referral_cli.export import youthcard
+
+    if fmt is SummaryFormat.JSON:
+        raise ReferralError("The youth card is for paper or a phone screen: use text or markdown.")
+    agency_id = None
+    if agency is not None:
+        from referral_cli.session.consent import find_agency
+
+        agency_id, _ = find_agency(session, agency)
+    catalog = load(data)
+    phones = {a.id: a.phone for a in catalog.agencies.values() if a.phone}
+    hotline = next((h for h in catalog.hotlines if h.call), None) if any_hour else None
+    title, blocks = youthcard.card_lines(
+        session,
+        youthcard.card_language(language, session),
+        phones=phones,
+        hotline=hotline,
+        where=where,
+        agency=agency_id,
+    )
+    render = youthcard.card_markdown if fmt is SummaryFormat.MARKDOWN else youthcard.card_text
+    return render(title, blocks)
 
 
 def checklist(
