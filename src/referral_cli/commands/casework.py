@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from referral_cli.commands.common import (
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -21,7 +22,9 @@ Statuses = (
 )
 
 
-def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> None:
+def followups(
+    fmt: FormatOption = Format.TEXT, output: OutputOption = None, force: ForceOption = False
+) -> None:
     """List your open referrals by follow-up date, overdue first."""
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import list_sessions
@@ -40,6 +43,8 @@ def followups(fmt: FormatOption = Format.TEXT, output: OutputOption = None) -> N
         markdown=lambda r: followups_markdown(r, day),
         view=lambda r: followups_view(r, day),
         json=followups_json,
+        force=force,
+        name="followups",
     )
 
 
@@ -100,6 +105,7 @@ def activity(
     ] = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Counts from your own sessions for the coalition (no case references)."""
     from referral_cli.casefile.retention import case_command_startup
@@ -111,7 +117,15 @@ def activity(
     from referral_cli.export.casework import activity_markdown
     from referral_cli.render.casework import activity_view
 
-    present(report, fmt, output, markdown=activity_markdown, view=activity_view)
+    present(
+        report,
+        fmt,
+        output,
+        markdown=activity_markdown,
+        view=activity_view,
+        force=force,
+        name="activity",
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -50,6 +50,8 @@ class Format(StrEnum):
     JSON = "json"
 
 
+EXTENSIONS = {Format.TEXT: "txt", Format.MARKDOWN: "md", Format.JSON: "json"}
+
 DataOption = Annotated[
     Path | None,
     typer.Option(
@@ -66,8 +68,14 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file instead of the screen.", show_default=False
+        "--output",
+        "-o",
+        help="Write to this file (or into this folder) instead of the screen.",
+        show_default=False,
     ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the -o file if it exists already.")
 ]
 
 
@@ -96,15 +104,35 @@ def load(data: Path | None) -> Catalog:
     return load_catalog(resolve_data_dir(data))
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(
+    text: str, output: Path | str | None, *, force: bool = False, name: str | None = None
+) -> None:
     """Print an export, or write it atomically to a file and say where."""
     if output is None:
         typer.echo(text.rstrip("\n"))
         return
     from referral_cli.casefile.files import atomic_write_text
 
+    output = output_file(output, force=force, name=name)
     atomic_write_text(output, text if text.endswith("\n") else text + "\n")
     typer.echo(f"Wrote {output}", err=True)
+
+
+def output_file(output: Path | str, *, force: bool, name: str | None) -> Path:
+    """Where -o writes: a folder (`DIR/`, or one that exists) gets `name` inside it; an
+    existing file is never replaced without --force, so one export cannot silently take
+    the place of another (the shelter sent the immigration agency's copy)."""
+    path = Path(output)
+    if str(output).endswith(("/", "\\")) or path.is_dir():
+        if name is None:
+            raise ReferralError(f"{path} is a folder: give a file name with -o.")
+        path = path / name
+    if path.exists() and not force:
+        raise ReferralError(
+            f"{path} exists already; nothing was written. Choose another name or a folder "
+            "(-o DIR/), or add --force to replace it."
+        )
+    return path
 
 
 FILE_WIDTH = 120  # text reports written with -o do not depend on the terminal's width
@@ -118,18 +146,29 @@ def present(
     markdown: Callable[[Any], str],
     view: Callable[[Any], object],
     json: Callable[[Any], str] | None = None,
+    force: bool = False,
+    name: str | None = None,
 ) -> None:
-    """Print or write a command's result in the format asked for (JSON defaults to the model)."""
+    """Print or write a command's result in the format asked for (JSON defaults to the model).
+
+    `name` is the file name `-o DIR/` writes, without its extension.
+    """
+    file = f"{name}.{EXTENSIONS[fmt]}" if name else None
     if fmt is Format.JSON:
-        emit(json(result) if json else result.model_dump_json(indent=2), output)
+        emit(
+            json(result) if json else result.model_dump_json(indent=2),
+            output,
+            force=force,
+            name=file,
+        )
     elif fmt is Format.MARKDOWN:
-        emit(markdown(result), output)
+        emit(markdown(result), output, force=force, name=file)
     elif output is not None:
         from referral_cli.console import make_console
 
         console = make_console(record=True, file=io.StringIO(), width=FILE_WIDTH)
         console.print(view(result))
-        emit(console.export_text(), output)
+        emit(console.export_text(), output, force=force, name=file)
     else:
         show(view(result))
 

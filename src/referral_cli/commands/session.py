@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from referral_cli.commands.common import (
+    EXTENSIONS,
     DataOption,
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -41,6 +43,16 @@ NoInputOption = Annotated[
 TodayOption = Annotated[
     str | None,
     typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
+]
+# A string, not a Path: a Path drops the trailing "/" that says "into this folder".
+FileOrFolderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file, or into this folder (DIR/) as REF-AGENCY.md, REF-youth.txt...",
+        show_default=False,
+    ),
 ]
 RefArgument = Annotated[
     str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)
@@ -88,12 +100,14 @@ def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None)
     typer.echo("")
     from referral_cli.text import one_line
 
+    ref = done.reference
     for referral in done.referrals:
         typer.echo(
             f"Handoff summary for {one_line(referral.agency_name)}: "
-            f"referral summary {done.reference} "
-            f"--for {referral.agency} --format markdown -o handoff.md"
+            f"referral summary {ref} --for {referral.agency} --format markdown "
+            f"-o {ref}-{referral.agency}.md"
         )
+    typer.echo(f"A card for the youth to carry: referral summary {ref} --youth -o {ref}-youth.txt")
     if asker.answers and asker.unused():
         from referral_cli.text import one_line
 
@@ -216,7 +230,8 @@ def summary(
     fmt: Annotated[
         SummaryFormat, typer.Option("--format", "-f", help="text, markdown or json.")
     ] = SummaryFormat.TEXT,
-    output: OutputOption = None,
+    output: FileOrFolderOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -239,7 +254,7 @@ def summary(
         text = _youth_card(session, agency, language, where, any_hour, fmt, data)
     else:
         text = _summary_text(session, agency, fmt, day)
-    emit(text, output)
+    emit(text, output, force=force, name=_file_name(session, agency, youth, fmt))
     if output is not None:
         from referral_cli.casefile import audit
 
@@ -248,6 +263,14 @@ def summary(
             "That file is not encrypted: keep it private, and delete it when it has been used.",
             err=True,
         )
+
+
+def _file_name(session: Session, agency: str | None, youth: bool, fmt: SummaryFormat) -> str:
+    """What `-o DIR/` names the file: one name per copy, so no copy replaces another."""
+    from referral_cli.session.consent import find_agency
+
+    who = "youth" if youth else (find_agency(session, agency)[0] if agency else "worker")
+    return f"{session.reference}-{who}.{EXTENSIONS[Format(fmt.value)]}"
 
 
 def _summary_text(session: Session, agency: str | None, fmt: SummaryFormat, day: dt.date) -> str:
@@ -315,6 +338,7 @@ def checklist(
         SummaryFormat, typer.Option("--format", "-f", help="text or markdown.")
     ] = SummaryFormat.MARKDOWN,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
 ) -> None:
     """The blank eight-step checklist for paper use, with the no-referral path and hotlines."""
@@ -329,7 +353,8 @@ def checklist(
 
         raise ReferralError("The checklist is for paper: use --format markdown or text.")
     render = checklist_markdown if fmt is SummaryFormat.MARKDOWN else checklist_text
-    emit(render(catalog.hotlines, task_force), output)
+    ext = "md" if fmt is SummaryFormat.MARKDOWN else "txt"
+    emit(render(catalog.hotlines, task_force), output, force=force, name=f"checklist.{ext}")
 
 
 def purge(
