@@ -26,7 +26,8 @@ from referral_cli.commands.common import (
 
 if TYPE_CHECKING:
     from referral_cli.casefile.records import Session
-    from referral_cli.prompt.asker import Asker
+    from referral_cli.catalog.load import Catalog
+    from referral_cli.prompt.screen import ScreeningAsker
 
 AnswersOption = Annotated[
     Path | None,
@@ -73,24 +74,42 @@ def _today(value: str | None) -> dt.date:
     return today(value)
 
 
-def _asker(answers: Path | None, no_input: bool) -> Asker:
-    from referral_cli.prompt.asker import Asker
+def _asker(answers: Path | None, no_input: bool, day: dt.date) -> ScreeningAsker:
+    """The session's Asker: it screens every free-text answer (prompt/screen.py)."""
+    from referral_cli.prompt.screen import ScreeningAsker
 
     data: dict[str, Any] = {}
     if answers is not None:
         from referral_cli.prompt.answers import load_answers
 
         data = load_answers(answers)
-    return Asker(data, interactive=not no_input)
+    return ScreeningAsker(data, interactive=not no_input, today=day)
 
 
-def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None) -> None:
+def _not_the_youths(catalog: Catalog) -> set[str]:
+    """Phones, e-mails and names the catalog and the worker's profile hold: not the youth's."""
+    from referral_cli.casefile.profile import load_profile
+
+    known: set[str] = set()
+    for agency in catalog.agencies.values():
+        c = agency.contact
+        known.update(x or "" for x in (agency.name, agency.phone, agency.email, c.name))
+        known.update(x or "" for x in (c.phone, c.email))
+    known.update(h.call or "" for h in catalog.hotlines)
+    profile = load_profile()
+    if profile is not None:
+        known.update((profile.name, profile.phone, profile.email or ""))
+    return known - {""}
+
+
+def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Session | None) -> None:
     from referral_cli.commands.common import load
     from referral_cli.export.session import to_text, worker_sections, worker_title
     from referral_cli.render import session as screens
     from referral_cli.session.flow import SessionPaused, run_session
 
     catalog = load(data)
+    asker.known.update(_not_the_youths(catalog))
     try:
         done = run_session(asker, catalog, day, screens, session)
     except SessionPaused:
@@ -127,7 +146,7 @@ def start(
     from referral_cli.casefile.store import session_locks
 
     day = _today(today)
-    asker = _asker(answers, no_input)
+    asker = _asker(answers, no_input, day)
     if not is_set_up() and not no_input:  # a first run: set the passphrase here, not later
         from referral_cli.commands.security import set_up_encryption
 
@@ -151,7 +170,7 @@ def resume(
     from referral_cli.errors import ReferralError
 
     day = _today(today)
-    asker = _asker(answers, no_input)
+    asker = _asker(answers, no_input, day)
     with session_locks():
         case_command_startup(day)
         session = load_session(lock_session(reference))
