@@ -89,7 +89,7 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
 
 
 def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Path) -> None:
-    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "", "", ""]
+    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "", "", "", ""]
     result = run("start", input=typed(*lines))
     assert result.exit_code == 0, result.output
     out = result.output
@@ -102,7 +102,10 @@ def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Pat
         "food",
         "safety",
     ]
-    assert session.no_referral.hotlines == ["us-national-human-trafficking-hotline"]
+    assert session.no_referral.hotlines == [
+        "National Human Trafficking Hotline: call 1-888-373-7888, text INFO to 233733"
+    ]
+    assert str(session.no_referral.follow_up) == "2026-11-30"  # a week by default
 
 
 def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -> None:

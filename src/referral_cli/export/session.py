@@ -200,6 +200,7 @@ def _no_referral_section(n: NoReferral) -> Section:
         ("Information given", _yn(n.info_given)),
         ("Hotlines given", ", ".join(n.hotlines) or "none"),
         ("Whom to call later", n.call_later or "-"),
+        ("Offer the referral again on", _d(n.follow_up)),
     ]
     return ("No referral", lines)
 
