@@ -57,3 +57,5 @@ def test_a_session_takes_the_worker_from_the_profile(run: Run, tmp_path: Path) -
     assert "Your name or initials" not in result.output
     session = load_session("PR-41")
     assert (session.worker, session.worker_phone) == ("Maya Reyes", "503-555-0142")
+    assert session.no_referral is not None
+    assert "Maya Reyes, Harbor, 503-555-0142" in session.no_referral.call_later

@@ -62,6 +62,7 @@ def declining(answers: dict[str, Any]) -> dict[str, Any]:
         "info_given": "yes",
         "hotlines": ["us-national-human-trafficking-hotline"],
         "call_later": "Sam at the outreach program",
+        "follow_up": "+7",
     }
     return answers
 
@@ -110,7 +111,7 @@ def test_agency_copy_holds_only_consented_items(run: Run) -> None:
             "hesitation",
         ):
             assert secret not in out, (fmt, secret)
-        assert "withheld (no consent)" in out
+        assert "withheld" not in out.lower() and "Need 2" not in out  # no trace, no count
         assert "Spanish (es)" in out  # by name: the agency need not know the catalog's codes
     data = json.loads(run("summary", "AC-2041", "--for", "youth-harbor", "-f", "json").output)
     assert [i["label"] for i in data["shared"]] == [
@@ -169,6 +170,12 @@ def test_youth_declines_every_option(run: Run, tmp_path: Path, _private_home: Pa
     assert session.no_referral is not None and session.no_referral.reason == "youth-declined"
     assert session.no_referral.at_step == 4 and session.referrals == []
     assert "No referral" in run("summary", "AC-2041").output
+    assert session.no_referral.follow_up is not None
+    assert session.no_referral.hotlines == [
+        "National Human Trafficking Hotline: call 1-888-373-7888, text INFO to 233733"
+    ]
+    due = run("followups").output  # the re-offer is a follow-up like any other
+    assert "AC-2041" in due and "offer the referral again" in due
 
 
 def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> None:
@@ -183,6 +190,7 @@ def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> No
             "info_given": "yes",
             "hotlines": "1",
             "call_later": "Sam",
+            "follow_up": "",
         },
     }
     result = run("start", "--answers", write(tmp_path, answers), "--no-input")

@@ -63,7 +63,8 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     assert session.finished and session.profile.age == 15
     [referral] = session.referrals
     assert referral.agency == "alder-county-youth-harbor" and referral.status == "requested"
-    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-30"
+    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-26"
+    assert referral.urgency == "urgent"  # emergency shelter: no later than the 72 hours
     release = session.release_for(referral.agency)
     assert release is not None and release.items == ["need:emergency-shelter"]
     assert release.expires.isoformat() == "2026-12-23"  # 30 days by default
@@ -86,7 +87,10 @@ def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Pat
         "food",
         "safety",
     ]
-    assert session.no_referral.hotlines == ["us-national-human-trafficking-hotline"]
+    assert session.no_referral.hotlines == [
+        "National Human Trafficking Hotline: call 1-888-373-7888, text INFO to 233733"
+    ]
+    assert str(session.no_referral.follow_up) == "2026-11-30"  # a week by default
 
 
 def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -> None:

@@ -7,6 +7,7 @@ name or a calendar date is refused with a message saying what to use instead.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from referral_cli.errors import ReferralError
@@ -70,4 +71,34 @@ def check_reference(text: str) -> str:
     for run in re.findall(r"\d+", raw):
         if _digits_look_like_date(run):
             raise ReferralError(f"That looks like a date (a birth date?). {REF_HELP}")
+    _refuse_hidden_identity(raw)
     return raw.upper()
+
+
+_BIRTH_WORDS = re.compile(r"(DOB|BDAY|BORN|BIRTH|NACI)", re.IGNORECASE)
+
+
+def _refuse_hidden_identity(raw: str) -> None:
+    """Names and dates hidden in a reference's parts: MARIA-LOPEZ-2009, Lopez-M, 0304-2009."""
+    from referral_cli.catalog.names import is_name
+    from referral_cli.clock import today
+
+    parts = raw.split("-")
+    words = re.findall(r"[A-Za-z]+", raw)
+    for word in words:
+        if len(word) >= 3 and is_name(word):
+            raise ReferralError(
+                f"'{raw}' holds '{word}', which looks like a person's name. {REF_HELP}"
+            )
+    for word, nxt in itertools.pairwise(parts):
+        if re.fullmatch(r"[A-Z][a-z]{2,}", word) and re.fullmatch(r"[A-Za-z]", nxt):
+            raise ReferralError(f"'{raw}' looks like a surname and an initial. {REF_HELP}")
+    if _BIRTH_WORDS.search(raw):
+        raise ReferralError(f"'{raw}' looks like it holds a birth date. {REF_HELP}")
+    runs = re.findall(r"\d+", raw)
+    joined = ["".join(runs[i : i + 2]) for i in range(len(runs) - 1)]
+    if any(_digits_look_like_date(j) for j in joined):
+        raise ReferralError(f"'{raw}' looks like a date split by hyphens. {REF_HELP}")
+    year = today().year
+    if any(len(r) == 4 and year - 30 <= int(r) <= year - 5 for r in runs):
+        raise ReferralError(f"'{raw}' holds what could be a birth year. {REF_HELP}")

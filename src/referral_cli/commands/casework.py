@@ -11,6 +11,7 @@ import typer
 
 from referral_cli.commands.common import (
     DataOption,
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -30,7 +31,10 @@ Statuses = (
 
 
 def followups(
-    fmt: FormatOption = Format.TEXT, output: OutputOption = None, data: DataOption = None
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+    data: DataOption = None,
+    force: ForceOption = False,
 ) -> None:
     """List your open referrals by follow-up date, overdue first.
 
@@ -56,6 +60,8 @@ def followups(
         markdown=lambda r: followups_markdown(r, day, dropped),
         view=lambda r: followups_view(r, day, dropped),
         json=lambda r: followups_json(r, dropped),
+        force=force,
+        name="followups",
     )
 
 
@@ -248,6 +254,7 @@ def activity(
     ] = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Counts from your own sessions for the coalition (no case references)."""
     from referral_cli.casefile.retention import case_command_startup
@@ -259,7 +266,15 @@ def activity(
     from referral_cli.export.casework import activity_markdown
     from referral_cli.render.casework import activity_view
 
-    present(report, fmt, output, markdown=activity_markdown, view=activity_view)
+    present(
+        report,
+        fmt,
+        output,
+        markdown=activity_markdown,
+        view=activity_view,
+        force=force,
+        name="activity",
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ import typer
 
 from referral_cli.commands.common import (
     DataOption,
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -200,6 +201,7 @@ def gaps(
     ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """For each need: agencies offering it, how many are ready to refer, and the gaps."""
     from referral_cli.coalition.reports import GapFilter
@@ -211,13 +213,22 @@ def gaps(
     from referral_cli.export.reports import gaps_markdown
     from referral_cli.render.reports import gaps_view
 
-    present(result, fmt, output, markdown=gaps_markdown, view=gaps_view)
+    present(
+        result,
+        fmt,
+        output,
+        markdown=gaps_markdown,
+        view=gaps_view,
+        force=force,
+        name="gaps",
+    )
 
 
 def coverage(
     data: DataOption = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Which partner sectors have an agency in the catalog, and which are missing."""
     from referral_cli.coalition.reports import coverage as report
@@ -226,7 +237,15 @@ def coverage(
     from referral_cli.export.reports import coverage_markdown
     from referral_cli.render.reports import coverage_view
 
-    present(result, fmt, output, markdown=coverage_markdown, view=coverage_view)
+    present(
+        result,
+        fmt,
+        output,
+        markdown=coverage_markdown,
+        view=coverage_view,
+        force=force,
+        name="coverage",
+    )
 
 
 def consultations(
@@ -242,6 +261,7 @@ def consultations(
     ] = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Log of partner vettings and consultations (agency, date, who, method, outcome)."""
     from referral_cli.coalition.reports import consultations as report
@@ -252,7 +272,15 @@ def consultations(
     from referral_cli.export.reports import consultations_markdown
     from referral_cli.render.reports import consultations_view
 
-    present(result, fmt, output, markdown=consultations_markdown, view=consultations_view)
+    present(
+        result,
+        fmt,
+        output,
+        markdown=consultations_markdown,
+        view=consultations_view,
+        force=force,
+        name="consultations",
+    )
 
 
 def register(app: typer.Typer) -> None:

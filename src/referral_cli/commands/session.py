@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from referral_cli.commands.common import (
+    EXTENSIONS,
     DataOption,
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -24,7 +26,8 @@ from referral_cli.commands.common import (
 
 if TYPE_CHECKING:
     from referral_cli.casefile.records import Session
-    from referral_cli.prompt.asker import Asker
+    from referral_cli.catalog.load import Catalog
+    from referral_cli.prompt.screen import ScreeningAsker
 
 AnswersOption = Annotated[
     Path | None,
@@ -41,6 +44,16 @@ NoInputOption = Annotated[
 TodayOption = Annotated[
     str | None,
     typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
+]
+# A string, not a Path: a Path drops the trailing "/" that says "into this folder".
+FileOrFolderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file, or into this folder (DIR/) as REF-AGENCY.md, REF-youth.txt...",
+        show_default=False,
+    ),
 ]
 RefArgument = Annotated[
     str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)
@@ -62,24 +75,42 @@ def _today(value: str | None) -> dt.date:
     return today(value)
 
 
-def _asker(answers: Path | None, no_input: bool) -> Asker:
-    from referral_cli.prompt.asker import Asker
+def _asker(answers: Path | None, no_input: bool, day: dt.date) -> ScreeningAsker:
+    """The session's Asker: it screens every free-text answer (prompt/screen.py)."""
+    from referral_cli.prompt.screen import ScreeningAsker
 
     data: dict[str, Any] = {}
     if answers is not None:
         from referral_cli.prompt.answers import load_answers
 
         data = load_answers(answers)
-    return Asker(data, interactive=not no_input)
+    return ScreeningAsker(data, interactive=not no_input, today=day)
 
 
-def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None) -> None:
+def _not_the_youths(catalog: Catalog) -> set[str]:
+    """Phones, e-mails and names the catalog and the worker's profile hold: not the youth's."""
+    from referral_cli.casefile.profile import load_profile
+
+    known: set[str] = set()
+    for agency in catalog.agencies.values():
+        c = agency.contact
+        known.update(x or "" for x in (agency.name, agency.phone, agency.email, c.name))
+        known.update(x or "" for x in (c.phone, c.email))
+    known.update(h.call or "" for h in catalog.hotlines)
+    profile = load_profile()
+    if profile is not None:
+        known.update((profile.name, profile.phone, profile.email or ""))
+    return known - {""}
+
+
+def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Session | None) -> None:
     from referral_cli.commands.common import load
     from referral_cli.export.session import to_text, worker_sections, worker_title
     from referral_cli.render import session as screens
     from referral_cli.session.flow import SessionPaused, run_session
 
     catalog = load(data)
+    asker.known.update(_not_the_youths(catalog))
     try:
         done = run_session(asker, catalog, day, screens, session)
     except SessionPaused as paused:  # on purpose: a success, unless nothing could be kept
@@ -90,9 +121,14 @@ def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None)
     from referral_cli.session.steps.context import command
     from referral_cli.text import one_line
 
+    ref = done.reference
     for referral in done.referrals:
-        args = f"summary {done.reference} --for {referral.agency} --format markdown -o handoff.md"
+        args = (
+            f"summary {ref} --for {referral.agency} --format markdown -o {ref}-{referral.agency}.md"
+        )
         typer.echo(f"Handoff summary for {one_line(referral.agency_name)}: {command(args)}")
+    card = command(f"summary {ref} --youth -o {ref}-youth.txt")
+    typer.echo(f"A card for the youth to carry: {card}")
     if asker.answers and asker.unused():
         from referral_cli.text import one_line
 
@@ -112,7 +148,7 @@ def start(
     from referral_cli.casefile.store import session_locks
 
     day = _today(today)
-    asker = _asker(answers, no_input)
+    asker = _asker(answers, no_input, day)
     if not is_set_up() and not no_input:  # a first run: set the passphrase here, not later
         from referral_cli.commands.security import set_up_encryption
 
@@ -136,7 +172,7 @@ def resume(
     from referral_cli.errors import ReferralError
 
     day = _today(today)
-    asker = _asker(answers, no_input)
+    asker = _asker(answers, no_input, day)
     with session_locks():
         case_command_startup()
         session = load_session(lock_session(reference))
@@ -187,11 +223,40 @@ def summary(
             show_default=False,
         ),
     ] = None,
+    youth: Annotated[
+        bool,
+        typer.Option(
+            "--youth",
+            help="The card for the youth to carry: where, when, whom to call; never what it "
+            "is about. With --for, that referral only.",
+        ),
+    ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="The youth card's language (en, es; default: the youth's, else en).",
+            show_default=False,
+        ),
+    ] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(
+            "--where", help="The youth card's 'Where', in the youth's words.", show_default=False
+        ),
+    ] = None,
+    any_hour: Annotated[
+        bool,
+        typer.Option(
+            "--any-hour", help="Put a number for any hour on the youth card (if the youth wants)."
+        ),
+    ] = False,
     fmt: Annotated[
         SummaryFormat,
         typer.Option("--format", "-f", help="text, markdown, json or fhir (with --for)."),
     ] = SummaryFormat.TEXT,
-    output: OutputOption = None,
+    output: FileOrFolderOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     despite_standing: Annotated[
         bool,
@@ -205,45 +270,26 @@ def summary(
 ) -> None:
     """Print the handoff summary: the worker's copy, or with --for the copy for one agency.
 
-    The copy for an agency re-checks the agency's vetting first: if its standing dropped
-    since it was chosen (e.g. a new hard fail), it warns and stops unless --despite-standing.
+    With --youth, the card the youth takes away instead. The copy for an agency re-checks
+    the agency's vetting first: if its standing dropped since it was chosen (e.g. a new hard
+    fail), it warns and stops unless --despite-standing.
     """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session
-    from referral_cli.export import session as export
-    from referral_cli.session.consent import find_agency, packet_for
+    from referral_cli.errors import ReferralError
 
     day = _today(today)
     case_command_startup()
     session = load_session(reference)
-    if agency is None:
-        if fmt is SummaryFormat.FHIR:
-            raise typer.BadParameter("fhir is the copy for one agency: add --for AGENCY")
-        _ledger_notes(session, [r.agency for r in session.releases], strict=False)
-        if fmt is SummaryFormat.JSON:
-            text = export.worker_json(session, day)
-        else:
-            sections = export.worker_sections(session, day)
-            title = export.worker_title(session)
+    if not youth and (language or where or any_hour):
+        raise ReferralError(
+            "--language, --where and --any-hour are for the youth card: add --youth."
+        )
+    if youth:
+        text = _youth_card(session, agency, language, where, any_hour, fmt, data)
     else:
-        agency_id, _ = find_agency(session, agency)
-        _recheck_standing(session, agency_id, data, day, despite_standing)
-        packet = packet_for(session, agency_id, day)
-        _ledger_notes(session, [agency_id], strict=True)
-        if fmt is SummaryFormat.FHIR:
-            from referral_cli.export.fhir import agency_bundle
-
-            text = agency_bundle(packet)
-        elif fmt is SummaryFormat.JSON:
-            text = export.agency_json(packet)
-        else:
-            sections = export.agency_sections(packet)
-            title = export.agency_title(packet)
-    if fmt in (SummaryFormat.TEXT, SummaryFormat.MARKDOWN):
-        render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
-        text = render(title, sections)
-
-    emit(text, output)
+        text = _summary_text(session, agency, fmt, day, data, despite_standing)
+    emit(text, output, force=force, name=_file_name(session, agency, youth, fmt))
     if output is not None:
         from referral_cli.casefile import audit
 
@@ -308,11 +354,97 @@ def _ledger_notes(session: Session, agencies: list[str], strict: bool) -> None:
             )
 
 
+def _file_name(session: Session, agency: str | None, youth: bool, fmt: SummaryFormat) -> str:
+    """What `-o DIR/` names the file: one name per copy, so no copy replaces another."""
+    from referral_cli.session.consent import find_agency
+
+    who = "youth" if youth else (find_agency(session, agency)[0] if agency else "worker")
+    ext = "fhir.json" if fmt is SummaryFormat.FHIR else EXTENSIONS[Format(fmt.value)]
+    return f"{session.reference}-{who}.{ext}"
+
+
+def _summary_text(
+    session: Session,
+    agency: str | None,
+    fmt: SummaryFormat,
+    day: dt.date,
+    data: Path | None,
+    despite_standing: bool,
+) -> str:
+    """The worker's copy, or one agency's copy through the consent gate."""
+    from referral_cli.export import session as export
+
+    if agency is None:
+        if fmt is SummaryFormat.FHIR:
+            raise typer.BadParameter("fhir is the copy for one agency: add --for AGENCY")
+        _ledger_notes(session, [r.agency for r in session.releases], strict=False)
+        if fmt is SummaryFormat.JSON:
+            return export.worker_json(session, day)
+        sections = export.worker_sections(session, day)
+        title = export.worker_title(session)
+    else:
+        from referral_cli.session.consent import find_agency, packet_for
+        from referral_cli.session.handover import handover_for
+
+        agency_id, _ = find_agency(session, agency)
+        _recheck_standing(session, agency_id, data, day, despite_standing)
+        packet = packet_for(session, agency_id, day)
+        _ledger_notes(session, [agency_id], strict=True)
+        handover = handover_for(session, packet)
+        if fmt is SummaryFormat.FHIR:
+            from referral_cli.export.fhir import agency_bundle
+
+            return agency_bundle(packet)
+        if fmt is SummaryFormat.JSON:
+            return export.agency_json(packet, handover)
+        sections = export.agency_sections(packet, handover)
+        title = export.agency_title(packet)
+    render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
+    return render(title, sections)
+
+
+def _youth_card(
+    session: Session,
+    agency: str | None,
+    language: str | None,
+    where: str | None,
+    any_hour: bool,
+    fmt: SummaryFormat,
+    data: Path | None,
+) -> str:
+    """The youth card in the language asked for (see export/youthcard.py)."""
+    from referral_cli.commands.common import load
+    from referral_cli.errors import ReferralError
+    from referral_cli.export import youthcard
+
+    if fmt is SummaryFormat.JSON:
+        raise ReferralError("The youth card is for paper or a phone screen: use text or markdown.")
+    agency_id = None
+    if agency is not None:
+        from referral_cli.session.consent import find_agency
+
+        agency_id, _ = find_agency(session, agency)
+    catalog = load(data)
+    phones = {a.id: a.phone for a in catalog.agencies.values() if a.phone}
+    hotline = next((h for h in catalog.hotlines if h.call), None) if any_hour else None
+    title, blocks = youthcard.card_lines(
+        session,
+        youthcard.card_language(language, session),
+        phones=phones,
+        hotline=hotline,
+        where=where,
+        agency=agency_id,
+    )
+    render = youthcard.card_markdown if fmt is SummaryFormat.MARKDOWN else youthcard.card_text
+    return render(title, blocks)
+
+
 def checklist(
     fmt: Annotated[
         SummaryFormat, typer.Option("--format", "-f", help="text or markdown.")
     ] = SummaryFormat.MARKDOWN,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
 ) -> None:
     """The blank eight-step checklist for paper use, with the no-referral path and hotlines."""
@@ -327,7 +459,8 @@ def checklist(
 
         raise ReferralError("The checklist is for paper: use --format markdown or text.")
     render = checklist_markdown if fmt is SummaryFormat.MARKDOWN else checklist_text
-    emit(render(catalog.hotlines, task_force), output)
+    ext = "md" if fmt is SummaryFormat.MARKDOWN else "txt"
+    emit(render(catalog.hotlines, task_force), output, force=force, name=f"checklist.{ext}")
 
 
 def purge(

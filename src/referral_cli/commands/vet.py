@@ -17,6 +17,7 @@ import typer
 
 from referral_cli.commands.common import (
     DataOption,
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -108,6 +109,7 @@ def vet(
     ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -122,7 +124,7 @@ def vet(
     _check_modes(history, record, blank, bool(answers or no_input or yes))
     day = _today(today)
     if blank:
-        _blank(agency, fmt, output, data)
+        _blank(agency, fmt, output, data, force)
         return
     if agency is None:
         raise ReferralError(
@@ -143,12 +145,12 @@ def vet(
         _record(catalog, found.id, day, answers, no_input, yes)
         return
     past = catalog.vettings_of(found.id)
+    plain = _ascii() or output is not None
     if history:
         from referral_cli.export.vetting import history_markdown, to_json
         from referral_cli.render.vetting import history_view
         from referral_cli.vetting.history import history as agency_history
 
-        plain = _ascii() or output is not None
         present(
             agency_history(found, past, catalog.info, day),
             fmt,
@@ -156,13 +158,13 @@ def vet(
             markdown=history_markdown,
             view=lambda h: history_view(h, ascii_only=plain),
             json=to_json,
+            force=force,
         )
         return
     from referral_cli.export.vetting import scorecard_markdown, to_json
     from referral_cli.render.vetting import scorecard_view
     from referral_cli.vetting.judge import scorecard
 
-    plain = _ascii() or output is not None
     present(
         scorecard(found, past, catalog.info, day),
         fmt,
@@ -170,6 +172,7 @@ def vet(
         markdown=scorecard_markdown,
         view=lambda c: scorecard_view(c, ascii_only=plain),
         json=to_json,
+        force=force,
     )
 
 
@@ -202,16 +205,18 @@ def _quick_scorecard(agency: str, data: Path | None, day: dt.date) -> bool:
     return True
 
 
-def _blank(agency: str | None, fmt: Format, output: Path | None, data: Path | None) -> None:
+def _blank(
+    agency: str | None, fmt: Format, output: Path | None, data: Path | None, force: bool
+) -> None:
     """The worksheet (text and Markdown are the same page); JSON gives the rubric itself."""
     from referral_cli.export.vetting import to_json, worksheet_markdown
     from referral_cli.vetting.rubric import rubric
 
     if fmt is Format.JSON:
-        emit(to_json(rubric()), output)
+        emit(to_json(rubric()), output, force=force, name="vetting-rubric.json")
         return
     found = load(data).find_agency(agency) if agency else None
-    emit(worksheet_markdown(found), output)
+    emit(worksheet_markdown(found), output, force=force, name="vetting-worksheet.md")
 
 
 def _record(
@@ -268,6 +273,7 @@ def vettings(
     ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -302,4 +308,6 @@ def vettings(
         markdown=partners_markdown,
         view=lambda p: partners_view(p, ascii_only=plain),
         json=to_json,
+        force=force,
+        name="vettings",
     )
