@@ -297,8 +297,9 @@ def test_6_folders_made_by_output_are_private_whatever_the_umask(
     assert target.stat().st_mode & 0o777 == 0o600
     for folder in (target.parent, target.parent.parent):
         assert folder.stat().st_mode & 0o777 == 0o700
-    result = run("summary", case, "-o", str(tmp_path))
-    assert result.exit_code == 1 and "is a folder" in result.output
+    # A folder gets a file named for the copy (issue #16), private like the others.
+    assert run("summary", case, "-o", str(tmp_path)).exit_code == 0
+    assert (tmp_path / f"{case}-worker.txt").stat().st_mode & 0o777 == 0o600
 
 
 # --- 7. temp copies left by a killed writer -----------------------------------------------

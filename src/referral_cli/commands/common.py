@@ -124,6 +124,7 @@ def emit(
         return
     from referral_cli.casefile.files import atomic_write_text
 
+    outside_tool_folders(Path(output), "-o")  # before anything else is said about the path
     target = outside_tool_folders(output_file(output, force=force, name=name), "-o")
     atomic_write_text(target, text if text.endswith("\n") else text + "\n")
     typer.echo(f"Wrote {target}", err=True)
