@@ -274,7 +274,7 @@ def immigration_case() -> dict[str, Any]:
     }
     answers["share"][IMMIGRATION] = {**answers["share"][HARBOR], "items": "none"}
     answers["handoff"][IMMIGRATION] = {"agency_answer": "waiting", "when": "not yet"}
-    answers["escort"][IMMIGRATION] = {"wants": "no", "follow_up": "+7"}
+    answers["escort"][IMMIGRATION] = {"wants": "no", "urgency": "routine", "follow_up": "+7"}
     return answers
 
 

@@ -51,7 +51,7 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
         *["", "", "y"],  # contact: role, name, knows trauma
         *["", "emergency-shelter", "", "verbal", "written", "n", "", "y", "yes"],  # share
         *["waiting", ""],  # hand-off: agency's answer, when
-        *["n", ""],  # escort: wants, follow up
+        *["n", "", ""],  # escort: wants, urgency, follow up
     ]
     result = run("start", input=typed(*OPENING, *STEPS_1_TO_2, *steps_3_to_8))
     assert result.exit_code == 0, result.output
@@ -74,7 +74,7 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
 
 
 def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Path) -> None:
-    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "y", "1", ""]
+    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "y", "1", "", ""]
     result = run("start", input=typed(*lines))
     assert result.exit_code == 0, result.output
     out = result.output
@@ -117,7 +117,7 @@ def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path)
         "share.alder-county-youth-harbor.items": "need:emergency-shelter",
     }
     # Resume goes on at the first unanswered question (the purpose), not at the step's start.
-    rest = ["", "verbal", "written", "n", "", "y", "yes", "waiting", "", "n", ""]
+    rest = ["", "verbal", "written", "n", "", "y", "yes", "waiting", "", "n", "", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
     assert "Resuming YS-77 at step 6 of 8; 3 answers kept." in second.output
