@@ -11,7 +11,7 @@ from referral_cli.hsds.identity import assign
 from referral_cli.hsds.mapping import Mapping
 from referral_cli.hsds.results import ImportedAgency, ImportResult, Unimported
 from referral_cli.hsds.schema import WHERE, Package
-from referral_cli.hsds.values import text
+from referral_cli.hsds.values import dicts, text
 
 
 def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -39,7 +39,7 @@ def merge(existing: Agency, imported: ImportedAgency) -> Agency:
 
 def read_summary(package: Package) -> str:
     """What was read, said plainly: "Read an HSDS 1.x tabular package: 14 organizations, ..."."""
-    services = sum(len(org.get("services") or []) for org in package.organizations)
+    services = sum(len(dicts(org.get("services"))) for org in package.organizations)
     form = {"csv": "tabular package", "json": "JSON data"}.get(package.kind, package.kind)
     what = f"an {package.version} {form}"
     if package.version == "Open Referral UK":

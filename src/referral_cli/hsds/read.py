@@ -22,6 +22,11 @@ from referral_cli.hsds.tabular import MAX_HSDS_BYTES, read_tabular
 # --- JSON form ------------------------------------------------------------------------------
 
 
+def _objects(value: Any) -> list[Obj]:
+    """The objects of a list that may be damaged (the damage was reported when checked)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _classify(obj: Any) -> str:
     if not isinstance(obj, dict):
         return "unknown"
@@ -60,9 +65,9 @@ class _JsonCollector:
             return
         for name, value in org.items():  # the same organization seen again: fill the gaps
             if name == "services":
-                have = {s.get("id") for s in known.get("services") or [] if isinstance(s, dict)}
-                extra = [s for s in value or [] if isinstance(s, dict) and s.get("id") not in have]
-                known["services"] = list(known.get("services") or []) + extra
+                have = {s.get("id") for s in _objects(known.get("services"))}
+                extra = [s for s in _objects(value) if s.get("id") not in have]
+                known["services"] = _objects(known.get("services")) + extra
             elif known.get(name) in (None, "", []):
                 known[name] = value
 
@@ -277,9 +282,9 @@ def _merge_duplicates(pkg: Package) -> None:
             continue
         for name, value in org.items():
             if name == "services":
-                have = {s.get("id") for s in known.get("services") or [] if isinstance(s, dict)}
-                extra = [s for s in value or [] if isinstance(s, dict) and s.get("id") not in have]
-                known["services"] = list(known.get("services") or []) + extra
+                have = {s.get("id") for s in _objects(known.get("services"))}
+                extra = [s for s in _objects(value) if s.get("id") not in have]
+                known["services"] = _objects(known.get("services")) + extra
             elif known.get(name) in (None, "", []):
                 known[name] = value
     pkg.organizations = merged

@@ -8,6 +8,7 @@ A row naming a day without times says nothing about that day's hours, so it is w
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from referral_cli.hsds.schema import Obj
@@ -58,6 +59,21 @@ def _ranges(codes: list[str]) -> str:
     )
 
 
+Row = tuple[tuple[str, ...], str, str, str]
+
+
+def _raw(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@lru_cache(maxsize=4096)
+def _read_row(byday: str, opens: str, closes: str, description: str, notes: str) -> Row:
+    """(day codes, times, description, notes) of one row; directories repeat the same rows
+    ("MO 09:00-17:00") thousands of times, so each distinct row is read once."""
+    schedule = {"opens_at": opens, "closes_at": closes}
+    return tuple(days(byday)), _times(schedule), text(description), text(notes)
+
+
 def hours(schedules: list[Obj]) -> tuple[dict[str, Any], list[str]]:
     """The catalog's hours (regular, note) from every row, and notes for review."""
     by_times: dict[str, list[str]] = {}
@@ -65,19 +81,22 @@ def hours(schedules: list[Obj]) -> tuple[dict[str, Any], list[str]]:
     notes: list[str] = []
     review: list[str] = []
     for schedule in schedules:
-        codes, times = days(schedule.get("byday")), _times(schedule)
-        description = text(schedule.get("description"))
+        codes, times, description, note = _read_row(
+            *(
+                _raw(schedule.get(k))
+                for k in ("byday", "opens_at", "closes_at", "description", "notes")
+            )
+        )
         if codes or times:
             key = times or "times not stated"
             if not times:
-                review.append(f"hours: HSDS names {_ranges(codes)} without times; check")
+                review.append(f"hours: HSDS names {_ranges(list(codes))} without times; check")
             by_times.setdefault(key, [])
             by_times[key] += [c for c in codes if c not in by_times[key]]
             if description and description not in free_text:
                 free_text.append(description)
         elif description and description not in free_text:
             free_text.append(description)
-        note = text(schedule.get("notes"))
         if note and note not in notes:
             notes.append(note)
     parts = [

@@ -26,10 +26,15 @@ def _csv_rows(path: Path, tick: Callable[[int], None]) -> Iterator[tuple[str, Ob
         )
         try:
             reader = csv.DictReader(text)
+            shared: dict[str, str] = {}  # one copy of each short repeated cell ("MO", "09:00")
             for number, row in enumerate(reader, start=2):
                 yield (
                     f"{path.name} row {number}",
-                    {k: v for k, v in row.items() if k is not None and v not in (None, "")},
+                    {
+                        k: shared.setdefault(v, v) if len(v) <= 16 else v
+                        for k, v in row.items()
+                        if k is not None and v
+                    },
                 )
         except UnicodeDecodeError:
             raise ReferralError(not_utf8(path)) from None

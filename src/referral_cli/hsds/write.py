@@ -107,8 +107,10 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
         root.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(default_data_dir() / SERVICES_FILE, root / SERVICES_FILE)
         result.written.append(str(root / SERVICES_FILE))
+    services_before = (root / SERVICES_FILE).read_text(encoding="utf-8")
     if result.new_languages:
         add_languages(root / SERVICES_FILE, result.new_languages)
+        result.written.append(str(root / SERVICES_FILE))
     if not changed and agencies_path.exists():
         return
     before = agencies_path.read_text(encoding="utf-8") if agencies_path.exists() else None
@@ -128,6 +130,7 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
             agencies_path.unlink()
         else:
             atomic_write_text(agencies_path, before, mode=0o644)
+        atomic_write_text(root / SERVICES_FILE, services_before, mode=0o644)
         raise ReferralError(
             "The import would leave the catalog invalid, so nothing was changed:\n"
             + "\n".join(f"  {p}" for p in problems)
