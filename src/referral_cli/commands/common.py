@@ -43,11 +43,12 @@ class ReferralGroup(TyperGroup):
 
 
 class Format(StrEnum):
-    """Output formats every report offers."""
+    """Output formats every report offers: html is a page to print from a browser."""
 
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+    HTML = "html"
 
 
 DataOption = Annotated[
@@ -60,7 +61,10 @@ DataOption = Annotated[
     ),
 ]
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: text, markdown or json.")
+    Format,
+    typer.Option(
+        "--format", "-f", help="Output format: text, markdown, json, or html (a page to print)."
+    ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 OutputOption = Annotated[
@@ -119,11 +123,18 @@ def present(
     view: Callable[[Any], object],
     json: Callable[[Any], str] | None = None,
 ) -> None:
-    """Print or write a command's result in the format asked for (JSON defaults to the model)."""
+    """Print or write a command's result in the format asked for (JSON defaults to the model).
+
+    The printable page is the Markdown rendered, so the two always say the same thing.
+    """
     if fmt is Format.JSON:
         emit(json(result) if json else result.model_dump_json(indent=2), output)
     elif fmt is Format.MARKDOWN:
         emit(markdown(result), output)
+    elif fmt is Format.HTML:
+        from referral_cli.export.html import page
+
+        emit(page(markdown(result)), output)
     elif output is not None:
         from referral_cli.console import make_console
 

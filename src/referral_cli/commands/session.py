@@ -53,6 +53,7 @@ class SummaryFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+    HTML = "html"
     FHIR = "fhir"
 
 
@@ -188,7 +189,11 @@ def summary(
     ] = None,
     fmt: Annotated[
         SummaryFormat,
-        typer.Option("--format", "-f", help="text, markdown, json or fhir (with --for)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, markdown, json, html (a page to print) or fhir (with --for).",
+        ),
     ] = SummaryFormat.TEXT,
     output: OutputOption = None,
     today: TodayOption = None,
@@ -225,6 +230,10 @@ def summary(
     if fmt in (SummaryFormat.TEXT, SummaryFormat.MARKDOWN):
         render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
         text = render(title, sections)
+    elif fmt is SummaryFormat.HTML:
+        from referral_cli.export.html import page
+
+        text = page(export.to_markdown(title, sections))
 
     emit(text, output)
     if output is not None:
@@ -239,23 +248,29 @@ def summary(
 
 def checklist(
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text or markdown.")
-    ] = SummaryFormat.MARKDOWN,
+        Format,
+        typer.Option("--format", "-f", help="markdown, text, json, or html (a page to print)."),
+    ] = Format.MARKDOWN,
     output: OutputOption = None,
     data: DataOption = None,
 ) -> None:
     """The blank eight-step checklist for paper use, with the no-referral path and hotlines."""
     from referral_cli.commands.common import load
-    from referral_cli.export.session import checklist_markdown, checklist_text
+    from referral_cli.export import session as export
 
     catalog = load(data)
     tf_id = catalog.info.task_force
     task_force = catalog.agencies.get(tf_id) if tf_id else None
-    if fmt is SummaryFormat.JSON:
-        from referral_cli.errors import ReferralError
+    if fmt is Format.HTML:
+        from referral_cli.export.html import page
 
-        raise ReferralError("The checklist is for paper: use --format markdown or text.")
-    render = checklist_markdown if fmt is SummaryFormat.MARKDOWN else checklist_text
+        emit(page(export.checklist_markdown(catalog.hotlines, task_force)), output)
+        return
+    render = {
+        Format.MARKDOWN: export.checklist_markdown,
+        Format.TEXT: export.checklist_text,
+        Format.JSON: export.checklist_json,
+    }[fmt]
     emit(render(catalog.hotlines, task_force), output)
 
 

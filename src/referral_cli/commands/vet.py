@@ -203,7 +203,7 @@ def _quick_scorecard(agency: str, data: Path | None, day: dt.date) -> bool:
 
 
 def _blank(agency: str | None, fmt: Format, output: Path | None, data: Path | None) -> None:
-    """The worksheet (text and Markdown are the same page); JSON gives the rubric itself."""
+    """The worksheet to print (text, Markdown or a page); JSON gives the rubric itself."""
     from referral_cli.export.vetting import to_json, worksheet_markdown
     from referral_cli.vetting.rubric import rubric
 
@@ -211,7 +211,16 @@ def _blank(agency: str | None, fmt: Format, output: Path | None, data: Path | No
         emit(to_json(rubric()), output)
         return
     found = load(data).find_agency(agency) if agency else None
-    emit(worksheet_markdown(found), output)
+    sheet = worksheet_markdown(found)
+    if fmt is Format.TEXT:
+        from referral_cli.export.plain import plain
+
+        sheet = plain(sheet)
+    elif fmt is Format.HTML:
+        from referral_cli.export.html import page
+
+        sheet = page(sheet)
+    emit(sheet, output)
 
 
 def _record(
