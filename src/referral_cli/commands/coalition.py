@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 
 from referral_cli.commands.common import (
+    DataFormat,
+    DataFormatOption,
     DataOption,
     Format,
     FormatOption,
@@ -73,7 +75,7 @@ def import_hsds(
         str,
         typer.Option(help="Region name for a new catalog (catalog.region)."),
     ] = "Imported from HSDS (set the region)",
-    fmt: FormatOption = Format.TEXT,
+    fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
     """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
     from referral_cli.hsds.importer import import_hsds as run_import
@@ -87,10 +89,10 @@ def import_hsds(
         skip_invalid=skip_invalid,
         dry_run=dry_run,
         region=region,
-        show_progress=fmt is not Format.JSON,
+        show_progress=fmt is not DataFormat.JSON,
     )
     failed = bool(result.problems) and not skip_invalid
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         if failed:
             raise typer.Exit(1)

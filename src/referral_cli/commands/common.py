@@ -51,6 +51,13 @@ class Format(StrEnum):
     HTML = "html"
 
 
+class DataFormat(StrEnum):
+    """Output formats of a command whose result is a status or log, not a paper."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 DataOption = Annotated[
     Path | None,
     typer.Option(
@@ -66,13 +73,22 @@ FormatOption = Annotated[
         "--format", "-f", help="Output format: text, markdown, json, or html (a page to print)."
     ),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+DataFormatOption = Annotated[
+    DataFormat, typer.Option("--format", "-f", help="Output format: text or json.")
+]
+# The old spelling, kept working for scripts; `--format json` is the one that --help shows.
+JsonFlag = Annotated[bool, typer.Option("--json", hidden=True, help="The same as --format json.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
         "--output", "-o", help="Write to this file instead of the screen.", show_default=False
     ),
 ]
+
+
+def chosen(fmt: Format, as_json: bool) -> Format:
+    """The format asked for, with the hidden --json alias meaning --format json."""
+    return Format.JSON if as_json else fmt
 
 
 def today() -> dt.date:

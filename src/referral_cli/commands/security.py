@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from referral_cli.commands.common import Format, FormatOption
+from referral_cli.commands.common import DataFormat, DataFormatOption
 
 NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 
@@ -98,7 +98,7 @@ def audit_log(
         str | None,
         typer.Option("--case", help="Only events about this case reference.", show_default=False),
     ] = None,
-    fmt: FormatOption = Format.TEXT,
+    fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
     """The audit log: when sessions were created, exported, revoked, purged. Never content.
 
@@ -128,7 +128,7 @@ def audit_log(
         }
         for e in events
     ]
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         typer.echo(json.dumps(rows, indent=2))
         return
     if not rows:

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from referral_cli.commands.common import (
+    DataFormat,
+    DataFormatOption,
     DataOption,
     Format,
-    FormatOption,
     OutputOption,
     ReferralGroup,
     emit,
@@ -151,7 +152,7 @@ def resume(
         _run(asker, data, day, session)
 
 
-def sessions(fmt: FormatOption = Format.TEXT) -> None:
+def sessions(fmt: DataFormatOption = DataFormat.TEXT) -> None:
     """List saved sessions: reference, step, status and follow-up date."""
     import json
 
@@ -161,7 +162,7 @@ def sessions(fmt: FormatOption = Format.TEXT) -> None:
 
     case_command_startup()
     found = list_sessions()
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         rows = [
             {
                 "reference": s.reference,

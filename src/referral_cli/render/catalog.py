@@ -130,22 +130,11 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
     return Group(*parts)
 
 
-def agency_card(
-    agency: Agency,
-    services: Mapping[str, Service],
-    languages: Mapping[str, str],
-    status: VettingStatus,
-) -> RenderableType:
-    """Everything the catalog knows about one agency.
-
-    Reads only attributes, so the cache can pass its stored row as plain objects.
-    """
-    from rich.panel import Panel
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+def agency_facts(
+    agency: Agency, services: Mapping[str, Service], languages: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """What the catalog says about one agency, as (label, value) rows: the card and the
+    Markdown copy list the same facts. Values are raw catalog text: escape them to show."""
     pop = agency.populations
     ages = f"{pop.age_min if pop.age_min is not None else 'any'}-{pop.age_max or 'any'}"
     offers = []
@@ -156,10 +145,8 @@ def agency_card(
         offers.append(f"{label} ({', '.join(forms)})")
     spoken = ", ".join(languages.get(code, code) for code in agency.languages)
     contact = agency.contact
-    rows: list[tuple[str, str | Text]] = [
+    return [
         ("Sector", SECTORS[agency.sector]),
-        ("Vetting", status_text(status)),
-        ("Re-vet due", str(status.due) if status.due else "-"),
         ("About", agency.description),
         ("Services", "\n".join(offers)),
         ("Languages", spoken),
@@ -183,6 +170,31 @@ def agency_card(
         ("Intake documents", ", ".join(agency.intake.documents) or "none"),
         ("Must self-identify", _yes(agency.intake.requires_self_identification)),
         ("Cost", agency.cost),
+    ]
+
+
+def agency_card(
+    agency: Agency,
+    services: Mapping[str, Service],
+    languages: Mapping[str, str],
+    status: VettingStatus,
+) -> RenderableType:
+    """Everything the catalog knows about one agency.
+
+    Reads only attributes, so the cache can pass its stored row as plain objects.
+    """
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    facts = agency_facts(agency, services, languages)
+    rows: list[tuple[str, str | Text]] = [
+        facts[0],
+        ("Vetting", status_text(status)),
+        ("Re-vet due", str(status.due) if status.due else "-"),
+        *facts[1:],
     ]
     for label, value in rows:
         grid.add_row(label, value if isinstance(value, Text) else Text(clean(value)))
