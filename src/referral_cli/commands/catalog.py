@@ -151,7 +151,7 @@ def agencies(
     limit: Annotated[
         int,
         typer.Option(
-            min=0, metavar="COUNT", help="Show at most this many agencies (0: all). JSON lists all."
+            metavar="COUNT", help="Show at most this many agencies (0: all). JSON lists all."
         ),
     ] = 20,
     fmt: FormatOption = Format.TEXT,
@@ -161,6 +161,8 @@ def agencies(
     """List partner agencies with their vetting standing; filters narrow the list."""
     from referral_cli.render.catalog import agencies_view
 
+    if limit < 0:
+        raise typer.BadParameter("COUNT is 0 or more", param_hint="--limit")
     day = today()
     fmt = chosen(fmt, as_json)
     if service and not (language or sector or lgbtq or search) and fmt is Format.TEXT:

@@ -55,6 +55,7 @@ def import_hsds(
         Path | None,
         typer.Option(
             "--mapping",
+            metavar="FILE",
             help="Mapping of HSDS service names and taxonomy terms to service ids. "
             "Default: the mapping shipped with the tool.",
             show_default=False,
@@ -73,7 +74,7 @@ def import_hsds(
     ] = False,
     region: Annotated[
         str,
-        typer.Option(help="Region name for a new catalog (catalog.region)."),
+        typer.Option(metavar="NAME", help="Region name for a new catalog (catalog.region)."),
     ] = "Imported from HSDS (set the region)",
     fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
@@ -145,7 +146,8 @@ def export_hsds(
 def gaps(
     data: DataOption = None,
     language: Annotated[
-        str | None, typer.Option(help="Count only agencies working in this language.")
+        str | None,
+        typer.Option(metavar="LANGUAGE", help="Count only agencies working in this language."),
     ] = None,
     lgbtq: Annotated[
         bool, typer.Option("--lgbtq", help="Count only LGBTQ-affirming agencies.")
@@ -187,13 +189,18 @@ def coverage(
 def consultations(
     data: DataOption = None,
     since: Annotated[
-        str | None, typer.Option(help="First date to include (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(
+            metavar="DATE", help="First date to include (YYYY-MM-DD).", show_default=False
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Last date to include (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(metavar="DATE", help="Last date to include (YYYY-MM-DD).", show_default=False),
     ] = None,
     agency: Annotated[
-        str | None, typer.Option(help="Only this agency (id or start of its name).")
+        str | None,
+        typer.Option(metavar="AGENCY", help="Only this agency (id or start of its name)."),
     ] = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,

@@ -62,6 +62,7 @@ DataOption = Annotated[
     Path | None,
     typer.Option(
         "--data",
+        metavar="DIR",
         help="Catalog folder (services.yaml, agencies.yaml, vettings/). "
         "Default: $REFERRAL_DATA, else the shipped example catalog.",
         show_default=False,
@@ -70,18 +71,26 @@ DataOption = Annotated[
 FormatOption = Annotated[
     Format,
     typer.Option(
-        "--format", "-f", help="Output format: text, markdown, json, or html (a page to print)."
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format: text, markdown, json, or html (a page to print).",
     ),
 ]
 DataFormatOption = Annotated[
-    DataFormat, typer.Option("--format", "-f", help="Output format: text or json.")
+    DataFormat,
+    typer.Option("--format", "-f", metavar="FORMAT", help="Output format: text or json."),
 ]
 # The old spelling, kept working for scripts; `--format json` is the one that --help shows.
 JsonFlag = Annotated[bool, typer.Option("--json", hidden=True, help="The same as --format json.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file instead of the screen.", show_default=False
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file instead of the screen.",
+        show_default=False,
     ),
 ]
 

@@ -40,6 +40,7 @@ def init(
         int | None,
         typer.Option(
             "--retention-days",
+            metavar="DAYS",
             help="Delete closed sessions this many days after they closed (default 90).",
             show_default=False,
         ),
@@ -96,7 +97,12 @@ def init(
 def audit_log(
     case: Annotated[
         str | None,
-        typer.Option("--case", help="Only events about this case reference.", show_default=False),
+        typer.Option(
+            "--case",
+            metavar="REF",
+            help="Only events about this case reference.",
+            show_default=False,
+        ),
     ] = None,
     fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:

@@ -31,6 +31,7 @@ AnswersOption = Annotated[
     Path | None,
     typer.Option(
         "--answers",
+        metavar="FILE",
         help="YAML answers file: every prompt has a key (see docs/answers-example.yaml).",
         show_default=False,
     ),
@@ -44,7 +45,7 @@ TodayOption = Annotated[
     typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
 ]
 RefArgument = Annotated[
-    str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)
+    str, typer.Argument(metavar="REF", help="Case reference, e.g. AC-2041.", show_default=False)
 ]
 
 
@@ -184,6 +185,7 @@ def summary(
         str | None,
         typer.Option(
             "--for",
+            metavar="AGENCY",
             help="The copy for one agency: only items the youth consented to share with it.",
             show_default=False,
         ),
@@ -193,6 +195,7 @@ def summary(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="text, markdown, json, html (a page to print) or fhir (with --for).",
         ),
     ] = SummaryFormat.TEXT,
@@ -250,7 +253,12 @@ def summary(
 def checklist(
     fmt: Annotated[
         Format,
-        typer.Option("--format", "-f", help="markdown, text, json, or html (a page to print)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="markdown, text, json, or html (a page to print).",
+        ),
     ] = Format.MARKDOWN,
     output: OutputOption = None,
     data: DataOption = None,
@@ -282,7 +290,9 @@ def purge(
     all_: Annotated[bool, typer.Option("--all", help="Delete every saved session.")] = False,
     older_than: Annotated[
         int | None,
-        typer.Option("--older-than", help="Delete sessions not updated for DAYS days.", min=0),
+        typer.Option(
+            "--older-than", metavar="DAYS", help="Delete sessions not updated for DAYS days."
+        ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     today: TodayOption = None,
@@ -298,6 +308,8 @@ def purge(
     from referral_cli.errors import ReferralError
 
     case_command_startup(_today(today))
+    if older_than is not None and older_than < 0:
+        raise typer.BadParameter("DAYS is 0 or more", param_hint="--older-than")
     chosen = sum([reference is not None, all_, older_than is not None])
     if chosen != 1:
         raise ReferralError("Give one of: a case reference, --all, or --older-than DAYS.")
@@ -334,7 +346,8 @@ def revoke(
     reference: RefArgument,
     agency: Annotated[str, typer.Argument(help="Agency id or name.", show_default=False)],
     on: Annotated[
-        str | None, typer.Option("--on", help="Date of revocation (default: today).")
+        str | None,
+        typer.Option("--on", metavar="DATE", help="Date of revocation (default: today)."),
     ] = None,
     today: TodayOption = None,
 ) -> None:

@@ -94,6 +94,7 @@ def vet(
         Path | None,
         typer.Option(
             "--answers",
+            metavar="FILE",
             help="With --record: YAML answers (e.g. confidentiality.score: 3, assessor, date, "
             "method) used instead of asking.",
             show_default=False,
@@ -262,12 +263,18 @@ def _record(
 def vettings(
     outcome: Annotated[
         list[OutcomeChoice] | None,
-        typer.Option("--outcome", help="Only agencies with this outcome (repeat for several)."),
+        typer.Option(
+            "--outcome",
+            metavar="OUTCOME",
+            help="Only agencies with this outcome: ready, verify, do-not-refer or not-vetted "
+            "(repeat for several).",
+        ),
     ] = None,
     service: Annotated[
         str | None,
         typer.Option(
             "--service",
+            metavar="SERVICE",
             help="Only agencies offering this service (id or name).",
             show_default=False,
         ),
