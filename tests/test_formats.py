@@ -17,7 +17,6 @@ from typer.core import TyperGroup
 from typer.testing import Result
 
 from referral_cli.cli import app
-from tests.test_docs import _commands
 
 Run = Callable[..., Result]
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +47,18 @@ SHOWING: dict[str, list[str]] = {
 }
 
 
+def commands_of(group: TyperGroup, prefix: str = "") -> list[tuple[str, Any]]:
+    """Every command and sub-command under a group, by its path ("catalog validate")."""
+    found: list[tuple[str, Any]] = []
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, TyperGroup):
+            found += commands_of(command, prefix=f"{prefix}{name} ")
+    return found
+
+
 def _format_choices(command: Any) -> list[str]:
     for param in command.params:
         if "--format" in getattr(param, "opts", []):
@@ -61,7 +72,7 @@ def _format_choices(command: Any) -> list[str]:
 def _all_commands() -> dict[str, Any]:
     root = typer.main.get_command(app)
     assert isinstance(root, TyperGroup)
-    return {path: command for path, command in _commands(root) if not command.hidden}
+    return {path: command for path, command in commands_of(root) if not command.hidden}
 
 
 def test_every_showing_command_has_format_and_is_in_the_table() -> None:

@@ -18,7 +18,7 @@ from typer.testing import Result
 from referral_cli.casefile.records import STATUS_LABELS
 from referral_cli.cli import app
 from referral_cli.commands.examples import EXAMPLES, STATUS_WORDS
-from tests.test_docs import _commands
+from tests.test_formats import commands_of
 
 Run = Callable[..., Result]
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ NOT_RUN = {
 def _paths() -> list[str]:
     root = typer.main.get_command(app)
     assert isinstance(root, TyperGroup)
-    return [path for path, command in _commands(root) if not command.hidden]
+    return [path for path, command in commands_of(root) if not command.hidden]
 
 
 def test_every_help_ends_with_one_or_two_examples_of_itself(run: Run) -> None:

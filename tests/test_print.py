@@ -18,12 +18,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import Result
 
-from tests.test_hostile_text import HOSTILE, MARKER, _catalog, _session
+from tests.conftest import SHIPPED
+from tests.test_hostile_text import HOSTILE, MARKER
 
 Run = Callable[..., Result]
 AGENCY = "alder-county-youth-harbor"
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "answers-example.yaml"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -34,6 +37,32 @@ FLAGS = [
     "--disable-sync",
     "--no-pdf-header-footer",
 ]
+
+
+def catalog_copy(root: Path, hostile: bool) -> Path:
+    """The example catalog, with hostile text in every agency name and service label."""
+    shutil.copytree(SHIPPED, root)
+    if hostile:
+        for name, key, field in (
+            ("agencies", "agencies", "name"),
+            ("services", "services", "label"),
+        ):
+            path = root / f"{name}.yaml"
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for entry in data[key]:
+                entry[field] = f"{HOSTILE} {entry[field]}"
+            path.write_text(yaml.safe_dump(data, allow_unicode=False), encoding="utf-8")
+    return root
+
+
+def start_session(run: Run, data: Path, ref: str, tmp_path: Path) -> None:
+    """The example session under another reference, on the given catalog."""
+    answers = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    answers["opening"]["reference"] = ref
+    path = tmp_path / f"{ref}.yaml"
+    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    result = run("start", "--answers", str(path), "--no-input", "--data", str(data))
+    assert result.exit_code == 0, result.output
 
 
 class Tags(HTMLParser):
@@ -92,11 +121,8 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def example(run: Run) -> None:
-    result = run("start", "--answers", str(_EXAMPLE), "--no-input")
+    result = run("start", "--answers", str(EXAMPLE), "--no-input")
     assert result.exit_code == 0, result.output
-
-
-_EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "answers-example.yaml"
 
 
 def html_of(run: Run, *args: str) -> str:
@@ -160,10 +186,10 @@ def test_worksheet_as_text_is_text(run: Run) -> None:
 
 
 def test_hostile_catalog_text_prints_literally(run: Run, tmp_path: Path) -> None:
-    plain = _catalog(tmp_path / "plain", False)
-    hostile = _catalog(tmp_path / "hostile", True)
-    assert _session(run, plain, "AC-2042", tmp_path).exit_code == 0
-    assert _session(run, hostile, "AC-2041", tmp_path).exit_code == 0
+    plain = catalog_copy(tmp_path / "plain", False)
+    hostile = catalog_copy(tmp_path / "hostile", True)
+    start_session(run, plain, "AC-2042", tmp_path)
+    start_session(run, hostile, "AC-2041", tmp_path)
     expected = html_of(run, "summary", "AC-2042", "--for", AGENCY)
     page = html_of(run, "summary", "AC-2041", "--for", AGENCY)
     assert tags_of(page).tags == tags_of(expected).tags  # no tag came from the data
