@@ -18,6 +18,7 @@ import typer.main
 
 from referral_cli import __version__
 from referral_cli.commands.common import ReferralGroup
+from referral_cli.commands.examples import epilog
 
 # Every command and sub-group is registered here, one module at a time, when first needed.
 commands = typer.Typer(rich_markup_mode=None)
@@ -142,12 +143,17 @@ class LazyGroup(ReferralGroup):
             register(module)
         info = _infos()[cmd_name]
         if isinstance(info, typer.models.TyperInfo):
-            return typer.main.get_group_from_info(
+            command: Any = typer.main.get_group_from_info(
                 info, pretty_exceptions_short=True, rich_markup_mode=None, suggest_commands=True
             )
-        return typer.main.get_command_from_info(
-            info, pretty_exceptions_short=True, rich_markup_mode=None
-        )
+        else:
+            command = typer.main.get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None
+            )
+        command.epilog = epilog(cmd_name)
+        for name, sub in getattr(command, "commands", {}).items():
+            sub.epilog = epilog(f"{cmd_name} {name}")
+        return command
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """As click does, and a typo gets the closest command names (a usage error, exit 2)."""
@@ -169,7 +175,7 @@ app = typer.Typer(
     name="referral",
     help="Safe referrals and agency vetting for youth survivors of exploitation and trafficking.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )

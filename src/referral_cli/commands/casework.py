@@ -24,10 +24,12 @@ from referral_cli.errors import ReferralError
 if TYPE_CHECKING:
     from referral_cli.casefile.records import Session
 
-Statuses = (
-    "needs_identified options_discussed consent_pending requested accepted rejected "
-    "handoff_scheduled in_progress on_hold completed failed cancelled entered_in_error"
-)
+
+def _complete_status(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of STATUS: the ids, each with its words."""
+    from referral_cli.commands.examples import STATUS_WORDS
+
+    return [(i, words) for i, words in STATUS_WORDS if i.startswith(incomplete)]
 
 
 def followups(
@@ -106,6 +108,7 @@ def status(
             metavar="[STATUS]",
             help="The new status, by its id (see the list below); leave out with --from-fhir.",
             show_default=False,
+            autocompletion=_complete_status,
         ),
     ] = None,
     agency: Annotated[
@@ -250,7 +253,10 @@ def _from_fhir(
 
 def activity(
     since: Annotated[
-        str | None, typer.Option(help="Only sessions started on or after this date.")
+        str | None,
+        typer.Option(
+            metavar="DATE", help="Only sessions started on or after this date (YYYY-MM-DD)."
+        ),
     ] = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from referral_cli.commands.common import (
+    DataFormat,
+    DataFormatOption,
     DataOption,
     ForceOption,
     Format,
@@ -57,6 +59,7 @@ def import_hsds(
         Path | None,
         typer.Option(
             "--mapping",
+            metavar="FILE",
             help="Mapping of HSDS service names and taxonomy terms to service ids. "
             "Default: the mapping shipped with the tool.",
             show_default=False,
@@ -75,7 +78,7 @@ def import_hsds(
     ] = False,
     region: Annotated[
         str,
-        typer.Option(help="Region name for a new catalog (catalog.region)."),
+        typer.Option(metavar="NAME", help="Region name for a new catalog (catalog.region)."),
     ] = "Imported from HSDS (set the region)",
     review: Annotated[
         Path | None,
@@ -94,7 +97,7 @@ def import_hsds(
             "whose agency has a vetting (default: refuse and list them).",
         ),
     ] = False,
-    fmt: FormatOption = Format.TEXT,
+    fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
     """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
     from referral_cli.commands.common import outside_tool_folders
@@ -111,13 +114,13 @@ def import_hsds(
         skip_invalid=skip_invalid,
         dry_run=dry_run,
         region=region,
-        show_progress=fmt is not Format.JSON,
+        show_progress=fmt is not DataFormat.JSON,
         allow_moves=allow_moves,
     )
     failed = bool(result.problems) and not skip_invalid
     if not failed:
         _write_review(result, review if review is not None or dry_run else target / REVIEW_FILE)
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         if failed:
             raise typer.Exit(1)
@@ -191,7 +194,8 @@ def export_hsds(
 def gaps(
     data: DataOption = None,
     language: Annotated[
-        str | None, typer.Option(help="Count only agencies working in this language.")
+        str | None,
+        typer.Option(metavar="LANGUAGE", help="Count only agencies working in this language."),
     ] = None,
     lgbtq: Annotated[
         bool, typer.Option("--lgbtq", help="Count only LGBTQ-affirming agencies.")
@@ -251,13 +255,18 @@ def coverage(
 def consultations(
     data: DataOption = None,
     since: Annotated[
-        str | None, typer.Option(help="First date to include (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(
+            metavar="DATE", help="First date to include (YYYY-MM-DD).", show_default=False
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Last date to include (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(metavar="DATE", help="Last date to include (YYYY-MM-DD).", show_default=False),
     ] = None,
     agency: Annotated[
-        str | None, typer.Option(help="Only this agency (id or start of its name).")
+        str | None,
+        typer.Option(metavar="AGENCY", help="Only this agency (id or start of its name)."),
     ] = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,

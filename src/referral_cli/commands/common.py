@@ -43,33 +43,54 @@ class ReferralGroup(TyperGroup):
 
 
 class Format(StrEnum):
-    """Output formats every report offers."""
+    """Output formats every report offers: html is a page to print from a browser."""
 
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+    HTML = "html"
 
 
-EXTENSIONS = {Format.TEXT: "txt", Format.MARKDOWN: "md", Format.JSON: "json"}
+class DataFormat(StrEnum):
+    """Output formats of a command whose result is a status or log, not a paper."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+EXTENSIONS = {Format.TEXT: "txt", Format.MARKDOWN: "md", Format.JSON: "json", Format.HTML: "html"}
 
 DataOption = Annotated[
     Path | None,
     typer.Option(
         "--data",
+        metavar="DIR",
         help="Catalog folder (services.yaml, agencies.yaml, vettings/). "
         "Default: $REFERRAL_DATA, else the shipped example catalog.",
         show_default=False,
     ),
 ]
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: text, markdown or json.")
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format: text, markdown, json, or html (a page to print).",
+    ),
 ]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+DataFormatOption = Annotated[
+    DataFormat,
+    typer.Option("--format", "-f", metavar="FORMAT", help="Output format: text or json."),
+]
+# The old spelling, kept working for scripts; `--format json` is the one that --help shows.
+JsonFlag = Annotated[bool, typer.Option("--json", hidden=True, help="The same as --format json.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE|DIR/",
         help="Write to this file (or into this folder) instead of the screen.",
         show_default=False,
     ),
@@ -77,6 +98,11 @@ OutputOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Replace the -o file if it exists already.")
 ]
+
+
+def chosen(fmt: Format, as_json: bool) -> Format:
+    """The format asked for, with the hidden --json alias meaning --format json."""
+    return Format.JSON if as_json else fmt
 
 
 def today() -> dt.date:
@@ -179,7 +205,8 @@ def present(
 ) -> None:
     """Print or write a command's result in the format asked for (JSON defaults to the model).
 
-    `name` is the file name `-o DIR/` writes, without its extension.
+    `name` is the file name `-o DIR/` writes, without its extension. The printable page is
+    the Markdown rendered, so the two always say the same thing.
     """
     file = f"{name}.{EXTENSIONS[fmt]}" if name else None
     if fmt is Format.JSON:
@@ -191,6 +218,10 @@ def present(
         )
     elif fmt is Format.MARKDOWN:
         emit(markdown(result), output, force=force, name=file)
+    elif fmt is Format.HTML:
+        from referral_cli.export.html import page
+
+        emit(page(markdown(result)), output, force=force, name=file)
     elif output is not None:
         from referral_cli.console import make_console
 

@@ -25,6 +25,7 @@ class SummaryFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+    HTML = "html"
     FHIR = "fhir"
 
 
@@ -127,6 +128,10 @@ def summary_text(
             return export.agency_json(packet, handover)
         sections = export.agency_sections(packet, handover)
         title = export.agency_title(packet)
+    if fmt is SummaryFormat.HTML:
+        from referral_cli.export.html import page
+
+        return page(export.to_markdown(title, sections))
     render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
     return render(title, sections)
 
@@ -163,5 +168,9 @@ def youth_card(
         where=where,
         agency=agency_id,
     )
+    if fmt is SummaryFormat.HTML:  # one printed page (see tests/test_print.py)
+        from referral_cli.export.html import page
+
+        return page(youthcard.card_markdown(title, blocks))
     render = youthcard.card_markdown if fmt is SummaryFormat.MARKDOWN else youthcard.card_text
     return render(title, blocks)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from referral_cli.commands.common import Format, FormatOption
+from referral_cli.commands.common import DataFormat, DataFormatOption
 
 NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 
@@ -41,6 +41,7 @@ def init(
         int | None,
         typer.Option(
             "--retention-days",
+            metavar="DAYS",
             help="Delete closed sessions this many days after they closed (default 90).",
             show_default=False,
         ),
@@ -97,9 +98,14 @@ def init(
 def audit_log(
     case: Annotated[
         str | None,
-        typer.Option("--case", help="Only events about this case reference.", show_default=False),
+        typer.Option(
+            "--case",
+            metavar="REF",
+            help="Only events about this case reference.",
+            show_default=False,
+        ),
     ] = None,
-    fmt: FormatOption = Format.TEXT,
+    fmt: DataFormatOption = DataFormat.TEXT,
     reseal: Annotated[
         bool,
         typer.Option(
@@ -156,7 +162,7 @@ def audit_log(
         }
         for e in events
     ]
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         typer.echo(json.dumps(rows, indent=2))
         return
     if not rows:

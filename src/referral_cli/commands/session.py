@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from referral_cli.commands.common import (
+    EXTENSIONS,
+    DataFormat,
+    DataFormatOption,
     DataOption,
     ForceOption,
     Format,
-    FormatOption,
     OutputOption,
     ReferralGroup,
     emit,
@@ -37,6 +39,7 @@ AnswersOption = Annotated[
     Path | None,
     typer.Option(
         "--answers",
+        metavar="FILE",
         help="YAML answers file: every prompt has a key (see docs/answers-example.yaml).",
         show_default=False,
     ),
@@ -60,7 +63,7 @@ FileOrFolderOption = Annotated[
     ),
 ]
 RefArgument = Annotated[
-    str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)
+    str, typer.Argument(metavar="REF", help="Case reference, e.g. AC-2041.", show_default=False)
 ]
 
 
@@ -179,7 +182,7 @@ def resume(
         _run(asker, data, day, session)
 
 
-def sessions(fmt: FormatOption = Format.TEXT) -> None:
+def sessions(fmt: DataFormatOption = DataFormat.TEXT) -> None:
     """List saved sessions: reference, step, status and follow-up date."""
     import json
 
@@ -192,7 +195,7 @@ def sessions(fmt: FormatOption = Format.TEXT) -> None:
     found, odd = scan_sessions()
     for problem in odd:  # never hidden: a damaged case, a copy, a stray file
         typer.echo(f"Unreadable: {one_line(problem.name)}: {one_line(problem.why)}.", err=True)
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         rows = [
             {
                 "reference": s.reference,
@@ -214,6 +217,7 @@ def summary(
         str | None,
         typer.Option(
             "--for",
+            metavar="AGENCY",
             help="The copy for one agency: only items the youth consented to share with it.",
             show_default=False,
         ),
@@ -248,7 +252,12 @@ def summary(
     ] = False,
     fmt: Annotated[
         SummaryFormat,
-        typer.Option("--format", "-f", help="text, markdown, json or fhir (with --for)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, markdown, json, html (a page to print) or fhir (with --for).",
+        ),
     ] = SummaryFormat.TEXT,
     output: FileOrFolderOption = None,
     force: ForceOption = False,
@@ -297,26 +306,42 @@ def summary(
 
 def checklist(
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text or markdown.")
-    ] = SummaryFormat.MARKDOWN,
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="markdown, text, json, or html (a page to print).",
+        ),
+    ] = Format.MARKDOWN,
     output: OutputOption = None,
     force: ForceOption = False,
     data: DataOption = None,
 ) -> None:
     """The blank eight-step checklist for paper use, with the no-referral path and hotlines."""
     from referral_cli.commands.common import load
-    from referral_cli.export.session import checklist_markdown, checklist_text
+    from referral_cli.export import session as export
 
     catalog = load(data)
     tf_id = catalog.info.task_force
     task_force = catalog.agencies.get(tf_id) if tf_id else None
-    if fmt is SummaryFormat.JSON:
-        from referral_cli.errors import ReferralError
+    if fmt is Format.HTML:
+        from referral_cli.export.html import page
 
-        raise ReferralError("The checklist is for paper: use --format markdown or text.")
-    render = checklist_markdown if fmt is SummaryFormat.MARKDOWN else checklist_text
-    ext = "md" if fmt is SummaryFormat.MARKDOWN else "txt"
-    emit(render(catalog.hotlines, task_force), output, force=force, name=f"checklist.{ext}")
+        emit(
+            page(export.checklist_markdown(catalog.hotlines, task_force)),
+            output,
+            force=force,
+            name="checklist.html",
+        )
+        return
+    render = {
+        Format.MARKDOWN: export.checklist_markdown,
+        Format.TEXT: export.checklist_text,
+        Format.JSON: export.checklist_json,
+    }[fmt]
+    name = f"checklist.{EXTENSIONS[fmt]}"
+    emit(render(catalog.hotlines, task_force), output, force=force, name=name)
 
 
 def purge(
@@ -326,7 +351,9 @@ def purge(
     all_: Annotated[bool, typer.Option("--all", help="Delete every saved session.")] = False,
     older_than: Annotated[
         int | None,
-        typer.Option("--older-than", help="Delete sessions not updated for DAYS days.", min=0),
+        typer.Option(
+            "--older-than", metavar="DAYS", help="Delete sessions not updated for DAYS days."
+        ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
@@ -346,6 +373,8 @@ def purge(
     from referral_cli.errors import ReferralError
 
     case_command_startup()
+    if older_than is not None and older_than < 0:
+        raise typer.BadParameter("DAYS is 0 or more", param_hint="--older-than")
     chosen = sum([reference is not None, all_, older_than is not None])
     if chosen != 1:
         raise ReferralError("Give one of: a case reference, --all, or --older-than DAYS.")
@@ -387,7 +416,9 @@ def revoke(
     on: Annotated[
         str | None,
         typer.Option(
-            "--on", help="The day the youth revoked it, if before today (default: today)."
+            "--on",
+            metavar="DATE",
+            help="The day the youth revoked it, if before today (default: today).",
         ),
     ] = None,
 ) -> None:

@@ -95,6 +95,7 @@ def vet(
         Path | None,
         typer.Option(
             "--answers",
+            metavar="FILE",
             help="With --record: YAML answers (e.g. confidentiality.score: 3, assessor, date, "
             "method) used instead of asking.",
             show_default=False,
@@ -208,7 +209,7 @@ def _quick_scorecard(agency: str, data: Path | None, day: dt.date) -> bool:
 def _blank(
     agency: str | None, fmt: Format, output: Path | None, data: Path | None, force: bool
 ) -> None:
-    """The worksheet (text and Markdown are the same page); JSON gives the rubric itself."""
+    """The worksheet to print (text, Markdown or a page); JSON gives the rubric itself."""
     from referral_cli.export.vetting import to_json, worksheet_markdown
     from referral_cli.vetting.rubric import rubric
 
@@ -216,7 +217,17 @@ def _blank(
         emit(to_json(rubric()), output, force=force, name="vetting-rubric.json")
         return
     found = load(data).find_agency(agency) if agency else None
-    emit(worksheet_markdown(found), output, force=force, name="vetting-worksheet.md")
+    sheet = worksheet_markdown(found)
+    if fmt is Format.TEXT:
+        from referral_cli.export.plain import plain
+
+        sheet = plain(sheet)
+    elif fmt is Format.HTML:
+        from referral_cli.export.html import page
+
+        sheet = page(sheet)
+    ext = {Format.HTML: "html", Format.TEXT: "txt"}.get(fmt, "md")
+    emit(sheet, output, force=force, name=f"vetting-worksheet.{ext}")
 
 
 def _record(
@@ -258,12 +269,18 @@ def _record(
 def vettings(
     outcome: Annotated[
         list[OutcomeChoice] | None,
-        typer.Option("--outcome", help="Only agencies with this outcome (repeat for several)."),
+        typer.Option(
+            "--outcome",
+            metavar="OUTCOME",
+            help="Only agencies with this outcome: ready, verify, do-not-refer or not-vetted "
+            "(repeat for several).",
+        ),
     ] = None,
     service: Annotated[
         str | None,
         typer.Option(
             "--service",
+            metavar="SERVICE",
             help="Only agencies offering this service (id or name).",
             show_default=False,
         ),

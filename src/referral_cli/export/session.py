@@ -349,6 +349,7 @@ def checklist_markdown(hotlines: Sequence[Hotline], task_force: Agency | None) -
         out.extend(f"- [ ] {md(p)}" for p in step.prompts)
         out.extend(["", "Notes: ____________________________________________", ""])
     out.extend(["## If no referral is made", "", bullets(list(NO_REFERRAL_NOW)), ""])
+    out.extend(["Basic needs met today:", ""])
     out.extend(f"- [ ] {md(label)}" for label in BASIC_NEEDS.values())
     out.extend(
         ["", "## Hotlines", "", bullets([hotline_line(h) for h in hotlines]) or "- none listed"]
@@ -373,3 +374,21 @@ def checklist_text(hotlines: Sequence[Hotline], task_force: Agency | None) -> st
     if task_force is not None:
         out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.call)}")
     return "\n".join(out)
+
+
+def checklist_json(hotlines: Sequence[Hotline], task_force: Agency | None) -> str:
+    """The checklist as data (shape in docs/formats.md), for a coalition's own forms."""
+    data = {
+        "steps": [
+            {"number": s.number, "title": s.title, "purpose": s.purpose, "prompts": list(s.prompts)}
+            for s in STEPS
+        ],
+        "hesitations": list(HESITATIONS.values()),
+        "no_referral": list(NO_REFERRAL_NOW),
+        "basic_needs": list(BASIC_NEEDS.values()),
+        "hotlines": [h.model_dump(mode="json") for h in hotlines],
+        "task_force": (
+            {"name": task_force.name, "phone": task_force.phone} if task_force is not None else None
+        ),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -53,7 +53,7 @@ def status_text(status: VettingStatus, short: bool = False) -> Text:
     return text
 
 
-def _standing(status: VettingStatus) -> Text:
+def standing_text(status: VettingStatus) -> Text:
     """The outcome with what is behind it: hard fails, or the factors to verify (a 0 named)."""
     text = status_text(status)
     if status.outcome is Outcome.VERIFY and status.verify_factors:
@@ -158,22 +158,14 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
     return Group(*parts)
 
 
-def agency_card(
+def agency_facts(
     agency: Agency,
     services: Mapping[str, Service],
     languages: Mapping[str, str],
     status: VettingStatus,
-) -> RenderableType:
-    """Everything the catalog knows about one agency.
-
-    Reads only attributes, so the cache can pass its stored row as plain objects.
-    """
-    from rich.panel import Panel
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+) -> list[tuple[str, str]]:
+    """What the catalog says about one agency, as (label, value) rows: the card and the
+    Markdown copy list the same facts. Values are raw catalog text: escape them to show."""
     pop = agency.populations
     ages = f"{pop.age_min if pop.age_min is not None else 'any'}-{pop.age_max or 'any'}"
     offers = []
@@ -184,10 +176,8 @@ def agency_card(
         offers.append(f"{label} ({', '.join(forms)})")
     spoken = ", ".join(languages.get(code, code) for code in agency.languages)
     contact = agency.contact
-    rows: list[tuple[str, str | Text]] = [
+    return [
         ("Sector", SECTORS[agency.sector]),
-        ("Vetting", _standing(status)),
-        ("Re-vet due", str(status.due) if status.due else "-"),
         ("About", agency.description),
         ("Services", "\n".join(offers)),
         ("Languages", spoken),
@@ -211,6 +201,31 @@ def agency_card(
         ("Intake documents", ", ".join(agency.intake.documents) or "none"),
         ("Must self-identify", _yes(agency.intake.requires_self_identification)),
         ("Cost", agency.cost),
+    ]
+
+
+def agency_card(
+    agency: Agency,
+    services: Mapping[str, Service],
+    languages: Mapping[str, str],
+    status: VettingStatus,
+) -> RenderableType:
+    """Everything the catalog knows about one agency.
+
+    Reads only attributes, so the cache can pass its stored row as plain objects.
+    """
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    facts = agency_facts(agency, services, languages, status)
+    rows: list[tuple[str, str | Text]] = [
+        facts[0],
+        ("Vetting", standing_text(status)),
+        ("Re-vet due", str(status.due) if status.due else "-"),
+        *facts[1:],
     ]
     for label, value in rows:
         grid.add_row(label, value if isinstance(value, Text) else Text(clean(value)))
