@@ -16,13 +16,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "resume": (f"referral resume {REF}",),
     "sessions": ("referral sessions", "referral sessions --format json"),
     "summary": (
-        f"referral summary {REF} --for {AGENCY} --format html -o handoff.html",
-        f"referral summary {REF} --for {AGENCY} --format fhir -o referral.json",
+        f"referral summary {REF} --for {AGENCY} --format html -o exports/",
+        f"referral summary {REF} --youth --language es -o exports/",
+    ),
+    "profile": (
+        'referral profile --name "Sam R." --program "Youth Outreach" --phone 503-555-0100',
+        "referral profile --show",
     ),
     "checklist": ("referral checklist --format html -o checklist.html",),
     "purge": (f"referral purge {REF}", "referral purge --older-than 90 --yes"),
     "consent": (f"referral consent revoke {REF} {AGENCY}",),
-    "consent revoke": (f"referral consent revoke {REF} {AGENCY} --on 2026-12-01",),
+    "consent revoke": (f"referral consent revoke {REF} {AGENCY} --on 2026-11-20",),
     "vet": (
         f"referral vet {AGENCY} --format html -o scorecard.html",
         "referral vet --blank --format html -o worksheet.html",

@@ -15,13 +15,19 @@ if TYPE_CHECKING:
 
 
 def profile(
-    name: Annotated[str | None, typer.Option("--name", help="Your name.")] = None,
-    program: Annotated[str | None, typer.Option("--program", help="Your program.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Your name.")] = None,
+    program: Annotated[
+        str | None, typer.Option("--program", metavar="PROGRAM", help="Your program.")
+    ] = None,
     phone: Annotated[
-        str | None, typer.Option("--phone", help="A phone an agency or the youth can call you on.")
+        str | None,
+        typer.Option(
+            "--phone", metavar="PHONE", help="A phone an agency or the youth can call you on."
+        ),
     ] = None,
     email: Annotated[
-        str | None, typer.Option("--email", help="E-mail (optional; '' removes it).")
+        str | None,
+        typer.Option("--email", metavar="EMAIL", help="E-mail (optional; '' removes it)."),
     ] = None,
     show: Annotated[bool, typer.Option("--show", help="Only print the saved profile.")] = False,
 ) -> None:

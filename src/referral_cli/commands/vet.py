@@ -74,6 +74,11 @@ def register(app: typer.Typer) -> None:
     app.command("vettings")(vettings)
 
 
+_NO_AGENCY = (
+    "Name an agency (e.g. referral vet youth-harbor), or use `referral vettings` for every partner."
+)
+
+
 def vet(
     agency: Annotated[
         str | None,
@@ -128,10 +133,7 @@ def vet(
         _blank(agency, fmt, output, data, force)
         return
     if agency is None:
-        raise ReferralError(
-            "Name an agency (e.g. referral vet youth-harbor), or use `referral vettings` "
-            "for every partner."
-        )
+        raise ReferralError(_NO_AGENCY)
     plain_view = not (record or history) and fmt is Format.TEXT and output is None
     if plain_view and _quick_scorecard(agency, data, day):
         return
