@@ -58,6 +58,7 @@ FileOrFolderOption = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE|DIR/",
         help="Write to this file, or into this folder (DIR/) as REF-AGENCY.md, REF-youth.txt...",
         show_default=False,
     ),
@@ -234,6 +235,7 @@ def summary(
         str | None,
         typer.Option(
             "--language",
+            metavar="LANG",
             help="The youth card's language (en, es; default: the youth's, else en).",
             show_default=False,
         ),
@@ -241,7 +243,10 @@ def summary(
     where: Annotated[
         str | None,
         typer.Option(
-            "--where", help="The youth card's 'Where', in the youth's words.", show_default=False
+            "--where",
+            metavar="WORDS",
+            help="The youth card's 'Where', in the youth's words.",
+            show_default=False,
         ),
     ] = None,
     any_hour: Annotated[
