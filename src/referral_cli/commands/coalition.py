@@ -84,6 +84,7 @@ def import_hsds(
         Path | None,
         typer.Option(
             "--review",
+            metavar="FILE",
             help="Write the review list to this Markdown file and a .csv beside it "
             "(default: hsds-import-review.md in the catalog folder; none on --dry-run).",
             show_default=False,
