@@ -117,7 +117,7 @@ FACTS = (
     "ask.*.call",
     "ask.*.present",
     "discuss.*.near_danger",
-    "discuss.*.hesitant",
+    "discuss.*.after",
     "discuss.*.wants",
     "contact.*.knows_trauma_csec",
     "share.*.items",
@@ -264,7 +264,8 @@ def immigration_case() -> dict[str, Any]:
     }
     answers["ask"] = {HARBOR: answers["ask"][HARBOR], IMMIGRATION: {"call": "later"}}
     discuss = answers["discuss"]
-    discuss[IMMIGRATION] = {**discuss.pop("riverbend-behavioral-health"), "wants": "yes"}
+    del discuss["riverbend-behavioral-health"]
+    discuss[IMMIGRATION] = {"view": "", "wants": "yes", "near_danger": "unsure", "transport": ""}
     discuss[IMMIGRATION]["checked"] = "yes"
     answers["contact"]["choose"] = [HARBOR, IMMIGRATION]
     answers["contact"][IMMIGRATION] = {
@@ -295,3 +296,39 @@ def test_a_verify_agency_shows_what_is_in_question_where_the_youth_decides(
     assert "Ask the agency for another contact who does" in out  # knows_trauma_csec: no
     [_, alliance] = saved().considered
     assert alliance.agency == IMMIGRATION and alliance.checked
+
+
+# --- 6. hesitation explored --------------------------------------------------------------
+
+
+def test_a_hesitation_is_explored_and_acted_on(run: Run, tmp_path: Path) -> None:
+    answers = example()
+    harbor = answers["discuss"][HARBOR]
+    harbor["help"] = ["another-site", "more-info"]
+    harbor["after"] = "no"
+    answers["discuss"]["harborlight-dv-shelter"] = {
+        "view": "Closer to school",
+        "wants": "yes",
+        "near_danger": "no",
+        "transport": "",
+    }
+    answers["ask"]["harborlight-dv-shelter"] = {"call": "later"}
+    answers["contact"] = {"harborlight-dv-shelter": answers["contact"][HARBOR]}
+    answers["share"]["harborlight-dv-shelter"] = answers["share"].pop(HARBOR)
+    answers["share"]["harborlight-dv-shelter"]["items"] = ["need:emergency-shelter"]
+    for step in ("handoff", "escort"):
+        answers[step] = {"harborlight-dv-shelter": answers[step][HARBOR]}
+    result = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Another option for Emergency shelter: Harborlight Domestic Violence Shelter." in out
+    assert "  Hours: 24/7" in out  # more information: what the catalog holds
+    session = saved()
+    harbor_talk, riverbend_talk, harborlight_talk = session.options
+    assert harbor_talk.helps == ["another-site", "more-info"] and not harbor_talk.wants
+    assert riverbend_talk.helps == ["not-now"] and not riverbend_talk.wants
+    assert harborlight_talk.wants and [r.agency for r in session.referrals] == [
+        "harborlight-dv-shelter"
+    ]
+    worker = run("summary", "AC-2041").output
+    assert "would help: Another site or time, More information about it" in worker

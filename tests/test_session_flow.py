@@ -50,7 +50,7 @@ def saved(home: Path, ref: str) -> Session:
 
 def declining(answers: dict[str, Any]) -> dict[str, Any]:
     """The example session, up to step 4, where the youth declines every option."""
-    answers["discuss"]["alder-county-youth-harbor"]["wants"] = "no"
+    answers["discuss"]["alder-county-youth-harbor"] = {"view": "Not now", "wants": "no"}
     for key in ("contact", "share", "handoff", "escort"):
         answers.pop(key)
     answers["no_referral"] = {

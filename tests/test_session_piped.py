@@ -47,7 +47,7 @@ def saved(home: Path) -> Session:
 def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     steps_3_to_8 = [
         *["now", "1,2", ""],  # ask: call now, who was on the call, what they said
-        *["", "unsure", "", "n", "y"],  # discuss: view, near danger, transport, hesitant, wants
+        *["", "yes", "unsure", ""],  # discuss: view, wants, near danger, transport
         *["", "", "y"],  # contact: role, name, knows trauma
         *["", "emergency-shelter", "", "verbal", "written", "n", "", "y", "yes"],  # share
         *["waiting", ""],  # hand-off: agency's answer, when
@@ -98,7 +98,7 @@ def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -
 
 
 def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path) -> None:
-    to_step_6 = ["now", "1", "", "", "unsure", "", "n", "y", "", "", "y"]
+    to_step_6 = ["now", "1", "", "", "yes", "unsure", "", "", "", "y"]
     first = run(
         "start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "Quiet room", "", "shelter")
     )

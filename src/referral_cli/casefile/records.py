@@ -40,6 +40,7 @@ ReferralStatus = Literal[
     "entered_in_error",
 ]
 HesitationReason = Literal["location", "transport", "bad-experience", "rumours", "other"]
+HesitationHelp = Literal["goes-along", "another-site", "call-first", "more-info", "not-now"]
 FitNeed = Literal["lgbtq-affirming", "after-hours", "wheelchair", "transit", "confidential-address"]
 YouthGender = Literal["female", "male", "nonbinary", "transgender"]
 SharedHow = Literal["verbal", "written", "electronic"]
@@ -119,6 +120,7 @@ class OptionTalk(Model):
     transport: Note = ""
     confidential_address: bool = False
     hesitations: list[Hesitation] = []
+    helps: list[HesitationHelp] = []  # what the youth said would help with the hesitation
     wants: bool = False
 
 

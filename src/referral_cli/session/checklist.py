@@ -68,7 +68,8 @@ STEPS: tuple[Step, ...] = (
             "Safety: near areas of exploitation or the trafficker's reach? Route and transport? "
             "Is the address confidential?",
             "Hesitant? Explore why: the location, transport, a bad earlier experience, "
-            "rumours, other.",
+            "rumours, other. And what would help: someone going along, another site or time, "
+            "a call with the provider first, more information, or not now.",
             "The youth may decline any option. Never push.",
         ),
     ),
@@ -115,6 +116,14 @@ HESITATIONS: dict[str, str] = {
     "bad-experience": "A bad earlier experience with this provider",
     "rumours": "Rumours about it",
     "other": "Something else",
+}
+
+HESITATION_HELPS: dict[str, str] = {
+    "goes-along": "Someone goes along",
+    "another-site": "Another site or time",
+    "call-first": "A call with the provider first",
+    "more-info": "More information about it",
+    "not-now": "Not now",
 }
 
 BASIC_NEEDS: dict[str, str] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from referral_cli.casefile.records import Considered, YouthProfile
+from referral_cli.casefile.records import Considered, Need, YouthProfile
 from referral_cli.errors import ReferralError
 from referral_cli.session.matching import Candidate, rank
 from referral_cli.session.steps.context import Context
@@ -45,18 +45,35 @@ def profile(ctx: Context) -> YouthProfile:
     )
 
 
+def candidates(ctx: Context, need: Need) -> list[Candidate]:
+    """The catalog's agencies for one need, best fit first (never a do-not-refer one)."""
+    return rank(
+        ctx.catalog.agencies.values(),
+        need,
+        ctx.s.profile,
+        ctx.statuses(),
+        ctx.catalog.language_name(ctx.s.profile.language or ""),
+    )
+
+
+def considering(c: Candidate, need: str) -> Considered:
+    """A candidate the worker chose to consider, with why it ranked where it did."""
+    return Considered(
+        agency=c.agency.id,
+        name=c.agency.name,
+        needs=[need],
+        score=c.score,
+        marks=c.marks,
+        reasons=c.reasons,
+    )
+
+
 def run(ctx: Context) -> str | None:
     """Pick the agencies to consider; none at all is the no-referral path."""
     ctx.s.profile = profile(ctx)
     considered: dict[str, Considered] = {}
     for need in (n for n in ctx.s.needs if not n.own_program):
-        found = rank(
-            ctx.catalog.agencies.values(),
-            need,
-            ctx.s.profile,
-            ctx.statuses(),
-            ctx.catalog.language_name(ctx.s.profile.language or ""),
-        )
+        found = candidates(ctx, need)
         label = f"{need.label} ({need.form})"
         ctx.echo()
         if not found:
@@ -77,14 +94,7 @@ def run(ctx: Context) -> str | None:
             if aid in considered:
                 considered[aid].needs.append(need.service)
             else:
-                considered[aid] = Considered(
-                    agency=aid,
-                    name=c.agency.name,
-                    needs=[need.service],
-                    score=c.score,
-                    marks=c.marks,
-                    reasons=c.reasons,
-                )
+                considered[aid] = considering(c, need.service)
     ctx.s.considered = list(considered.values())
     if not considered:
         ctx.echo("\nNo agency to consider, so this is the no-referral path.")
