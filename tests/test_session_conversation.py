@@ -112,13 +112,15 @@ def test_items_are_picked_by_name_never_by_position(run: Run, tmp_path: Path) ->
 # --- 4. no default on a fact or an attestation ---------------------------------------------
 
 FACTS = (
-    "needs.*.own_program",
+    "needs.own_program",
     "profile.language",
     "ask.*.call",
     "ask.*.present",
     "discuss.*.near_danger",
     "discuss.*.after",
     "discuss.*.wants",
+    "discuss.*.checked",
+    "contact.*.as_listed",
     "contact.*.knows_trauma_csec",
     "share.*.items",
     "share.*.shared_how",
@@ -155,16 +157,9 @@ def test_no_fact_or_attestation_has_a_default(tmp_path: Path) -> None:
     from tests.test_session_flow import declining
 
     facts = fact_questions(asked(example()))
-    facts.update(
-        fact_questions(
-            asked(
-                {
-                    **declining(example()),
-                    "opening": {**example()["opening"], "reference": "AC-2042"},
-                }
-            )
-        )
-    )
+    for n, answers in enumerate((declining(example()), immigration_case()), 2):
+        answers["opening"]["reference"] = f"AC-204{n}"
+        facts.update(fact_questions(asked(answers)))
     seen = {re.sub(r"\.[^.]+\.", ".*.", k, count=1) if k.count(".") == 2 else k for k in facts}
     assert seen == set(FACTS)  # every one was asked, so the check below covers them all
     assert {k: d for k, d in facts.items() if d} == {}
@@ -255,20 +250,19 @@ IMMIGRATION = "alder-immigrant-refugee-alliance"
 def immigration_case() -> dict[str, Any]:
     """The example, with immigration legal help met by an agency marked VERIFY."""
     answers = example()
-    answers["needs"]["choose"] = "emergency-shelter, immigration-legal"
-    answers["needs"]["immigration-legal"] = {"form": "ongoing", "own_program": "no"}
-    del answers["needs"]["counselling-therapy"], answers["needs"]["food"]
-    answers["find"] = {
-        "emergency-shelter": [HARBOR],
-        "immigration-legal": [IMMIGRATION],
+    answers["needs"] = {
+        "choose": "emergency-shelter, immigration-legal",
+        "own_program": "none",
+        "immigration-legal": {"form": "ongoing"},
     }
+    answers["find"] = {"consider": [HARBOR, IMMIGRATION]}
     answers["ask"] = {HARBOR: answers["ask"][HARBOR], IMMIGRATION: {"call": "later"}}
     discuss = answers["discuss"]
     del discuss["riverbend-behavioral-health"]
     discuss[IMMIGRATION] = {"view": "", "wants": "yes", "near_danger": "unsure", "transport": ""}
     discuss[IMMIGRATION]["checked"] = "yes"
-    answers["contact"]["choose"] = [HARBOR, IMMIGRATION]
     answers["contact"][IMMIGRATION] = {
+        "as_listed": "no",
         "role": "Case manager",
         "name": "",
         "knows_trauma_csec": "no",
@@ -318,6 +312,7 @@ def test_a_hesitation_is_explored_and_acted_on(run: Run, tmp_path: Path) -> None
     answers["share"]["harborlight-dv-shelter"]["items"] = ["need:emergency-shelter"]
     for step in ("handoff", "escort"):
         answers[step] = {"harborlight-dv-shelter": answers[step][HARBOR]}
+    answers["escort"]["harborlight-dv-shelter"]["wants"] = "yes"
     result = run("start", "--answers", write(tmp_path, answers), "--no-input")
     assert result.exit_code == 0, result.output
     out = result.output
@@ -332,3 +327,87 @@ def test_a_hesitation_is_explored_and_acted_on(run: Run, tmp_path: Path) -> None
     ]
     worker = run("summary", "AC-2041").output
     assert "would help: Another site or time, More information about it" in worker
+
+
+# --- 2. the question budget ----------------------------------------------------------------
+
+RIVERBEND = "riverbend-behavioral-health"
+
+
+def issue_case() -> dict[str, Any]:
+    """Issue 15's case: a 16-year-old Spanish-speaking youth with three needs; three agencies
+    considered, one chosen; she hesitates about the shelter, shares needs and language with it
+    only; warm hand-off and escort wanted."""
+    return {
+        "opening": {"reference": "AC-3001", "worker": "Sam R.", "program": "Outreach"},
+        "needs": {
+            "choose": "emergency-shelter, counselling-therapy, immigration-legal",
+            "own_program": "none",
+            "immigration-legal": {"form": "ongoing"},
+        },
+        "profile": {"language": "es", "age": 16, "gender": "female", "fit": "none"},
+        "find": {"consider": [HARBOR, RIVERBEND, IMMIGRATION]},
+        "ask": {
+            HARBOR: {"call": "now", "present": ["youth", "worker"], "said": "Bed tonight."},
+            RIVERBEND: {"call": "later"},
+            IMMIGRATION: {"call": "later"},
+        },
+        "discuss": {
+            HARBOR: {
+                "view": "",
+                "wants": "hesitant",
+                "hesitations": ["location", "transport"],
+                "help": ["goes-along"],
+                "hesitation_note": "Her trafficker goes near there; the bus.",
+                "after": "yes",
+                "near_danger": "unsure",
+                "transport": "",
+            },
+            RIVERBEND: {"view": "", "wants": "no"},
+            IMMIGRATION: {"view": "Later, maybe", "wants": "no"},
+        },
+        "contact": {HARBOR: {"as_listed": "yes", "knows_trauma_csec": "yes"}},
+        "share": {
+            "considerations": [],
+            HARBOR: {
+                "items": [
+                    "need:emergency-shelter",
+                    "need:counselling-therapy",
+                    "need:immigration-legal",
+                    "about:language",
+                ],
+                "shared_how": "verbal",
+                "given_how": "written",
+                "guardian_required": "no",
+                "expires": "+30",
+                "informed": "yes",
+                "interpreter": "no",
+                "confirm": "yes",
+            },
+        },
+        "handoff": {
+            HARBOR: {
+                "agency_answer": "accepted",
+                "when": "Today 5pm",
+                "who": "Sam and the youth",
+                "transport": "",
+            }
+        },
+        "escort": {HARBOR: {"plan": "", "follow_up": "+3"}},
+    }
+
+
+def test_the_issue_case_stays_within_the_question_budget() -> None:
+    log = asked(issue_case())
+    free = [q for q in log if q.kind in ("note", "text")]
+    notes = [q for q in free if q.kind == "note"]
+    assert len(log) <= 60, [q.key for q in log]
+    assert len(notes) <= 10 and all(q.has_default for q in notes)
+    # typed answers that cannot be skipped: who and which case, and the language (a fact,
+    # checked against the catalog's list); every note can be left empty
+    assert [q.key for q in free if not q.has_default] == [
+        "opening.reference",
+        "opening.worker",
+        "opening.program",
+        "profile.language",
+    ]

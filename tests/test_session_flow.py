@@ -172,7 +172,7 @@ def test_youth_declines_every_option(run: Run, tmp_path: Path, _private_home: Pa
 def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> None:
     answers = {
         "opening": example()["opening"],
-        "needs": {"choose": "repatriation", "repatriation": {"own_program": "no"}},
+        "needs": {"choose": "repatriation", "own_program": "none"},
         "profile": {"language": "en", "age": "", "gender": "skip", "fit": ""},
         "no_referral": {
             "reason": "no-suitable-agency",
@@ -199,7 +199,7 @@ def test_do_not_refer_agency_is_never_offered(run: Run, tmp_path: Path) -> None:
     assert "Alder County Youth Harbor" in result.output
     assert "New Dawn" not in result.output
     answers["opening"]["reference"] = "AC-2042"
-    answers["find"]["emergency-shelter"] = ["new-dawn-faith-home"]
+    answers["find"]["consider"] = ["new-dawn-faith-home"]
     result = run("start", "--answers", write(tmp_path, answers, "b.yaml"), "--no-input")
     assert result.exit_code == 1
     assert "new-dawn-faith-home" in result.output and "Nothing on the list matches" in result.output

@@ -7,7 +7,7 @@ same over piped input. Every piece of catalog or typed text passes through `one_
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from referral_cli.casefile.records import STATUS_LABELS, Session
 from referral_cli.catalog.models import GROUPS, Agency, Hotline, Service
@@ -65,12 +65,19 @@ def services_menu(services: Sequence[Service]) -> str:
     return "\n".join(lines)
 
 
-def candidates(need_label: str, found: Sequence[Candidate], vetted: bool = True) -> str:
-    """Ranked candidates for one need, each with its marks and the reasons for its rank."""
+def candidates(
+    need_label: str, found: Sequence[Candidate], numbers: Mapping[str, int] | None = None
+) -> str:
+    """Ranked candidates for one need, each with its marks and the reasons for its rank.
+
+    `numbers` numbers agencies across several needs (one agency, one number), so the worker
+    picks from every need's list in one answer.
+    """
     lines = [f"Candidates for {one_line(need_label)}:"]
     for n, c in enumerate(found, 1):
         marks = f"  [{', '.join(c.marks)}]" if c.marks else ""
-        lines.append(f"  {n}. {one_line(c.agency.name)}{marks}")
+        number = numbers.get(c.agency.id, n) if numbers else n
+        lines.append(f"  {number}. {one_line(c.agency.name)}{marks}")
         lines.append("     " + "; ".join(one_line(r) for r in c.reasons))
     return "\n".join(lines)
 

@@ -7,7 +7,7 @@ any object with these methods.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from referral_cli.catalog.models import Agency, Hotline, Service
@@ -30,8 +30,10 @@ class Screens(Protocol):
         """Every service, numbered."""
         ...
 
-    def candidates(self, need_label: str, found: Sequence[Candidate], vetted: bool = True) -> str:
-        """Ranked candidates for one need."""
+    def candidates(
+        self, need_label: str, found: Sequence[Candidate], numbers: Mapping[str, int] | None = None
+    ) -> str:
+        """Ranked candidates for one need, numbered across needs by `numbers`."""
         ...
 
     def nothing_fits(

@@ -69,33 +69,41 @@ def considering(c: Candidate, need: str) -> Considered:
 
 
 def run(ctx: Context) -> str | None:
-    """Pick the agencies to consider; none at all is the no-referral path."""
+    """Pick the agencies to consider, from every need's list in one answer."""
     ctx.s.profile = profile(ctx)
-    considered: dict[str, Considered] = {}
+    found: dict[str, list[Candidate]] = {}
+    numbers: dict[str, int] = {}
+    options: list[tuple[str, str]] = []
+    default: list[str] = []
     for need in (n for n in ctx.s.needs if not n.own_program):
-        found = candidates(ctx, need)
+        found[need.service] = ranked = candidates(ctx, need)
         label = f"{need.label} ({need.form})"
         ctx.echo()
-        if not found:
+        if not ranked:
             ctx.echo(ctx.screens.nothing_fits(label, ctx.task_force(), ctx.catalog.hotlines))
             continue
-        ctx.echo(ctx.screens.candidates(label, found))
-        default = [found[0].agency.id] if not found[0].marks else []
-        picked = ctx.asker.pick_many(
-            f"find.{need.service}",
-            "Consider which (numbers)",
-            [(c.agency.id, c.agency.name) for c in found],
-            default=default,
-            show=False,
+        for c in ranked:
+            if c.agency.id not in numbers:
+                numbers[c.agency.id] = len(options) + 1
+                options.append((c.agency.id, c.agency.name))
+        ctx.echo(ctx.screens.candidates(label, ranked, numbers))
+        if not ranked[0].marks and ranked[0].agency.id not in default:
+            default.append(ranked[0].agency.id)
+    picked = (
+        ctx.asker.pick_many(
+            "find.consider", "Consider which (numbers)", options, default=default, show=False
         )
-        by_id: dict[str, Candidate] = {c.agency.id: c for c in found}
-        for aid in picked:
-            c = by_id[aid]
-            if aid in considered:
-                considered[aid].needs.append(need.service)
+        if options
+        else []
+    )
+    considered: dict[str, Considered] = {}
+    for service, ranked in found.items():
+        for c in (c for c in ranked if c.agency.id in picked):
+            if c.agency.id in considered:
+                considered[c.agency.id].needs.append(service)
             else:
-                considered[aid] = considering(c, need.service)
-    ctx.s.considered = list(considered.values())
+                considered[c.agency.id] = considering(c, service)
+    ctx.s.considered = sorted(considered.values(), key=lambda c: picked.index(c.agency))
     if not considered:
         ctx.echo("\nNo agency to consider, so this is the no-referral path.")
         return "no-suitable-agency"
