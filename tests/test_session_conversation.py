@@ -183,7 +183,7 @@ def test_resume_in_the_middle_of_a_step_asks_only_what_is_unanswered(
     answers = example()
     discuss = answers["discuss"]
     riverbend = discuss.pop("riverbend-behavioral-health")
-    later = {k: answers.pop(k) for k in ("contact", "share", "handoff", "escort")}
+    later = {k: answers.pop(k) for k in ("contact", "share", "plan", "handoff", "escort")}
     # The answers file stops halfway through step 4; the person at the prompt pauses there.
     first = run("start", "--answers", write(tmp_path, answers), input="")
     assert first.exit_code == 0 and "Paused." in first.output
@@ -207,7 +207,10 @@ def test_the_printed_resume_command_works_without_referral_on_path(
 
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     answers = example()
-    later = {k: answers.pop(k) for k in ("ask", "discuss", "contact", "share", "handoff", "escort")}
+    later = {
+        k: answers.pop(k)
+        for k in ("ask", "discuss", "contact", "share", "plan", "handoff", "escort")
+    }
     first = run("start", "--answers", write(tmp_path, answers), input="")
     found = re.search(r"Resume with: (.*)\n", first.output)
     assert found is not None and "-m referral_cli resume AC-2041" in found[1], first.output
@@ -262,6 +265,8 @@ def immigration_case() -> dict[str, Any]:
     discuss[IMMIGRATION] = {"view": "", "wants": "yes", "near_danger": "unsure", "transport": ""}
     discuss[IMMIGRATION]["checked"] = "yes"
     answers["contact"][IMMIGRATION] = {
+        "present": ["worker"],
+        "said": "",
         "as_listed": "no",
         "role": "Case manager",
         "name": "",
@@ -307,7 +312,9 @@ def test_a_hesitation_is_explored_and_acted_on(run: Run, tmp_path: Path) -> None
         "transport": "",
     }
     answers["ask"]["harborlight-dv-shelter"] = {"call": "later"}
-    answers["contact"] = {"harborlight-dv-shelter": answers["contact"][HARBOR]}
+    answers["contact"] = {
+        "harborlight-dv-shelter": {**answers["contact"][HARBOR], "present": "worker", "said": ""}
+    }
     answers["share"]["harborlight-dv-shelter"] = answers["share"].pop(HARBOR)
     answers["share"]["harborlight-dv-shelter"]["items"] = ["need:emergency-shelter"]
     for step in ("handoff", "escort"):
@@ -398,16 +405,57 @@ def issue_case() -> dict[str, Any]:
 
 
 def test_the_issue_case_stays_within_the_question_budget() -> None:
-    log = asked(issue_case())
-    free = [q for q in log if q.kind in ("note", "text")]
-    notes = [q for q in free if q.kind == "note"]
-    assert len(log) <= 60, [q.key for q in log]
+    in_room = asked(issue_case())  # `start` ends the in-room phase with the plan
+    notes = [q for q in in_room if q.kind == "note"]
+    assert len(in_room) <= 40, [q.key for q in in_room]
     assert len(notes) <= 10 and all(q.has_default for q in notes)
     # typed answers that cannot be skipped: who and which case, and the language (a fact,
     # checked against the catalog's list); every note can be left empty
-    assert [q.key for q in free if not q.has_default] == [
+    assert [q.key for q in in_room if q.kind == "text" and not q.has_default] == [
         "opening.reference",
         "opening.worker",
         "opening.program",
         "profile.language",
     ]
+    whole = asked(
+        {
+            **issue_case(),
+            "opening": {**issue_case()["opening"], "reference": "AC-3002"},
+            "plan": {"continue": "yes"},
+        }
+    )
+    assert len(whole) <= 60, [q.key for q in whole]
+    assert len(whole) > len(in_room) + 5  # the later steps were asked too
+
+
+# --- 1. two phases -------------------------------------------------------------------------
+
+
+def test_start_ends_the_in_room_phase_with_the_plan_and_resume_shows_the_timeline(
+    run: Run, tmp_path: Path
+) -> None:
+    answers = issue_case()
+    later = {k: answers.pop(k) for k in ("contact", "handoff", "escort")}
+    first = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert first.exit_code == 0, first.output
+    out = first.output
+    assert "The plan for AC-3001" in out
+    assert "Shared with Alder County Youth Harbor until 2026-12-23: Need: Emergency shelter" in out
+    assert "Someone goes along to Alder County Youth Harbor" in out
+    assert "Run them with: referral resume AC-3001" in out
+    for after in ("Step 5 of 8", "Step 7 of 8", "Step 8 of 8"):
+        assert after not in out
+    draft = saved("AC-3001")
+    assert draft.done == [1, 2, 3, 4, 6] and not draft.finished
+    assert [r.status for r in draft.referrals] == ["requested"]
+    second = run("resume", "AC-3001", "--answers", write(tmp_path, later, "r.yaml"), "--no-input")
+    assert second.exit_code == 0, second.output
+    timeline = second.output.split("Resuming")[0]
+    assert "  done   1. Needs (in the room)" in timeline
+    assert "  done   6. Share (in the room)" in timeline
+    assert "  next   5. Contact (after)" in timeline
+    assert "  later  8. Escort (after)" in timeline
+    done = saved("AC-3001")
+    assert done.finished and done.done == [1, 2, 3, 4, 6, 5, 7, 8]
+    assert done.referrals[0].status == "handoff_scheduled"
+    assert done.referrals[0].escort is not None and done.referrals[0].escort.wants

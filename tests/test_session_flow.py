@@ -51,7 +51,7 @@ def saved(home: Path, ref: str) -> Session:
 def declining(answers: dict[str, Any]) -> dict[str, Any]:
     """The example session, up to step 4, where the youth declines every option."""
     answers["discuss"]["alder-county-youth-harbor"] = {"view": "Not now", "wants": "no"}
-    for key in ("contact", "share", "handoff", "escort"):
+    for key in ("contact", "share", "plan", "handoff", "escort"):
         answers.pop(key)
     answers["no_referral"] = {
         "reason": "youth-declined",
@@ -222,7 +222,7 @@ def test_interrupted_session_resumes_where_it_stopped(
 ) -> None:
     answers = example()
     ask = answers.pop("ask")
-    rest = {k: answers.pop(k) for k in ("discuss", "contact", "share", "handoff", "escort")}
+    rest = {k: answers.pop(k) for k in ("discuss", "contact", "share", "plan", "handoff", "escort")}
     # Piped input runs out at step 3: like Ctrl-C, the draft is kept and the way back printed.
     result = run("start", "--answers", write(tmp_path, answers), input="")
     assert result.exit_code == 0  # pausing is not a failure

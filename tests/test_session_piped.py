@@ -48,8 +48,9 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     steps_3_to_8 = [
         *["now", "1,2", ""],  # ask: call now, who was on the call, what they said
         *["", "yes", "unsure", ""],  # discuss: view, wants, near danger, transport
-        *["y", "y"],  # contact: the catalog's representative, knows trauma
         *["", "emergency-shelter", "verbal", "written", "n", "", "y", "yes"],  # share
+        "y",  # the plan: go on now with the steps after the session
+        *["y", "y"],  # contact: the catalog's representative, knows trauma
         *["waiting", ""],  # hand-off: agency's answer, when
         *["n", ""],  # escort: wants, follow up
     ]
@@ -98,7 +99,7 @@ def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -
 
 
 def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path) -> None:
-    to_step_6 = ["now", "1", "", "", "yes", "unsure", "", "y", "y"]
+    to_step_6 = ["now", "1", "", "", "yes", "unsure", ""]
     first = run(
         "start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "Quiet room", "", "shelter")
     )
@@ -113,7 +114,7 @@ def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path)
         "share.alder-county-youth-harbor.items": "need:emergency-shelter",
     }
     # Resume goes on at the first unanswered question (shared how), not at the step's start.
-    rest = ["verbal", "written", "n", "", "y", "yes", "waiting", "", "n", ""]
+    rest = ["verbal", "written", "n", "", "y", "yes", "y", "y", "y", "waiting", "", "n", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
     assert "Resuming YS-77 at step 6 of 8; 3 answers kept." in second.output

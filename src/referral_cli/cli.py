@@ -37,9 +37,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "start": (
         "session",
-        "Run a referral session with a youth: eight steps, saved as a draft after each one.",
+        "Run a referral session with the youth: the in-room steps, ending with the plan.",
     ),
-    "resume": ("session", "Continue a paused session at the step where it stopped."),
+    "resume": (
+        "session",
+        "Show a case's timeline and go on at the first unanswered question (the later steps).",
+    ),
     "sessions": ("session", "List saved sessions: reference, step, status and follow-up date."),
     "summary": (
         "session",

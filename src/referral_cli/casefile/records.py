@@ -226,6 +226,8 @@ class Session(Model):
     # answers already given in the step in progress, saved as each is given, so a resumed
     # session goes on at the first unanswered question (cleared when the step is done)
     pending: dict[str, str] = {}
+    # the steps done, in the order they were run (in the room: 1, 2, 3, 4, 6; after: 5, 7, 8)
+    done: list[int] = []
 
     def release_for(self, agency: str) -> Release | None:
         """The release to one agency, if any (there is at most one per agency)."""

@@ -74,7 +74,6 @@ def _asker(answers: Path | None, no_input: bool) -> Asker:
 
 def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None) -> None:
     from referral_cli.commands.common import load
-    from referral_cli.export.session import to_text, worker_sections, worker_title
     from referral_cli.render import session as screens
     from referral_cli.session.flow import SessionPaused, run_session
 
@@ -83,6 +82,19 @@ def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None)
         done = run_session(asker, catalog, day, screens, session)
     except SessionPaused as paused:  # on purpose: a success, unless nothing could be kept
         raise typer.Exit(0 if paused.reference else 1) from None
+    if done.finished:  # else the in-room phase ended with the plan; the rest comes later
+        _finished(done, day)
+    if asker.answers and asker.unused():
+        from referral_cli.text import one_line
+
+        unused = one_line(", ".join(asker.unused()))
+        typer.echo(f"Note: answers not used (typo?): {unused}", err=True)
+
+
+def _finished(done: Session, day: dt.date) -> None:
+    """The worker's copy of a finished session, and how to print each agency's copy."""
+    from referral_cli.export.session import to_text, worker_sections, worker_title
+
     typer.echo("")
     typer.echo(to_text(worker_title(done), worker_sections(done, day)))
     typer.echo("")
@@ -92,11 +104,6 @@ def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None)
     for referral in done.referrals:
         args = f"summary {done.reference} --for {referral.agency} --format markdown -o handoff.md"
         typer.echo(f"Handoff summary for {one_line(referral.agency_name)}: {command(args)}")
-    if asker.answers and asker.unused():
-        from referral_cli.text import one_line
-
-        unused = one_line(", ".join(asker.unused()))
-        typer.echo(f"Note: answers not used (typo?): {unused}", err=True)
 
 
 def start(
@@ -105,7 +112,7 @@ def start(
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Run a referral session with a youth: eight steps, saved as a draft after each one."""
+    """Run a referral session with the youth: the in-room steps, ending with the plan."""
     from referral_cli.casefile.crypto import is_set_up
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import session_locks
@@ -129,7 +136,7 @@ def resume(
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Continue a paused session at the step where it stopped."""
+    """Show a case's timeline and go on at the first unanswered question (the later steps)."""
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session, lock_session, session_locks
     from referral_cli.errors import ReferralError

@@ -109,6 +109,12 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 LAST_STEP = len(STEPS)
+# The order the steps really happen in: with the youth in the room needs, find, a call with
+# the youth, weighing the options, consent; after, often over days: the calls without the
+# youth and the representative, the warm hand-off, the escort.
+IN_ROOM: tuple[int, ...] = (1, 2, 3, 4, 6)
+AFTER: tuple[int, ...] = (5, 7, 8)
+ORDER: tuple[int, ...] = IN_ROOM + AFTER
 
 HESITATIONS: dict[str, str] = {
     "location": "Fear of the location",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from referral_cli.casefile.records import Session
 from referral_cli.catalog.models import Agency, Hotline, Service
 from referral_cli.session.checklist import Step
 from referral_cli.session.matching import Candidate
@@ -40,6 +41,10 @@ class Screens(Protocol):
         self, need_label: str, task_force: Agency | None, hotlines: Sequence[Hotline]
     ) -> str:
         """What to do when no agency fits a need."""
+        ...
+
+    def timeline(self, session: Session) -> str:
+        """The case's steps: done, next, later."""
         ...
 
     def no_referral_now(self, task_force: Agency | None, hotlines: Sequence[Hotline]) -> str:

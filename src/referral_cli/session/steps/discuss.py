@@ -11,6 +11,7 @@ from referral_cli.casefile.records import Considered, Hesitation, OptionTalk
 from referral_cli.session import checklist as cl
 from referral_cli.session.steps import standing
 from referral_cli.session.steps.ask import call_line
+from referral_cli.session.steps.contact import open_referrals
 from referral_cli.session.steps.context import Context
 from referral_cli.session.steps.find import candidates, considering
 from referral_cli.text import one_line
@@ -136,4 +137,5 @@ def run(ctx: Context) -> str | None:
     if not any(t.wants for t in talks):
         ctx.echo("\nThe youth declined every option. That is their choice.")
         return "youth-declined"
+    open_referrals(ctx)
     return None

@@ -16,6 +16,7 @@ from referral_cli.errors import ReferralError
 from referral_cli.session import checklist as cl
 from referral_cli.session.consent import STATE_TEXT, Item, items_for, release_state
 from referral_cli.session.steps import standing
+from referral_cli.session.steps.contact import open_referrals
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
@@ -150,6 +151,7 @@ def run(ctx: Context) -> str | None:
         "share.considerations",
         "Special considerations given the youth's trauma (no names, addresses or birth dates)",
     )
+    open_referrals(ctx)  # a draft from before the referrals opened in step 4
     releases: list[Release] = []
     for i, referral in enumerate(ctx.s.referrals):
         releases.append(release_for(ctx, referral))
