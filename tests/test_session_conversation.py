@@ -459,3 +459,16 @@ def test_start_ends_the_in_room_phase_with_the_plan_and_resume_shows_the_timelin
     assert done.finished and done.done == [1, 2, 3, 4, 6, 5, 7, 8]
     assert done.referrals[0].status == "handoff_scheduled"
     assert done.referrals[0].escort is not None and done.referrals[0].escort.wants
+
+
+def test_the_documented_no_referral_answers_file_runs_the_no_referral_path(run: Run) -> None:
+    result = run(
+        "start", "--answers", str(ROOT / "docs" / "answers-no-referral.yaml"), "--no-input"
+    )
+    assert result.exit_code == 0, result.output
+    assert "answers not used" not in result.output
+    assert "What to do now" in result.output and "1-888-373-7888" in result.output
+    session = saved("AC-2050")
+    assert session.finished and session.no_referral is not None
+    assert session.no_referral.reason == "youth-declined" and session.no_referral.at_step == 4
+    assert session.no_referral.basic_needs == ["food", "clothing"] and session.referrals == []
