@@ -472,3 +472,56 @@ def test_the_documented_no_referral_answers_file_runs_the_no_referral_path(run: 
     assert session.finished and session.no_referral is not None
     assert session.no_referral.reason == "youth-declined" and session.no_referral.at_step == 4
     assert session.no_referral.basic_needs == ["food", "clothing"] and session.referrals == []
+
+
+# --- 8. new contacts -----------------------------------------------------------------------
+
+NEW = "new-eastside-youth-drop-in"
+
+
+def test_a_new_contact_is_carried_through_to_the_agencys_copy(run: Run, tmp_path: Path) -> None:
+    answers = issue_case()
+    answers["find"] = {
+        "consider": [HARBOR, "new"],
+        "new": {
+            "name": "Eastside Youth Drop-In",
+            "phone": "503-555-0199",
+            "service": "emergency-shelter",
+            "suggested_by": "the task force",
+        },
+    }
+    answers["ask"] = {HARBOR: {"call": "later"}, NEW: {"call": "later"}}
+    answers["discuss"] = {
+        HARBOR: {"view": "", "wants": "no"},
+        NEW: {"view": "", "wants": "yes", "near_danger": "no", "transport": "", "checked": "no"},
+    }
+    answers["share"][NEW] = answers["share"].pop(HARBOR)
+    answers["share"][NEW]["checked"] = "no"  # not yet: so it is on the plan
+    answers["plan"] = {"continue": "yes"}
+    answers["contact"] = {
+        NEW: {
+            "present": ["worker"],
+            "said": "",
+            "role": "Director",
+            "name": "",
+            "knows_trauma_csec": "yes",
+        }
+    }
+    answers["handoff"] = {NEW: {"agency_answer": "waiting", "when": "not yet"}}
+    answers["escort"] = {NEW: {"wants": "no", "follow_up": "+7"}}
+    result = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "A new contact, not in the catalog" in out
+    assert "Eastside Youth Drop-In [NOT VETTED]" in out  # where the youth decides
+    assert "NOT VETTED: a new contact, not in the catalog" in out.split("Step 6 of 8")[1]
+    assert "Check before referring to Eastside Youth Drop-In: NOT VETTED" in out  # the plan
+    session = saved("AC-3001")
+    [contact] = session.new_contacts
+    assert contact.agency == NEW and contact.suggested_by == "the task force"
+    copy = run("summary", "AC-3001", "--for", "eastside").output
+    assert "Referral AC-3001 for Eastside Youth Drop-In" in copy
+    assert "Emergency shelter" in copy and "Spanish (es)" in copy
+    listed = run("contacts").output
+    assert "Eastside Youth Drop-In [NOT VETTED]: 503-555-0199; for emergency-shelter" in listed
+    assert "suggested by the task force; in 1 session(s)" in listed and "AC-3001" not in listed

@@ -174,6 +174,7 @@ def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> No
         "opening": example()["opening"],
         "needs": {"choose": "repatriation", "own_program": "none"},
         "profile": {"language": "en", "age": "", "gender": "skip", "fit": ""},
+        "find": {"consider": "none"},
         "no_referral": {
             "reason": "no-suitable-agency",
             "note": "",

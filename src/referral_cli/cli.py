@@ -53,6 +53,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "The blank eight-step checklist for paper use, with the no-referral path and hotlines.",
     ),
     "purge": ("session", "Delete saved sessions for good."),
+    "contacts": (
+        "session",
+        "New contacts from your sessions, not in the catalog yet: for the coordinator to add.",
+    ),
     "consent": ("session", "Record changes to a youth's consent."),
     "vet": ("vet", "Show an agency's vetting scorecard, its history, or record a new vetting."),
     "vettings": (

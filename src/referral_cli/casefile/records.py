@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from referral_cli.catalog.models import Id, LangCode, Model, ServiceForm, Text
+from referral_cli.catalog.models import Id, LangCode, Model, Phone, ServiceForm, Text
 
 # --- case files ----------------------------------------------------------------
 #
@@ -90,6 +90,20 @@ class Considered(Model):
 
 
 CallPresent = Literal["youth", "worker", "guardian", "interpreter", "support"]
+
+
+class NewContact(Model):
+    """An agency not in the catalog (one the task force or a colleague suggested).
+
+    Kept in the case file only, and NOT VETTED everywhere, until the coordinator adds it to
+    the catalog and vets it.
+    """
+
+    agency: Id
+    name: Text
+    phone: Phone
+    service: Id
+    suggested_by: Note = ""
 
 
 class ProviderCall(Model):
@@ -216,6 +230,7 @@ class Session(Model):
     needs: list[Need] = []
     profile: YouthProfile = YouthProfile()
     considered: list[Considered] = []
+    new_contacts: list[NewContact] = []
     calls: list[ProviderCall] = []
     options: list[OptionTalk] = []
     considerations: list[Text] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from referral_cli.casefile.records import Considered, Need, YouthProfile
 from referral_cli.errors import ReferralError
 from referral_cli.session.matching import Candidate, rank
+from referral_cli.session.steps import new_contact
 from referral_cli.session.steps.context import Context
 
 FIT_OPTIONS: list[tuple[str, str]] = [
@@ -89,12 +90,10 @@ def run(ctx: Context) -> str | None:
         ctx.echo(ctx.screens.candidates(label, ranked, numbers))
         if not ranked[0].marks and ranked[0].agency.id not in default:
             default.append(ranked[0].agency.id)
-    picked = (
-        ctx.asker.pick_many(
-            "find.consider", "Consider which (numbers)", options, default=default, show=False
-        )
-        if options
-        else []
+    options.append((new_contact.NEW, new_contact.NEW_LABEL))
+    ctx.echo(f"  {len(options)}. {new_contact.NEW_LABEL}")
+    picked = ctx.asker.pick_many(
+        "find.consider", "Consider which (numbers)", options, default=default, show=False
     )
     considered: dict[str, Considered] = {}
     for service, ranked in found.items():
@@ -103,7 +102,10 @@ def run(ctx: Context) -> str | None:
                 considered[c.agency.id].needs.append(service)
             else:
                 considered[c.agency.id] = considering(c, service)
-    ctx.s.considered = sorted(considered.values(), key=lambda c: picked.index(c.agency))
+    chosen = sorted(considered.values(), key=lambda c: picked.index(c.agency))
+    if new_contact.NEW in picked:
+        chosen.append(new_contact.add(ctx))
+    ctx.s.considered = chosen
     if not considered:
         ctx.echo("\nNo agency to consider, so this is the no-referral path.")
         return "no-suitable-agency"
