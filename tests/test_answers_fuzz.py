@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from referral_cli.cli import app
 from referral_cli.prompt.parse import flatten
-from referral_cli.vetting.judge import rubric
+from referral_cli.vetting.rubric import rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE: dict[str, Any] = flatten(

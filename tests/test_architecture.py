@@ -7,6 +7,7 @@ import that points the wrong way is still a dependency a reader has to follow.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,25 @@ def test_the_checks_see_what_they_guard() -> None:
     graph = _graph()
     # A function-level import is counted (the loader imports the cache only when it loads).
     assert "referral_cli.catalog.cache" in graph["referral_cli.catalog.load"]
+
+
+def _layout_block() -> str:
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Layout")
+    return readme[start : readme.index("```", readme.index("```", start) + 3)]
+
+
+def test_readme_layout_and_architecture_page_name_every_package_and_root_module() -> None:
+    """The README's tree and docs/ARCHITECTURE.md stay the picture of the real tree."""
+    layout = _layout_block()
+    page = (PACKAGE.parents[1] / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    packages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+    roots = sorted(p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    for name in packages:
+        assert f"{name}/" in layout, f"README layout misses {name}/"
+        assert f"`{name}/`" in page, f"docs/ARCHITECTURE.md misses {name}/"
+    for name in roots:
+        assert name in layout, f"README layout misses {name}"
+        assert f"`{name}`" in page, f"docs/ARCHITECTURE.md misses {name}"
+    named = set(re.findall(r"^\s{2}([a-z_]+)/", layout, re.M))
+    assert named <= set(packages), f"README layout names folders that do not exist: {named}"

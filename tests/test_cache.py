@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from referral_cli.catalog import cache
+from referral_cli.catalog import cache, cachekey, warm
 from referral_cli.catalog import load as catalog
 from referral_cli.catalog.load import Catalog
 from referral_cli.errors import CatalogError
@@ -60,7 +60,7 @@ def no_parse(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 def test_warm_load_equals_fresh_parse(data_copy: Path, no_parse: Callable[[], None]) -> None:
     expected = fresh(data_copy)
     load_catalog(data_copy)  # cold: parses and stores
-    assert cache.cache_path(data_copy).is_file()
+    assert cachekey.cache_path(data_copy).is_file()
     no_parse()
     warm = load_catalog(data_copy)
     same(warm, expected)
@@ -120,10 +120,10 @@ def test_racy_edit_is_caught_by_content_hash(
     root = write_catalog(tmp_path / "cat")
     load_catalog(root)
     path = root / "agencies.yaml"
-    real = cache._catalog_files
+    real = cachekey._catalog_files
     stale_stat = real(root)
     path.write_text(path.read_text().replace("Harbor House", "Harbor Hou5e"))
-    monkeypatch.setattr(cache, "_catalog_files", lambda r: [list(f) for f in stale_stat])
+    monkeypatch.setattr(cachekey, "_catalog_files", lambda r: [list(f) for f in stale_stat])
     assert load_catalog(root).agencies["harbor"].name == "Harbor Hou5e"
 
 
@@ -136,18 +136,18 @@ def test_hashes_of_racy_files_are_dropped_once_their_window_has_passed(
     load_catalog(root)
 
     def hashed() -> list[int]:
-        with sqlite3.connect(cache.cache_path(root)) as db:
+        with sqlite3.connect(cachekey.cache_path(root)) as db:
             return [
                 db.execute(f"SELECT count(*) FROM {table} WHERE sha != ''").fetchone()[0]
                 for table in ("vfile", "service_vfile")
             ]
 
     assert hashed() == [1, 2]  # one vetting file; harbor offers two services
-    assert cache.Quick.open(root) is None  # hashes pending: the warm path steps aside
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # as if the window had passed
+    assert warm.Quick.open(root) is None  # hashes pending: the warm path steps aside
+    monkeypatch.setattr(cachekey, "RACY_NS", 0)  # as if the window had passed
     assert list(load_catalog(root).agencies) == ["harbor"]
     assert hashed() == [0, 0]
-    quick = cache.Quick.open(root)
+    quick = warm.Quick.open(root)
     assert quick is not None
     assert quick.service_files_unchanged("food")
     quick.close()
@@ -187,7 +187,7 @@ def test_an_edit_that_breaks_the_catalog_names_file_and_line(data_copy: Path) ->
 @pytest.mark.parametrize("garbage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00"])
 def test_corrupt_cache_is_rebuilt(data_copy: Path, garbage: bytes) -> None:
     load_catalog(data_copy)
-    path = cache.cache_path(data_copy)
+    path = cachekey.cache_path(data_copy)
     path.write_bytes(garbage)
     same(load_catalog(data_copy), fresh(data_copy))
     with sqlite3.connect(path) as db:  # and the cache was written again
@@ -196,14 +196,14 @@ def test_corrupt_cache_is_rebuilt(data_copy: Path, garbage: bytes) -> None:
 
 def test_truncated_cache_is_rebuilt(data_copy: Path) -> None:
     load_catalog(data_copy)
-    path = cache.cache_path(data_copy)
+    path = cachekey.cache_path(data_copy)
     path.write_bytes(path.read_bytes()[:5000])
     same(load_catalog(data_copy), fresh(data_copy))
 
 
 def test_bad_row_falls_back_to_a_fresh_parse(data_copy: Path) -> None:
     load_catalog(data_copy)
-    with sqlite3.connect(cache.cache_path(data_copy)) as db:
+    with sqlite3.connect(cachekey.cache_path(data_copy)) as db:
         db.execute("UPDATE agency SET json = '{\"id\": 1}'")
         db.execute("UPDATE vetting SET json = 'nonsense'")
     warm = load_catalog(data_copy)
@@ -232,10 +232,10 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
     home = Path(os.environ["REFERRAL_HOME"])
     assert not folder.is_relative_to(home) and not home.is_relative_to(folder)
     files = sorted(p.name for p in folder.iterdir())
-    assert files == [cache.cache_path(data_copy).name]
+    assert files == [cachekey.cache_path(data_copy).name]
     assert (folder.stat().st_mode & 0o777) == 0o700
-    assert (cache.cache_path(data_copy).stat().st_mode & 0o777) == 0o600
-    with sqlite3.connect(cache.cache_path(data_copy)) as db:
+    assert (cachekey.cache_path(data_copy).stat().st_mode & 0o777) == 0o600
+    with sqlite3.connect(cachekey.cache_path(data_copy)) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         meta = {r[0] for r in db.execute("SELECT name FROM meta")}
     assert tables == {"meta", "agency", "vetting", "offer", "standing", "vfile", "service_vfile"}
@@ -249,6 +249,7 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
         "services",
         "main_files",
         "folder",
+        "latest_vetting",
     }
 
 
@@ -273,11 +274,11 @@ def test_two_catalogs_sharing_a_cache_file_take_turns(
     for path in [*one.rglob("*"), *two.rglob("*")]:  # old enough to be trusted by stat
         os.utime(path, (1_700_000_000, 1_700_000_000))
     shared = tmp_path / "cache" / "catalog-shared.sqlite"
-    monkeypatch.setattr(cache, "cache_path", lambda root: shared)
+    monkeypatch.setattr(cachekey, "cache_path", lambda root: shared)
     for root, ident in [(one, "harbor"), (two, "lantern"), (one, "harbor"), (two, "lantern")]:
         assert list(load_catalog(root).agencies) == [ident]
-        assert cache.Quick.open(two if root == one else one) is None
-        quick = cache.Quick.open(root)
+        assert warm.Quick.open(two if root == one else one) is None
+        quick = warm.Quick.open(root)
         assert quick is not None
         assert quick.one("SELECT id FROM agency", ()) == ident
         quick.close()
@@ -295,4 +296,4 @@ def test_cache_folder_is_where_platformdirs_puts_it(
         monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", xdg)
-    assert cache.cache_dir() == user_cache_path("referral-cli", appauthor=False)
+    assert cachekey.cache_dir() == user_cache_path("referral-cli", appauthor=False)

@@ -274,7 +274,7 @@ def immigration_case() -> dict[str, Any]:
     }
     answers["share"][IMMIGRATION] = {**answers["share"][HARBOR], "items": "none"}
     answers["handoff"][IMMIGRATION] = {"agency_answer": "waiting", "when": "not yet"}
-    answers["escort"][IMMIGRATION] = {"wants": "no", "follow_up": "+7"}
+    answers["escort"][IMMIGRATION] = {"wants": "no", "urgency": "routine", "follow_up": "+7"}
     return answers
 
 
@@ -400,7 +400,7 @@ def issue_case() -> dict[str, Any]:
                 "transport": "",
             }
         },
-        "escort": {HARBOR: {"plan": "", "follow_up": "+3"}},
+        "escort": {HARBOR: {"plan": "", "urgency": "urgent", "follow_up": "+3"}},
     }
 
 
@@ -508,7 +508,7 @@ def test_a_new_contact_is_carried_through_to_the_agencys_copy(run: Run, tmp_path
         }
     }
     answers["handoff"] = {NEW: {"agency_answer": "waiting", "when": "not yet"}}
-    answers["escort"] = {NEW: {"wants": "no", "follow_up": "+7"}}
+    answers["escort"] = {NEW: {"wants": "no", "urgency": "routine", "follow_up": "+7"}}
     result = run("start", "--answers", write(tmp_path, answers), "--no-input")
     assert result.exit_code == 0, result.output
     out = result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -14,6 +15,7 @@ import yaml
 from typer.testing import Result
 
 from referral_cli.casefile.records import Session
+from tests.conftest import RealClock
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "answers-example.yaml"
@@ -60,6 +62,7 @@ def declining(answers: dict[str, Any]) -> dict[str, Any]:
         "info_given": "yes",
         "hotlines": ["us-national-human-trafficking-hotline"],
         "call_later": "Sam at the outreach program",
+        "follow_up": "+7",
     }
     return answers
 
@@ -108,7 +111,7 @@ def test_agency_copy_holds_only_consented_items(run: Run) -> None:
             "hesitation",
         ):
             assert secret not in out, (fmt, secret)
-        assert "withheld (no consent)" in out
+        assert "withheld" not in out.lower() and "Need 2" not in out  # no trace, no count
         assert "Spanish (es)" in out  # by name: the agency need not know the catalog's codes
     data = json.loads(run("summary", "AC-2041", "--for", "youth-harbor", "-f", "json").output)
     assert [i["label"] for i in data["shared"]] == [
@@ -167,6 +170,12 @@ def test_youth_declines_every_option(run: Run, tmp_path: Path, _private_home: Pa
     assert session.no_referral is not None and session.no_referral.reason == "youth-declined"
     assert session.no_referral.at_step == 4 and session.referrals == []
     assert "No referral" in run("summary", "AC-2041").output
+    assert session.no_referral.follow_up is not None
+    assert session.no_referral.hotlines == [
+        "National Human Trafficking Hotline: call 1-888-373-7888, text INFO to 233733"
+    ]
+    due = run("followups").output  # the re-offer is a follow-up like any other
+    assert "AC-2041" in due and "offer the referral again" in due
 
 
 def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> None:
@@ -182,6 +191,7 @@ def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> No
             "info_given": "yes",
             "hotlines": "1",
             "call_later": "Sam",
+            "follow_up": "",
         },
     }
     result = run("start", "--answers", write(tmp_path, answers), "--no-input")
@@ -276,7 +286,7 @@ def test_files_are_private(run: Run, _private_home: Path) -> None:
     assert (folder / "AC-2041.json.enc").stat().st_mode & 0o777 == 0o600
 
 
-def test_purge(run: Run, tmp_path: Path, _private_home: Path) -> None:
+def test_purge(run: Run, tmp_path: Path, _private_home: Path, real_clock: RealClock) -> None:
     answers = example()
     run("start", "--answers", write(tmp_path, answers), "--no-input")
     answers["opening"]["reference"] = "AC-2042"
@@ -286,7 +296,8 @@ def test_purge(run: Run, tmp_path: Path, _private_home: Path) -> None:
     assert not (_private_home / "sessions" / "AC-2041.json.enc").exists()
     assert "AC-2042" in run("sessions").output
     assert run("purge", "--older-than", "10", "--yes").output.startswith("Deleted 0 sessions")
-    result = run("purge", "--older-than", "10", "--yes", "--today", "2026-12-31")
+    real_clock.set(dt.datetime(2026, 12, 31, 9, 0))  # purge counts real days, not --today
+    result = run("purge", "--older-than", "10", "--yes")
     assert "AC-2042" in result.output
     assert run("sessions").output.strip() == "No saved sessions."
     assert run("purge", "--all", "--yes").exit_code == 0

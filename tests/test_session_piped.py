@@ -52,7 +52,7 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
         "y",  # the plan: go on now with the steps after the session
         *["y", "y"],  # contact: the catalog's representative, knows trauma
         *["waiting", ""],  # hand-off: agency's answer, when
-        *["n", ""],  # escort: wants, follow up
+        *["n", "", ""],  # escort: wants, urgency, follow up
     ]
     result = run("start", input=typed(*OPENING, *STEPS_1_TO_2, *steps_3_to_8))
     assert result.exit_code == 0, result.output
@@ -64,7 +64,8 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     assert session.finished and session.profile.age == 15
     [referral] = session.referrals
     assert referral.agency == "alder-county-youth-harbor" and referral.status == "requested"
-    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-30"
+    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-26"
+    assert referral.urgency == "urgent"  # emergency shelter: no later than the 72 hours
     release = session.release_for(referral.agency)
     assert release is not None and release.items == ["need:emergency-shelter"]
     assert release.expires.isoformat() == "2026-12-23"  # 30 days by default
@@ -74,7 +75,7 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
 
 
 def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Path) -> None:
-    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "y", "1", ""]
+    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "y", "1", "", ""]
     result = run("start", input=typed(*lines))
     assert result.exit_code == 0, result.output
     out = result.output
@@ -87,7 +88,10 @@ def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Pat
         "food",
         "safety",
     ]
-    assert session.no_referral.hotlines == ["us-national-human-trafficking-hotline"]
+    assert session.no_referral.hotlines == [
+        "National Human Trafficking Hotline: call 1-888-373-7888, text INFO to 233733"
+    ]
+    assert str(session.no_referral.follow_up) == "2026-11-30"  # a week by default
 
 
 def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -> None:
@@ -114,7 +118,7 @@ def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path)
         "share.alder-county-youth-harbor.items": "need:emergency-shelter",
     }
     # Resume goes on at the first unanswered question (shared how), not at the step's start.
-    rest = ["verbal", "written", "n", "", "y", "yes", "y", "y", "y", "waiting", "", "n", ""]
+    rest = ["verbal", "written", "n", "", "y", "yes", "y", "y", "y", "waiting", "", "n", "", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
     assert "Resuming YS-77 at step 6 of 8; 3 answers kept." in second.output

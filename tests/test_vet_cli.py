@@ -13,7 +13,9 @@ from markdown_it import MarkdownIt
 from pydantic import TypeAdapter
 from typer.testing import Result
 
-from referral_cli.vetting.judge import PartnerList, VettingHistory, rubric
+from referral_cli.vetting.history import VettingHistory
+from referral_cli.vetting.judge import PartnerList
+from referral_cli.vetting.rubric import rubric
 from referral_cli.vetting.rules import load_catalog
 from referral_cli.vetting.standing import Scorecard
 from tests.helpers import AGENCIES_HEAD, agency, write_catalog

@@ -15,7 +15,6 @@ from typing import Any
 
 import typer
 import typer.main
-from typer._click.exceptions import UsageError  # typer vendors click (0.28+)
 
 from referral_cli import __version__
 from referral_cli.commands.common import ReferralGroup
@@ -30,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": (
         "security",
         "Set up encryption of case files with a passphrase, and how long closed cases are kept.",
+    ),
+    "profile": (
+        "profile",
+        "Set your worker profile once: name, program, phone, e-mail, used by every session.",
     ),
     "audit": (
         "security",
@@ -54,7 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "purge": ("session", "Delete saved sessions for good."),
     "contacts": (
-        "session",
+        "contacts",
         "New contacts from your sessions, not in the catalog yet: for the coordinator to add.",
     ),
     "consent": ("session", "Record changes to a youth's consent."),
@@ -154,15 +157,13 @@ class LazyGroup(ReferralGroup):
         )
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        """As click does, and a typo gets the closest command names."""
-        try:
-            return super().resolve_command(ctx, args)
-        except UsageError as exc:
-            close = difflib.get_close_matches(args[0], list(COMMANDS)) if args else []
-            if close:
-                names = ", ".join(repr(name) for name in close)
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {names}?"
-            raise
+        """As click does, and a typo gets the closest command names (a usage error, exit 2)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            close = difflib.get_close_matches(name, list(COMMANDS))
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"No such command '{name}'.{hint}")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Every command with its whole one-line purpose, without importing any of them."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from referral_cli.catalog.models import Id, LangCode, Model, Phone, ServiceForm, Text
 
@@ -23,6 +23,7 @@ CaseRef = Annotated[
     str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", min_length=3, max_length=24)
 ]
 Note = Annotated[str, StringConstraints(max_length=2000)]
+LANGUAGE_NAME_MAX = 100
 
 ReferralStatus = Literal[
     "needs_identified",
@@ -47,6 +48,8 @@ SharedHow = Literal["verbal", "written", "electronic"]
 GivenHow = Literal["written", "verbal"]
 NoReferralReason = Literal["youth-declined", "no-suitable-agency", "needs-met", "other"]
 BasicNeed = Literal["food", "shelter", "clothing", "safety"]
+# How soon the agency should contact the youth: 24 hours, 72 hours, two weeks (export/packet).
+Urgency = Literal["emergency", "urgent", "routine"]
 
 
 class Need(Model):
@@ -63,10 +66,18 @@ class YouthProfile(Model):
 
     language: LangCode | None = None
     # the catalog's name for the language when it was recorded: summaries need no catalog
-    language_name: str = Field(default="", max_length=100)
+    language_name: str = Field(default="", max_length=LANGUAGE_NAME_MAX)
     age: int | None = Field(default=None, ge=5, le=30)
     gender: YouthGender | None = None
     fit: list[FitNeed] = []
+
+    @field_validator("language_name", mode="before")
+    @classmethod
+    def _clip_name(cls, value: object) -> object:
+        """A catalog may name a language at any length; a summary needs only its start."""
+        if isinstance(value, str) and len(value) > LANGUAGE_NAME_MAX:
+            return value[: LANGUAGE_NAME_MAX - 3] + "..."
+        return value
 
     @property
     def language_label(self) -> str:
@@ -203,6 +214,7 @@ class Referral(Model):
     history: list[StatusChange] = Field(min_length=1)
     follow_up: dt.date | None = None
     first_contact: dt.date | None = None
+    urgency: Urgency | None = None
 
 
 class NoReferral(Model):
@@ -213,8 +225,10 @@ class NoReferral(Model):
     at_step: int = Field(ge=0, le=8)
     basic_needs: list[BasicNeed] = []
     info_given: bool = False
-    hotlines: list[Id] = []
+    # "Name: number" as given, so the record reads without the catalog (older files: ids)
+    hotlines: list[Text] = []
     call_later: Note = ""
+    follow_up: dt.date | None = None  # when to offer the referral again
 
 
 class Session(Model):
@@ -224,6 +238,8 @@ class Session(Model):
     reference: CaseRef
     worker: Text
     program: Text
+    worker_phone: str = ""  # from the worker profile, for the agency packet and youth card
+    worker_email: str = ""
     created: dt.datetime
     updated: dt.datetime
     step: int = Field(default=1, ge=1, le=9)

@@ -1,4 +1,4 @@
-"""`referral vet` and `referral vettings`: thin typer layer over `referral_cli.vetting.judge`.
+"""`referral vet` and `referral vettings`: thin typer layer over `referral_cli.vetting`.
 
 Only typer and the stdlib are imported here; pydantic, yaml, rich and the rubric are imported
 inside the command bodies so that `referral --help` stays fast.
@@ -17,6 +17,7 @@ import typer
 
 from referral_cli.commands.common import (
     DataOption,
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -108,6 +109,7 @@ def vet(
     ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -119,34 +121,19 @@ def vet(
     """
     from referral_cli.errors import ReferralError
 
-    modes = [
-        name
-        for name, on in (("--history", history), ("--record", record), ("--blank", blank))
-        if on
-    ]
-    if len(modes) > 1:
-        raise ReferralError(f"Use one of {', '.join(modes)} at a time.")
-    if (answers or no_input or yes) and not record:
-        raise ReferralError("--answers, --no-input and --yes only apply with --record.")
+    _check_modes(history, record, blank, bool(answers or no_input or yes))
     day = _today(today)
     if blank:
-        _blank(agency, fmt, output, data)
+        _blank(agency, fmt, output, data, force)
         return
     if agency is None:
         raise ReferralError(
             "Name an agency (e.g. referral vet youth-harbor), or use `referral vettings` "
             "for every partner."
         )
-    if not (record or history) and fmt is Format.TEXT and output is None:
-        from referral_cli.catalog.places import resolve_data_dir
-        from referral_cli.vetting import quick
-
-        card = quick.scorecard(resolve_data_dir(data), agency, day)
-        if card is not None:
-            from referral_cli.render.vetting import scorecard_view
-
-            show(scorecard_view(card, ascii_only=_ascii()))
-            return
+    plain_view = not (record or history) and fmt is Format.TEXT and output is None
+    if plain_view and _quick_scorecard(agency, data, day):
+        return
     catalog = load(data)
     found = catalog.find_agency(agency)
     if record:
@@ -157,47 +144,79 @@ def vet(
             )
         _record(catalog, found.id, day, answers, no_input, yes)
         return
-    from referral_cli.vetting import judge as vetting
-
     past = catalog.vettings_of(found.id)
+    plain = _ascii() or output is not None
     if history:
         from referral_cli.export.vetting import history_markdown, to_json
         from referral_cli.render.vetting import history_view
+        from referral_cli.vetting.history import history as agency_history
 
-        plain = _ascii() or output is not None
         present(
-            vetting.history(found, past, catalog.info, day),
+            agency_history(found, past, catalog.info, day),
             fmt,
             output,
             markdown=history_markdown,
             view=lambda h: history_view(h, ascii_only=plain),
             json=to_json,
+            force=force,
         )
         return
     from referral_cli.export.vetting import scorecard_markdown, to_json
     from referral_cli.render.vetting import scorecard_view
+    from referral_cli.vetting.judge import scorecard
 
-    plain = _ascii() or output is not None
     present(
-        vetting.scorecard(found, past, catalog.info, day),
+        scorecard(found, past, catalog.info, day),
         fmt,
         output,
         markdown=scorecard_markdown,
         view=lambda c: scorecard_view(c, ascii_only=plain),
         json=to_json,
+        force=force,
     )
 
 
-def _blank(agency: str | None, fmt: Format, output: Path | None, data: Path | None) -> None:
+def _check_modes(history: bool, record: bool, blank: bool, record_options: bool) -> None:
+    """One mode at a time, and the interview's options only with the interview."""
+    from referral_cli.errors import ReferralError
+
+    modes = [
+        name
+        for name, on in (("--history", history), ("--record", record), ("--blank", blank))
+        if on
+    ]
+    if len(modes) > 1:
+        raise ReferralError(f"Use one of {', '.join(modes)} at a time.")
+    if record_options and not record:
+        raise ReferralError("--answers, --no-input and --yes only apply with --record.")
+
+
+def _quick_scorecard(agency: str, data: Path | None, day: dt.date) -> bool:
+    """Show the scorecard from the warm cache without loading the catalog; False if it cannot."""
+    from referral_cli.catalog.places import resolve_data_dir
+    from referral_cli.vetting import quick
+
+    card = quick.scorecard(resolve_data_dir(data), agency, day)
+    if card is None:
+        return False
+    from referral_cli.render.vetting import scorecard_view
+
+    show(scorecard_view(card, ascii_only=_ascii()))
+    return True
+
+
+def _blank(
+    agency: str | None, fmt: Format, output: Path | None, data: Path | None, force: bool
+) -> None:
     """The worksheet (text and Markdown are the same page); JSON gives the rubric itself."""
     from referral_cli.export.vetting import to_json, worksheet_markdown
-    from referral_cli.vetting.judge import rubric
+    from referral_cli.vetting.rubric import rubric
 
     if fmt is Format.JSON:
-        emit(to_json(rubric()), output)
+        emit(to_json(rubric()), output, force=force, name="vetting-rubric.json")
         return
     found = load(data).find_agency(agency) if agency else None
-    emit(worksheet_markdown(found), output)
+    emit(worksheet_markdown(found), output, force=force, name="vetting-worksheet.md")
 
 
 def _record(
@@ -213,7 +232,8 @@ def _record(
     from referral_cli.errors import ReferralError
     from referral_cli.prompt.asker import Asker
     from referral_cli.render.vetting import scorecard_view
-    from referral_cli.vetting.judge import interview, latest, save_vetting, scorecard
+    from referral_cli.vetting.judge import latest, scorecard, standing_hard_fails
+    from referral_cli.vetting.record import interview, save_vetting
 
     if is_packaged(catalog.root):
         raise ReferralError(
@@ -223,7 +243,7 @@ def _record(
     agency = catalog.agencies[agency_id]
     past = catalog.vettings_of(agency_id)
     asker = Asker(_load_answers(answers) if answers else {}, interactive=not no_input)
-    new = interview(asker, typer.echo, agency, latest(past), day)
+    new = interview(asker, typer.echo, agency, latest(past), day, standing_hard_fails(past))
     typer.echo("")
     from referral_cli.commands.common import show
 
@@ -253,6 +273,7 @@ def vettings(
     ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -287,4 +308,6 @@ def vettings(
         markdown=partners_markdown,
         view=lambda p: partners_view(p, ascii_only=plain),
         json=to_json,
+        force=force,
+        name="vettings",
     )

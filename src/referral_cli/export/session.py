@@ -25,9 +25,8 @@ from referral_cli.session.checklist import (
     STEPS,
 )
 from referral_cli.session.consent import STATE_TEXT, AgencyPacket, items_for, release_state
+from referral_cli.session.handover import Handover
 from referral_cli.text import md, one_line
-
-WITHHELD = "withheld (no consent)"
 
 # A document is a title and sections; a section is a heading and lines; a line is
 # (label, value) or a plain value (label ""). Both renderers escape every value.
@@ -211,20 +210,21 @@ def _no_referral_section(n: NoReferral) -> Section:
         ("Information given", _yn(n.info_given)),
         ("Hotlines given", ", ".join(n.hotlines) or "none"),
         ("Whom to call later", n.call_later or "-"),
+        ("Offer the referral again on", _d(n.follow_up)),
     ]
     return ("No referral", lines)
 
 
-def agency_sections(packet: AgencyPacket) -> list[Section]:
-    """What one agency may see: the referral itself, and only items released by consent.py."""
+def agency_sections(packet: AgencyPacket, handover: Handover | None = None) -> list[Section]:
+    """What one agency may see: the referral, whom to call back, and only released items.
+
+    Nothing says what was not shared (no slots, no counts): that would tell the agency how
+    much the youth kept back.
+    """
     p = packet
-    head: list[Line] = [
-        ("Case reference", p.reference),
-        ("From", f"{p.program} ({p.worker})"),
-        ("To", p.agency_name),
-        ("Referral date", _d(p.referred_on)),
-        ("Status", p.status),
-    ]
+    head: list[Line] = [("Case reference", p.reference)]
+    head.extend(_referrer_lines(p, handover))
+    head.extend([("To", p.agency_name), ("Referral date", _d(p.referred_on)), ("Status", p.status)])
     sections: list[Section] = [("Referral", head)]
     if p.consent != "valid":
         when = f" on {_d(p.lapsed_on)}" if p.lapsed_on else ""
@@ -232,6 +232,10 @@ def agency_sections(packet: AgencyPacket) -> list[Section]:
             ("Consent", [("", f"Nothing about the youth is shared: {p.consent_text}{when}.")])
         )
         return sections
+    if handover is not None:
+        acting = _acting_lines(handover)
+        if acting:
+            sections.append(("To act on this referral", acting))
     sections.append(
         (
             "Consent",
@@ -243,11 +247,33 @@ def agency_sections(packet: AgencyPacket) -> list[Section]:
             ],
         )
     )
-    shared = [(i.label, i.text) for i in p.shared]
-    sections.append(("Shared with the youth's consent", shared or [("", "nothing")]))
-    if p.withheld:
-        sections.append(("Not shared", [(slot, WITHHELD) for slot in p.withheld]))
+    if p.shared:
+        sections.append(("Shared with the youth's consent", [(i.label, i.text) for i in p.shared]))
     return sections
+
+
+def _referrer_lines(p: AgencyPacket, handover: Handover | None) -> list[Line]:
+    """Who referred, and how the agency reaches them without calling around."""
+    h = handover
+    lines: list[Line] = [("Referred by", f"{h.worker if h else p.worker}, {p.program}")]
+    if h is not None and h.phone:
+        lines.append(("Phone", h.phone))
+    if h is not None and h.email:
+        lines.append(("E-mail", h.email))
+    return lines
+
+
+def _acting_lines(h: Handover) -> list[Line]:
+    lines: list[Line] = []
+    if h.urgency_text:
+        by = f" (by {_d(h.contact_by)})" if h.contact_by else ""
+        lines.append(("Urgency", h.urgency_text + by))
+    if h.handoff_when:
+        how = f"; transport: {h.handoff_transport}" if h.handoff_transport else ""
+        lines.append(("Hand-off visit", f"{h.handoff_when}; who: {h.handoff_who}{how}"))
+    if h.escort:
+        lines.append(("Escort", h.escort))
+    return lines
 
 
 def to_markdown(title: str, sections: Sequence[Section]) -> str:
@@ -290,12 +316,16 @@ def worker_json(session: Session, today: dt.date) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def agency_json(packet: AgencyPacket) -> str:
-    """An agency's copy as JSON: the packet, with withheld items as bare slots."""
+def agency_json(packet: AgencyPacket, handover: Handover | None = None) -> str:
+    """An agency's copy as JSON: the packet's released items and the handover, nothing else."""
     data = packet.model_dump(mode="json", exclude={"withheld", "shared"})
     data["copy"] = "agency"
     data["shared"] = [{"label": i.label, "text": i.text} for i in packet.shared]
-    data["withheld"] = [{"item": slot, "status": WITHHELD} for slot in packet.withheld]
+    if handover is not None:
+        valid = packet.consent == "valid"
+        data["referrer"] = handover.model_dump(
+            mode="json", include=None if valid else {"worker", "program", "phone", "email"}
+        )
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -327,7 +357,7 @@ def checklist_markdown(hotlines: Sequence[Hotline], task_force: Agency | None) -
         ["", "## Hotlines", "", bullets([hotline_line(h) for h in hotlines]) or "- none listed"]
     )
     if task_force is not None:
-        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.phone)}"])
+        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.call)}"])
     return "\n".join(out) + "\n"
 
 
@@ -344,5 +374,5 @@ def checklist_text(hotlines: Sequence[Hotline], task_force: Agency | None) -> st
     out.extend(["", "Hotlines:"])
     out.extend(f"   - {hotline_line(h)}" for h in hotlines)
     if task_force is not None:
-        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.phone)}")
+        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.call)}")
     return "\n".join(out)

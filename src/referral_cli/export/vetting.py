@@ -12,14 +12,9 @@ from typing import Any
 from referral_cli.catalog.models import Agency
 from referral_cli.export.markdown import field_list, table
 from referral_cli.text import md
-from referral_cli.vetting.judge import (
-    PartnerList,
-    VettingHistory,
-    factor_label,
-    hard_fail_text,
-    rubric,
-    score_strip,
-)
+from referral_cli.vetting.history import VettingHistory
+from referral_cli.vetting.judge import PartnerList, score_strip
+from referral_cli.vetting.rubric import factor_label, hard_fail_text, rubric
 from referral_cli.vetting.standing import OUTCOME_LABELS, Outcome, Scorecard, VettingStatus
 
 
@@ -34,7 +29,10 @@ def outcome_line(status: VettingStatus) -> str:
     """The outcome and its reasons as plain text (escaped by the caller)."""
     text = OUTCOME_LABELS[status.outcome].upper()
     if status.outcome is Outcome.VERIFY:
-        text += ": " + ", ".join(factor_label(f) for f in status.verify_factors)
+        text += ": " + ", ".join(
+            factor_label(f) + (" (contrary evidence)" if f in status.contrary_factors else "")
+            for f in status.verify_factors
+        )
     elif status.outcome is Outcome.DO_NOT_REFER:
         text += ": hard fail " + "; ".join(
             hard_fail_text(h, with_id=True) for h in status.hard_fails
@@ -49,6 +47,7 @@ def _status_pairs(status: VettingStatus) -> list[tuple[str, str]]:
     if status.contrary_factors:
         names = ", ".join(factor_label(f) for f in status.contrary_factors)
         pairs.append(("Contrary evidence (score 0)", names))
+    pairs += [("Caution", note) for note in status.notes]
     if status.due is not None:
         pairs.append(("Re-vetting due", f"{status.due} (every {status.revet_months} months)"))
     return pairs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -14,10 +14,16 @@ from referral_cli.casework.followups import Activity, FollowUp
 from referral_cli.text import one_line
 
 
-def followups_view(rows: Sequence[FollowUp], today: dt.date) -> RenderableType:
-    """Open referrals, overdue ones marked so they stand out."""
+def followups_view(
+    rows: Sequence[FollowUp],
+    today: dt.date,
+    dropped: Mapping[tuple[str, str], str] | None = None,
+) -> RenderableType:
+    """Open referrals, overdue ones marked so they stand out; `dropped` names referrals whose
+    agency's vetting standing is worse than when it was chosen, with why."""
     if not rows:
         return Text("No open referrals to follow up.")
+    dropped = dropped or {}
     table = Table(box=box.SIMPLE, title=f"Open referrals as of {today}", title_justify="left")
     for column in ("reference", "agency", "status", "follow up"):
         table.add_column(column)
@@ -27,8 +33,19 @@ def followups_view(rows: Sequence[FollowUp], today: dt.date) -> RenderableType:
             due.append(f"  OVERDUE {-(row.days or 0)} days", style="bold red")
         elif row.days is not None:
             due.append(f"  in {row.days} days" if row.days else "  today", style="yellow")
-        table.add_row(row.reference, one_line(row.agency_name), row.status_label, due)
-    return table
+        agency = Text(one_line(row.agency_name))
+        if (row.reference, row.agency) in dropped:
+            agency.append("\nSTANDING DROPPED: ", style="bold red")
+            agency.append(one_line(dropped[(row.reference, row.agency)]), style="red")
+        table.add_row(row.reference, agency, row.status_label, due)
+    if not dropped:
+        return table
+    note = Text(
+        f"{len(dropped)} referral(s) to an agency whose vetting standing dropped since it was "
+        "chosen: talk to your lead before going on.",
+        style="bold red",
+    )
+    return Group(table, note)
 
 
 def _counts(title: str, counts: dict[str, int]) -> Table:

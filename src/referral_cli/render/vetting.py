@@ -18,7 +18,8 @@ from referral_cli.vetting.standing import OUTCOME_LABELS, Outcome, Scorecard, Ve
 
 if TYPE_CHECKING:
     from referral_cli.catalog.models import Score
-    from referral_cli.vetting.judge import PartnerList, VettingHistory
+    from referral_cli.vetting.history import VettingHistory
+    from referral_cli.vetting.judge import PartnerList
 
 OUTCOME_STYLES: dict[Outcome, str] = {
     Outcome.READY: "bold green",
@@ -47,7 +48,7 @@ def outcome_text(status: VettingStatus) -> Text:
     line = Text()
     line.append(OUTCOME_LABELS[status.outcome].upper(), style=OUTCOME_STYLES[status.outcome])
     if status.outcome is Outcome.VERIFY:
-        line.append(": " + ", ".join(status.verify_labels))
+        line.append(": " + ", ".join(status.verify_reasons()))
     elif status.outcome is Outcome.DO_NOT_REFER:
         line.append(": hard fail " + "; ".join(status.hard_fail_texts))
     if status.stale:
@@ -61,6 +62,7 @@ def _status_lines(status: VettingStatus) -> list[Text]:
     if status.contrary_factors:
         names = ", ".join(status.contrary_labels)
         lines.append(Text(f"Contrary evidence (score 0): {names}", style="red"))
+    lines += [Text(note, style="bold yellow") for note in status.notes]
     if status.due is not None:
         when = "OVERDUE" if status.stale else "due"
         lines.append(Text(f"Re-vetting {when}: {status.due} (every {status.revet_months} months)"))
@@ -115,7 +117,7 @@ def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
 
 def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableType:
     """Every vetting side by side (factor by date), then what changed at each one."""
-    from referral_cli.vetting.judge import rubric
+    from referral_cli.vetting.rubric import rubric
 
     rub = rubric()
     parts: list[RenderableType] = [
@@ -163,7 +165,8 @@ def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableTy
 
 def partners_view(partners: PartnerList, ascii_only: bool = False) -> RenderableType:
     """The partner list: one row per agency, what needs attention first."""
-    from referral_cli.vetting.judge import rubric, score_strip
+    from referral_cli.vetting.judge import score_strip
+    from referral_cli.vetting.rubric import rubric
 
     rub = rubric()
     table = Table(box=_box(ascii_only), pad_edge=False)

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
-from referral_cli.catalog.cache import Quick
+from referral_cli.catalog.warm import Quick
 from referral_cli.vetting.standing import (
     AgencyListing,
     AgencyRow,

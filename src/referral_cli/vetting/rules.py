@@ -23,7 +23,7 @@ from referral_cli.errors import CatalogProblem
 
 
 def _check_vetting(vetting: Vetting) -> Iterator[tuple[tuple[int | str, ...], str]]:
-    from referral_cli.vetting.judge import check_vetting
+    from referral_cli.vetting.rubric import check_vetting
 
     return check_vetting(vetting)
 

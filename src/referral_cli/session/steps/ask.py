@@ -29,7 +29,7 @@ def call_line(ctx: Context, agency_id: str) -> str:
         phone = f": {new.phone} (a new contact, NOT VETTED)" if new else ""
         return one_line(ctx.name(agency_id) + phone)
     rep = ", ".join(x for x in (agency.contact.role, agency.contact.name) if x)
-    phone = agency.contact.phone or agency.phone
+    phone = agency.contact.phone or agency.call
     return one_line(f"{agency.name}: {phone}, ask for {rep}. Hours: {agency.hours.regular}")
 
 

@@ -57,7 +57,7 @@ def another(ctx: Context, c: Considered) -> None:
             ctx.s.considered.append(considering(nxt, need.service))
             return
     tf = ctx.task_force()
-    ask_tf = f" Ask the task force: {one_line(tf.name)}, {one_line(tf.phone)}." if tf else ""
+    ask_tf = f" Ask the task force: {one_line(tf.name)}, {one_line(tf.call)}." if tf else ""
     ctx.echo(f"  No other candidate in the catalog for this need.{ask_tf}")
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from referral_cli.casefile.records import Escort, is_open
 from referral_cli.casework import lifecycle
+from referral_cli.session import urgency
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
@@ -26,11 +27,16 @@ def run(ctx: Context) -> str | None:
                 f"{key}.wants", "Does the youth want to be escorted to appointments?", None
             )
         plan = ctx.asker.optional(f"{key}.plan", "The plan (who, how, backup)") if wants else ""
+        referral = urgency.ask_urgency(ctx, referral)
         follow_up = ctx.asker.date(
             f"{key}.follow_up",
             "Follow up on (date or +days)",
             ctx.day,
-            referral.follow_up or ctx.day + dt.timedelta(days=lifecycle.FOLLOW_UP_DAYS),
+            urgency.follow_up_default(
+                referral,
+                ctx.day,
+                referral.follow_up or ctx.day + dt.timedelta(days=lifecycle.FOLLOW_UP_DAYS),
+            ),
         )
         ctx.s.referrals[i] = referral.model_copy(
             update={"escort": Escort(wants=wants, plan=plan), "follow_up": follow_up}

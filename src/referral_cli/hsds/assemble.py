@@ -1,0 +1,221 @@
+"""Join HSDS table rows (CSV, or tabular JSON) into nested organization objects.
+
+Every link that decides where a row belongs is checked. The official examples break some of
+their own links (a contact whose organization_id points nowhere but whose service_id is
+fine): a row with at least one good link is attached there and the broken link is a warning;
+a row that belongs nowhere is an error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+from referral_cli.hsds.mapping import EXTENSION
+from referral_cli.hsds.schema import NUMBERS, WHERE, Obj, Package, check_object
+
+Rows = Callable[[str], Iterator[tuple[str, Obj]]]
+Links = list[tuple[str, str]]
+
+# Rows that hang under a parent: (kind, the parent's list, the links that may place them).
+CHILDREN: list[tuple[str, str, Links]] = [
+    ("address", "addresses", [("location_id", "location")]),
+    ("accessibility", "accessibility", [("location_id", "location")]),
+    (
+        "contact",
+        "contacts",
+        [
+            ("organization_id", "organization"),
+            ("service_id", "service"),
+            ("service_at_location_id", "service_at_location"),
+            ("location_id", "location"),
+        ],
+    ),
+    (
+        "phone",
+        "phones",
+        [
+            ("organization_id", "organization"),
+            ("service_id", "service"),
+            ("location_id", "location"),
+            ("contact_id", "contact"),
+            ("service_at_location_id", "service_at_location"),
+        ],
+    ),
+    (
+        "language",
+        "languages",
+        [("service_id", "service"), ("location_id", "location"), ("phone_id", "phone")],
+    ),
+    (
+        "schedule",
+        "schedules",
+        [
+            ("service_id", "service"),
+            ("location_id", "location"),
+            ("service_at_location_id", "service_at_location"),
+        ],
+    ),
+    ("required_document", "required_documents", [("service_id", "service")]),
+    ("cost_option", "cost_options", [("service_id", "service")]),
+]
+
+
+def convert_cells(kind: str, row: Obj, where: str, pkg: Package) -> Obj:
+    """CSV cells are text: turn numbers and the JSON extension column into values."""
+    extension = row.get(EXTENSION)
+    if isinstance(extension, str):
+        try:
+            row[EXTENSION] = json.loads(extension)
+        except ValueError:
+            pkg.problem(where, f"{kind}.{EXTENSION} must be a JSON object")
+            row[EXTENSION] = None
+    for name in NUMBERS.get(kind, ()):
+        value = row.get(name)
+        if isinstance(value, str):
+            try:
+                number = float(value)
+                row[name] = int(number) if number.is_integer() else number
+            except ValueError:
+                pkg.problem(where, f"{kind}.{name} must be a number, not '{value}'")
+                row[name] = None
+    return row
+
+
+class Assembler:
+    """One join of a package's tables; remembers which organizations each row belongs to."""
+
+    def __init__(self, rows: Rows, pkg: Package, *, convert: bool) -> None:
+        self.rows = rows
+        self.pkg = pkg
+        self.convert = convert
+        self.owners: dict[tuple[str, str], set[str]] = {}
+        self.index: dict[str, dict[str, Obj]] = {}
+
+    def load(self, kind: str) -> list[Obj]:
+        """Every row of one table, checked and indexed by id."""
+        out = []
+        for where, row in self.rows(kind):
+            row = convert_cells(kind, dict(row), where, self.pkg) if self.convert else dict(row)
+            row[WHERE] = where
+            row["_ok"] = check_object(kind, row, where, self.pkg, set())
+            out.append(row)
+        self.index[kind] = {r["id"]: r for r in out if isinstance(r.get("id"), str)}
+        return out
+
+    def place(
+        self, kind: str, row: Obj, links: Links, *, strict: bool = True
+    ) -> list[tuple[str, Obj]]:
+        """The parents a row links to; report broken links; record the row's organizations."""
+        parents: list[tuple[str, Obj]] = []
+        broken: list[str] = []
+        for link, parent_kind in links:
+            value = row.get(link)
+            if not isinstance(value, str) or not value:
+                continue
+            parent = self.index.get(parent_kind, {}).get(value)
+            if parent is None:
+                broken.append(f"{link} '{value}'")
+            else:
+                parents.append((parent_kind, parent))
+        orgs: set[str] = set()
+        for parent_kind, parent in parents:
+            orgs |= self.owners.get((parent_kind, parent["id"]), set())
+        self.owners[(kind, str(row.get("id")))] = orgs
+        if broken and not parents and strict:
+            self.pkg.problem(
+                row[WHERE], f"{kind} links to nothing in the package: {', '.join(broken)}"
+            )
+        elif broken:
+            self.pkg.warnings.append(f"{row[WHERE]}: ignored broken link {', '.join(broken)}")
+        if not row["_ok"]:
+            self.pkg.invalid |= orgs
+            return []
+        return parents
+
+    def organizations(self) -> list[Obj]:
+        """The organizations table; each organization owns itself."""
+        organizations = self.load("organization")
+        for org in organizations:
+            self.owners[("organization", str(org.get("id")))] = {str(org.get("id"))}
+            if not org["_ok"]:
+                self.pkg.invalid.add(str(org.get("id")))
+        return organizations
+
+    def services(self) -> None:
+        """Services under their organization."""
+        for service in self.load("service"):
+            if not service.get("organization_id"):
+                self.pkg.problem(service[WHERE], "service.organization_id is required but missing")
+            parents = self.place("service", service, [("organization_id", "organization")])
+            for _, org in parents:
+                org.setdefault("services", []).append(service)
+
+    def service_locations(self, sals: list[Obj]) -> None:
+        """Service-at-location rows under their service, each with its location inside."""
+        for sal in sals:
+            for link in ("service_id", "location_id"):
+                if not sal.get(link):
+                    self.pkg.problem(
+                        sal[WHERE], f"service_at_location.{link} is required but missing"
+                    )
+            parents = self.place("service_at_location", sal, [("service_id", "service")])
+            location = self.index["location"].get(str(sal.get("location_id")))
+            if sal.get("location_id") and location is None:
+                self.pkg.problem(
+                    sal[WHERE],
+                    f"service_at_location.location_id '{sal['location_id']}' matches no location",
+                    self.owners[("service_at_location", str(sal.get("id")))],
+                )
+            for _, service in parents:
+                if location is not None:
+                    sal["location"] = location
+                    service.setdefault("service_at_locations", []).append(sal)
+                    key = ("location", str(location.get("id")))
+                    owned = self.owners[("service", str(service["id"]))]
+                    self.owners[key] = self.owners.get(key, set()) | owned
+
+    def locations(self, locations: list[Obj]) -> None:
+        """Locations under their organization (optional when a service already reached them)."""
+        for location in locations:
+            key = ("location", str(location.get("id")))
+            reached = self.owners.get(key, set())
+            parents = self.place(
+                "location", location, [("organization_id", "organization")], strict=not reached
+            )
+            self.owners[key] |= reached
+            if not location["_ok"]:
+                self.pkg.invalid |= reached
+            for _, org in parents:
+                org.setdefault("locations", []).append(location)
+
+    def attributes(self) -> None:
+        """Taxonomy attributes, with their term inside, under a service or an organization."""
+        terms = {t["id"]: t for t in self.load("taxonomy_term") if t.get("_ok") and t.get("id")}
+        self.index["any"] = {**self.index.get("service", {}), **self.index.get("organization", {})}
+        for attribute in self.load("attribute"):
+            term = terms.get(str(attribute.get("taxonomy_term_id")))
+            if term is not None:
+                attribute["taxonomy_term"] = term
+            for _, parent in self.place("attribute", attribute, [("link_id", "any")], strict=False):
+                parent.setdefault("attributes", []).append(attribute)
+
+    def run(self) -> None:
+        """Join every table, in the order that lets each row find its parents."""
+        organizations = self.organizations()
+        self.services()
+        sals = self.load("service_at_location")
+        locations = self.load("location")
+        self.service_locations(sals)
+        self.locations(locations)
+        for kind, list_key, links in CHILDREN:
+            for row in self.load(kind):
+                for _, parent in self.place(kind, row, links):
+                    parent.setdefault(list_key, []).append(row)
+        self.attributes()
+        self.pkg.organizations.extend(organizations)
+
+
+def assemble(rows: Rows, pkg: Package, *, convert: bool) -> None:
+    """Join table rows into nested organizations, checking every link that places a row."""
+    Assembler(rows, pkg, convert=convert).run()

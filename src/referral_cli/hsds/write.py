@@ -1,0 +1,222 @@
+"""Write imported agencies into agencies.yaml, keeping the file hand-editable.
+
+New agencies are appended as YAML text and a changed agency's entry is replaced in place, so
+comments elsewhere in the file survive. Only when the file's layout does not allow that is it
+rewritten whole, after a copy to `agencies.yaml.bak`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from referral_cli.catalog.load import AGENCIES_FILE, SERVICES_FILE, default_data_dir
+from referral_cli.catalog.models import Agency
+from referral_cli.errors import ReferralError
+from referral_cli.hsds.results import ImportedAgency, ImportResult
+
+AGENCIES_HEADER = """\
+# agencies.yaml: partner agencies a worker may refer a youth to.
+# Created by `referral catalog import-hsds`. Check every field listed as "needs review"
+# in the import summary, and vet each agency (`referral vet`) before referring a youth.
+
+"""
+
+
+# libyaml's emitter when PyYAML has it: the pure-Python one took most of a large import.
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _plain(agency: Agency) -> dict[str, Any]:
+    """The agency as YAML data, fields in model order, `- food` for a bare service."""
+    data = agency.model_dump(mode="json", exclude_defaults=True)
+    data["services"] = [s["id"] if set(s) == {"id"} else s for s in data["services"]]
+    return {k: data[k] for k in Agency.model_fields if k in data}
+
+
+def agencies_yaml(agencies: list[Agency], indent: int = 2) -> str:
+    """Agencies as YAML list items, each after a blank line, in one dump (one per agency
+    costs most of a large import)."""
+    if not agencies:
+        return ""
+    text = yaml.dump(
+        [_plain(a) for a in agencies], Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=96
+    )
+    pad = " " * indent
+    return "".join(
+        ("\n" if line.startswith("- ") else "") + (pad + line if line.strip() else line)
+        for line in text.splitlines(True)
+    )
+
+
+def agency_yaml(agency: Agency, indent: int = 2) -> str:
+    """One agency as a YAML list item, in the style of the shipped agencies.yaml."""
+    return agencies_yaml([agency], indent)[1:]
+
+
+def _entry_spans(text: str) -> tuple[dict[str, tuple[int, int]], int] | None:
+    """Line spans of each agency entry, and the item indent, if the file allows text edits."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode) or not root.value:
+        return None
+    last_key, sequence = root.value[-1]
+    if not (isinstance(last_key, yaml.ScalarNode) and last_key.value == "agencies"):
+        return None
+    if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style or not sequence.value:
+        return None
+    lines = text.splitlines(True)
+    spans: dict[str, tuple[int, int]] = {}
+    indent = 2
+    items = sequence.value
+    for n, item in enumerate(items):
+        if not isinstance(item, yaml.MappingNode):
+            return None
+        ident = next(
+            (v.value for k, v in item.value if isinstance(k, yaml.ScalarNode) and k.value == "id"),
+            None,
+        )
+        start = item.start_mark.line
+        prefix = lines[start][: item.start_mark.column]
+        if prefix.strip() != "-":
+            return None
+        indent = len(prefix) - len(prefix.lstrip())
+        end = items[n + 1].start_mark.line if n + 1 < len(items) else len(lines)
+        while end > start + 1 and (
+            not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")
+        ):
+            end -= 1
+        if isinstance(ident, str):
+            spans[ident] = (start, end)
+    return spans, indent
+
+
+def write_agencies(root: Path, result: ImportResult, region: str) -> None:
+    """Write new and changed agencies into root/agencies.yaml, keeping comments where possible."""
+    from referral_cli.casefile.files import atomic_write_text
+    from referral_cli.vetting.rules import check_catalog
+
+    changed = [a for a in result.agencies if a.action in ("new", "updated")]
+    agencies_path = root / AGENCIES_FILE
+    if not (root / SERVICES_FILE).exists():
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(default_data_dir() / SERVICES_FILE, root / SERVICES_FILE)
+        result.written.append(str(root / SERVICES_FILE))
+    if result.new_languages:
+        add_languages(root / SERVICES_FILE, result.new_languages)
+    if not changed and agencies_path.exists():
+        return
+    before = agencies_path.read_text(encoding="utf-8") if agencies_path.exists() else None
+    if before is None:
+        head = AGENCIES_HEADER + yaml.safe_dump(
+            {"catalog": {"region": region}}, sort_keys=False, allow_unicode=True
+        )
+        after = head + "\nagencies:\n" + agencies_yaml([a.agency for a in changed])
+    else:
+        edited = _edit(before, changed)
+        after = edited if edited is not None else _rewrite(root, before, changed, result)
+    atomic_write_text(agencies_path, after, mode=0o644)
+    result.written.append(str(agencies_path))
+    _, problems = check_catalog(root)
+    if problems:
+        if before is None:
+            agencies_path.unlink()
+        else:
+            atomic_write_text(agencies_path, before, mode=0o644)
+        raise ReferralError(
+            "The import would leave the catalog invalid, so nothing was changed:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+def add_languages(path: Path, new: dict[str, str]) -> None:
+    """Add languages to services.yaml's `languages:` block as text, so comments survive."""
+    from referral_cli.casefile.files import atomic_write_text
+
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    block = None
+    if isinstance(root, yaml.MappingNode):
+        block = next(
+            (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "languages"),
+            None,
+        )
+    entries = {code: name for code, name in new.items() if code not in _codes(block)}
+    if not entries:
+        return
+    if isinstance(block, yaml.MappingNode) and block.value and not block.flow_style:
+        indent = " " * block.value[0][0].start_mark.column
+        end = block.value[-1][1].end_mark.line + (1 if block.value[-1][1].end_mark.column else 0)
+        added = [f"{indent}{code}: {_scalar(name)}\n" for code, name in entries.items()]
+        lines[end:end] = added
+    elif block is None or (isinstance(block, yaml.ScalarNode) and not block.value):
+        if block is not None:
+            lines = [line for line in lines if not line.startswith("languages:")]
+        lines.append("languages:\n")
+        lines += [f"  {code}: {_scalar(name)}\n" for code, name in entries.items()]
+    else:
+        raise ReferralError(
+            f"{path}: cannot add languages {', '.join(entries)} (languages: is not a block "
+            "mapping); add them by hand and import again"
+        )
+    atomic_write_text(path, "".join(lines), mode=0o644)
+
+
+def _codes(block: object) -> set[str]:
+    if not isinstance(block, yaml.MappingNode):
+        return set()
+    return {k.value for k, _ in block.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar for a language name (quoted only when needed)."""
+    return yaml.safe_dump(value, allow_unicode=True, width=1000).removesuffix("\n...\n").strip()
+
+
+def _edit(text: str, changed: list[ImportedAgency]) -> str | None:
+    found = _entry_spans(text)
+    if found is None:
+        return None
+    spans, indent = found
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    replacements = {
+        spans[a.agency.id]: agency_yaml(a.agency, indent)
+        for a in changed
+        if a.action == "updated" and a.agency.id in spans
+    }
+    if any(a.action == "updated" and a.agency.id not in spans for a in changed):
+        return None
+    for (start, end), new in sorted(replacements.items(), reverse=True):
+        lines[start:end] = [new]
+    out = "".join(lines)
+    out += agencies_yaml([a.agency for a in changed if a.action == "new"], indent)
+    return out
+
+
+def _rewrite(root: Path, before: str, changed: list[ImportedAgency], result: ImportResult) -> str:
+    from referral_cli.catalog.models import AgenciesCatalog
+
+    data = yaml.safe_load(before)
+    current = AgenciesCatalog.model_validate(data)
+    by_id = {a.id: a for a in current.agencies}
+    for item in changed:
+        by_id[item.agency.id] = item.agency
+    backup = root / (AGENCIES_FILE + ".bak")
+    shutil.copyfile(root / AGENCIES_FILE, backup)
+    result.backup = str(backup)
+    head = AGENCIES_HEADER + yaml.safe_dump(
+        {"catalog": current.catalog.model_dump(mode="json", exclude_defaults=True)},
+        sort_keys=False,
+        allow_unicode=True,
+    )
+    return head + "\nagencies:\n" + agencies_yaml(list(by_id.values()))
