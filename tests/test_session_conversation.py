@@ -525,3 +525,14 @@ def test_a_new_contact_is_carried_through_to_the_agencys_copy(run: Run, tmp_path
     listed = run("contacts").output
     assert "Eastside Youth Drop-In [NOT VETTED]: 503-555-0199; for emergency-shelter" in listed
     assert "suggested by the task force; in 1 session(s)" in listed and "AC-3001" not in listed
+
+
+def test_hesitations_are_counted_in_activity_without_a_case_reference(run: Run) -> None:
+    import json
+
+    assert run("start", "--answers", str(EXAMPLE), "--no-input").exit_code == 0
+    data = json.loads(run("activity", "--format", "json").output)
+    assert data["hesitations_by_reason"] == {"transport": 1, "rumours": 1}
+    assert data["hesitations_by_help"] == {"goes-along": 1, "not-now": 1}
+    markdown = run("activity", "--format", "markdown").output
+    assert "Hesitations, by what would help" in markdown and "AC-2041" not in markdown
