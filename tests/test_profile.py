@@ -48,7 +48,7 @@ def test_a_session_takes_the_worker_from_the_profile(run: Run, tmp_path: Path) -
     answers = tmp_path / "a.yaml"
     answers.write_text(
         "opening: {reference: PR-41}\n"
-        "needs: {choose: food, food: {form: emergency, own_program: yes}}\n"
+        "needs: {choose: food, own_program: [food]}\n"
         "no_referral: {reason: needs-met, note: '', basic_needs: '', info_given: yes,\n"
         "  hotlines: none, call_later: ''}\n"
     )

@@ -112,13 +112,15 @@ def test_items_are_picked_by_name_never_by_position(run: Run, tmp_path: Path) ->
 # --- 4. no default on a fact or an attestation ---------------------------------------------
 
 FACTS = (
-    "needs.*.own_program",
+    "needs.own_program",
     "profile.language",
     "ask.*.call",
     "ask.*.present",
     "discuss.*.near_danger",
-    "discuss.*.hesitant",
+    "discuss.*.after",
     "discuss.*.wants",
+    "discuss.*.checked",
+    "contact.*.as_listed",
     "contact.*.knows_trauma_csec",
     "share.*.items",
     "share.*.shared_how",
@@ -155,16 +157,9 @@ def test_no_fact_or_attestation_has_a_default(tmp_path: Path) -> None:
     from tests.test_session_flow import declining
 
     facts = fact_questions(asked(example()))
-    facts.update(
-        fact_questions(
-            asked(
-                {
-                    **declining(example()),
-                    "opening": {**example()["opening"], "reference": "AC-2042"},
-                }
-            )
-        )
-    )
+    for n, answers in enumerate((declining(example()), immigration_case()), 2):
+        answers["opening"]["reference"] = f"AC-204{n}"
+        facts.update(fact_questions(asked(answers)))
     seen = {re.sub(r"\.[^.]+\.", ".*.", k, count=1) if k.count(".") == 2 else k for k in facts}
     assert seen == set(FACTS)  # every one was asked, so the check below covers them all
     assert {k: d for k, d in facts.items() if d} == {}
@@ -188,7 +183,7 @@ def test_resume_in_the_middle_of_a_step_asks_only_what_is_unanswered(
     answers = example()
     discuss = answers["discuss"]
     riverbend = discuss.pop("riverbend-behavioral-health")
-    later = {k: answers.pop(k) for k in ("contact", "share", "handoff", "escort")}
+    later = {k: answers.pop(k) for k in ("contact", "share", "plan", "handoff", "escort")}
     # The answers file stops halfway through step 4; the person at the prompt pauses there.
     first = run("start", "--answers", write(tmp_path, answers), input="")
     assert first.exit_code == 0 and "Paused." in first.output
@@ -212,7 +207,10 @@ def test_the_printed_resume_command_works_without_referral_on_path(
 
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     answers = example()
-    later = {k: answers.pop(k) for k in ("ask", "discuss", "contact", "share", "handoff", "escort")}
+    later = {
+        k: answers.pop(k)
+        for k in ("ask", "discuss", "contact", "share", "plan", "handoff", "escort")
+    }
     first = run("start", "--answers", write(tmp_path, answers), input="")
     found = re.search(r"Resume with: (.*)\n", first.output)
     assert found is not None and "-m referral_cli resume AC-2041" in found[1], first.output
@@ -255,19 +253,21 @@ IMMIGRATION = "alder-immigrant-refugee-alliance"
 def immigration_case() -> dict[str, Any]:
     """The example, with immigration legal help met by an agency marked VERIFY."""
     answers = example()
-    answers["needs"]["choose"] = "emergency-shelter, immigration-legal"
-    answers["needs"]["immigration-legal"] = {"form": "ongoing", "own_program": "no"}
-    del answers["needs"]["counselling-therapy"], answers["needs"]["food"]
-    answers["find"] = {
-        "emergency-shelter": [HARBOR],
-        "immigration-legal": [IMMIGRATION],
+    answers["needs"] = {
+        "choose": "emergency-shelter, immigration-legal",
+        "own_program": "none",
+        "immigration-legal": {"form": "ongoing"},
     }
+    answers["find"] = {"consider": [HARBOR, IMMIGRATION]}
     answers["ask"] = {HARBOR: answers["ask"][HARBOR], IMMIGRATION: {"call": "later"}}
     discuss = answers["discuss"]
-    discuss[IMMIGRATION] = {**discuss.pop("riverbend-behavioral-health"), "wants": "yes"}
+    del discuss["riverbend-behavioral-health"]
+    discuss[IMMIGRATION] = {"view": "", "wants": "yes", "near_danger": "unsure", "transport": ""}
     discuss[IMMIGRATION]["checked"] = "yes"
-    answers["contact"]["choose"] = [HARBOR, IMMIGRATION]
     answers["contact"][IMMIGRATION] = {
+        "present": ["worker"],
+        "said": "",
+        "as_listed": "no",
         "role": "Case manager",
         "name": "",
         "knows_trauma_csec": "no",
@@ -295,3 +295,244 @@ def test_a_verify_agency_shows_what_is_in_question_where_the_youth_decides(
     assert "Ask the agency for another contact who does" in out  # knows_trauma_csec: no
     [_, alliance] = saved().considered
     assert alliance.agency == IMMIGRATION and alliance.checked
+
+
+# --- 6. hesitation explored --------------------------------------------------------------
+
+
+def test_a_hesitation_is_explored_and_acted_on(run: Run, tmp_path: Path) -> None:
+    answers = example()
+    harbor = answers["discuss"][HARBOR]
+    harbor["help"] = ["another-site", "more-info"]
+    harbor["after"] = "no"
+    answers["discuss"]["harborlight-dv-shelter"] = {
+        "view": "Closer to school",
+        "wants": "yes",
+        "near_danger": "no",
+        "transport": "",
+    }
+    answers["ask"]["harborlight-dv-shelter"] = {"call": "later"}
+    answers["contact"] = {
+        "harborlight-dv-shelter": {**answers["contact"][HARBOR], "present": "worker", "said": ""}
+    }
+    answers["share"]["harborlight-dv-shelter"] = answers["share"].pop(HARBOR)
+    answers["share"]["harborlight-dv-shelter"]["items"] = ["need:emergency-shelter"]
+    for step in ("handoff", "escort"):
+        answers[step] = {"harborlight-dv-shelter": answers[step][HARBOR]}
+    answers["escort"]["harborlight-dv-shelter"]["wants"] = "yes"
+    result = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Another option for Emergency shelter: Harborlight Domestic Violence Shelter." in out
+    assert "  Hours: 24/7" in out  # more information: what the catalog holds
+    session = saved()
+    harbor_talk, riverbend_talk, harborlight_talk = session.options
+    assert harbor_talk.helps == ["another-site", "more-info"] and not harbor_talk.wants
+    assert riverbend_talk.helps == ["not-now"] and not riverbend_talk.wants
+    assert harborlight_talk.wants and [r.agency for r in session.referrals] == [
+        "harborlight-dv-shelter"
+    ]
+    worker = run("summary", "AC-2041").output
+    assert "would help: Another site or time, More information about it" in worker
+
+
+# --- 2. the question budget ----------------------------------------------------------------
+
+RIVERBEND = "riverbend-behavioral-health"
+
+
+def issue_case() -> dict[str, Any]:
+    """Issue 15's case: a 16-year-old Spanish-speaking youth with three needs; three agencies
+    considered, one chosen; she hesitates about the shelter, shares needs and language with it
+    only; warm hand-off and escort wanted."""
+    return {
+        "opening": {"reference": "AC-3001", "worker": "Sam R.", "program": "Outreach"},
+        "needs": {
+            "choose": "emergency-shelter, counselling-therapy, immigration-legal",
+            "own_program": "none",
+            "immigration-legal": {"form": "ongoing"},
+        },
+        "profile": {"language": "es", "age": 16, "gender": "female", "fit": "none"},
+        "find": {"consider": [HARBOR, RIVERBEND, IMMIGRATION]},
+        "ask": {
+            HARBOR: {"call": "now", "present": ["youth", "worker"], "said": "Bed tonight."},
+            RIVERBEND: {"call": "later"},
+            IMMIGRATION: {"call": "later"},
+        },
+        "discuss": {
+            HARBOR: {
+                "view": "",
+                "wants": "hesitant",
+                "hesitations": ["location", "transport"],
+                "help": ["goes-along"],
+                "hesitation_note": "Her trafficker goes near there; the bus.",
+                "after": "yes",
+                "near_danger": "unsure",
+                "transport": "",
+            },
+            RIVERBEND: {"view": "", "wants": "no"},
+            IMMIGRATION: {"view": "Later, maybe", "wants": "no"},
+        },
+        "contact": {HARBOR: {"as_listed": "yes", "knows_trauma_csec": "yes"}},
+        "share": {
+            "considerations": [],
+            HARBOR: {
+                "items": [
+                    "need:emergency-shelter",
+                    "need:counselling-therapy",
+                    "need:immigration-legal",
+                    "about:language",
+                ],
+                "shared_how": "verbal",
+                "given_how": "written",
+                "guardian_required": "no",
+                "expires": "+30",
+                "informed": "yes",
+                "interpreter": "no",
+                "confirm": "yes",
+            },
+        },
+        "handoff": {
+            HARBOR: {
+                "agency_answer": "accepted",
+                "when": "Today 5pm",
+                "who": "Sam and the youth",
+                "transport": "",
+            }
+        },
+        "escort": {HARBOR: {"plan": "", "urgency": "urgent", "follow_up": "+3"}},
+    }
+
+
+def test_the_issue_case_stays_within_the_question_budget() -> None:
+    in_room = asked(issue_case())  # `start` ends the in-room phase with the plan
+    notes = [q for q in in_room if q.kind == "note"]
+    assert len(in_room) <= 40, [q.key for q in in_room]
+    assert len(notes) <= 10 and all(q.has_default for q in notes)
+    # typed answers that cannot be skipped: who and which case, and the language (a fact,
+    # checked against the catalog's list); every note can be left empty
+    assert [q.key for q in in_room if q.kind == "text" and not q.has_default] == [
+        "opening.reference",
+        "opening.worker",
+        "opening.program",
+        "profile.language",
+    ]
+    whole = asked(
+        {
+            **issue_case(),
+            "opening": {**issue_case()["opening"], "reference": "AC-3002"},
+            "plan": {"continue": "yes"},
+        }
+    )
+    assert len(whole) <= 60, [q.key for q in whole]
+    assert len(whole) > len(in_room) + 5  # the later steps were asked too
+
+
+# --- 1. two phases -------------------------------------------------------------------------
+
+
+def test_start_ends_the_in_room_phase_with_the_plan_and_resume_shows_the_timeline(
+    run: Run, tmp_path: Path
+) -> None:
+    answers = issue_case()
+    later = {k: answers.pop(k) for k in ("contact", "handoff", "escort")}
+    first = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert first.exit_code == 0, first.output
+    out = first.output
+    assert "The plan for AC-3001" in out
+    assert "Shared with Alder County Youth Harbor until 2026-12-23: Need: Emergency shelter" in out
+    assert "Someone goes along to Alder County Youth Harbor" in out
+    assert "Run them with: referral resume AC-3001" in out
+    for after in ("Step 5 of 8", "Step 7 of 8", "Step 8 of 8"):
+        assert after not in out
+    draft = saved("AC-3001")
+    assert draft.done == [1, 2, 3, 4, 6] and not draft.finished
+    assert [r.status for r in draft.referrals] == ["requested"]
+    second = run("resume", "AC-3001", "--answers", write(tmp_path, later, "r.yaml"), "--no-input")
+    assert second.exit_code == 0, second.output
+    timeline = second.output.split("Resuming")[0]
+    assert "  done   1. Needs (in the room)" in timeline
+    assert "  done   6. Share (in the room)" in timeline
+    assert "  next   5. Contact (after)" in timeline
+    assert "  later  8. Escort (after)" in timeline
+    done = saved("AC-3001")
+    assert done.finished and done.done == [1, 2, 3, 4, 6, 5, 7, 8]
+    assert done.referrals[0].status == "handoff_scheduled"
+    assert done.referrals[0].escort is not None and done.referrals[0].escort.wants
+
+
+def test_the_documented_no_referral_answers_file_runs_the_no_referral_path(run: Run) -> None:
+    result = run(
+        "start", "--answers", str(ROOT / "docs" / "answers-no-referral.yaml"), "--no-input"
+    )
+    assert result.exit_code == 0, result.output
+    assert "answers not used" not in result.output
+    assert "What to do now" in result.output and "1-888-373-7888" in result.output
+    session = saved("AC-2050")
+    assert session.finished and session.no_referral is not None
+    assert session.no_referral.reason == "youth-declined" and session.no_referral.at_step == 4
+    assert session.no_referral.basic_needs == ["food", "clothing"] and session.referrals == []
+
+
+# --- 8. new contacts -----------------------------------------------------------------------
+
+NEW = "new-eastside-youth-drop-in"
+
+
+def test_a_new_contact_is_carried_through_to_the_agencys_copy(run: Run, tmp_path: Path) -> None:
+    answers = issue_case()
+    answers["find"] = {
+        "consider": [HARBOR, "new"],
+        "new": {
+            "name": "Eastside Youth Drop-In",
+            "phone": "503-555-0199",
+            "service": "emergency-shelter",
+            "suggested_by": "the task force",
+        },
+    }
+    answers["ask"] = {HARBOR: {"call": "later"}, NEW: {"call": "later"}}
+    answers["discuss"] = {
+        HARBOR: {"view": "", "wants": "no"},
+        NEW: {"view": "", "wants": "yes", "near_danger": "no", "transport": "", "checked": "no"},
+    }
+    answers["share"][NEW] = answers["share"].pop(HARBOR)
+    answers["share"][NEW]["checked"] = "no"  # not yet: so it is on the plan
+    answers["plan"] = {"continue": "yes"}
+    answers["contact"] = {
+        NEW: {
+            "present": ["worker"],
+            "said": "",
+            "role": "Director",
+            "name": "",
+            "knows_trauma_csec": "yes",
+        }
+    }
+    answers["handoff"] = {NEW: {"agency_answer": "waiting", "when": "not yet"}}
+    answers["escort"] = {NEW: {"wants": "no", "urgency": "routine", "follow_up": "+7"}}
+    result = run("start", "--answers", write(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "A new contact, not in the catalog" in out
+    assert "Eastside Youth Drop-In [NOT VETTED]" in out  # where the youth decides
+    assert "NOT VETTED: a new contact, not in the catalog" in out.split("Step 6 of 8")[1]
+    assert "Check before referring to Eastside Youth Drop-In: NOT VETTED" in out  # the plan
+    session = saved("AC-3001")
+    [contact] = session.new_contacts
+    assert contact.agency == NEW and contact.suggested_by == "the task force"
+    copy = run("summary", "AC-3001", "--for", "eastside").output
+    assert "Referral AC-3001 for Eastside Youth Drop-In" in copy
+    assert "Emergency shelter" in copy and "Spanish (es)" in copy
+    listed = run("contacts").output
+    assert "Eastside Youth Drop-In [NOT VETTED]: 503-555-0199; for emergency-shelter" in listed
+    assert "suggested by the task force; in 1 session(s)" in listed and "AC-3001" not in listed
+
+
+def test_hesitations_are_counted_in_activity_without_a_case_reference(run: Run) -> None:
+    import json
+
+    assert run("start", "--answers", str(EXAMPLE), "--no-input").exit_code == 0
+    data = json.loads(run("activity", "--format", "json").output)
+    assert data["hesitations_by_reason"] == {"transport": 1, "rumours": 1}
+    assert data["hesitations_by_help"] == {"goes-along": 1, "not-now": 1}
+    markdown = run("activity", "--format", "markdown").output
+    assert "Hesitations, by what would help" in markdown and "AC-2041" not in markdown

@@ -52,8 +52,8 @@ def saved(home: Path, ref: str) -> Session:
 
 def declining(answers: dict[str, Any]) -> dict[str, Any]:
     """The example session, up to step 4, where the youth declines every option."""
-    answers["discuss"]["alder-county-youth-harbor"]["wants"] = "no"
-    for key in ("contact", "share", "handoff", "escort"):
+    answers["discuss"]["alder-county-youth-harbor"] = {"view": "Not now", "wants": "no"}
+    for key in ("contact", "share", "plan", "handoff", "escort"):
         answers.pop(key)
     answers["no_referral"] = {
         "reason": "youth-declined",
@@ -181,8 +181,9 @@ def test_youth_declines_every_option(run: Run, tmp_path: Path, _private_home: Pa
 def test_no_suitable_agency(run: Run, tmp_path: Path, _private_home: Path) -> None:
     answers = {
         "opening": example()["opening"],
-        "needs": {"choose": "repatriation", "repatriation": {"own_program": "no"}},
+        "needs": {"choose": "repatriation", "own_program": "none"},
         "profile": {"language": "en", "age": "", "gender": "skip", "fit": ""},
+        "find": {"consider": "none"},
         "no_referral": {
             "reason": "no-suitable-agency",
             "note": "",
@@ -209,7 +210,7 @@ def test_do_not_refer_agency_is_never_offered(run: Run, tmp_path: Path) -> None:
     assert "Alder County Youth Harbor" in result.output
     assert "New Dawn" not in result.output
     answers["opening"]["reference"] = "AC-2042"
-    answers["find"]["emergency-shelter"] = ["new-dawn-faith-home"]
+    answers["find"]["consider"] = ["new-dawn-faith-home"]
     result = run("start", "--answers", write(tmp_path, answers, "b.yaml"), "--no-input")
     assert result.exit_code == 1
     assert "new-dawn-faith-home" in result.output and "Nothing on the list matches" in result.output
@@ -232,7 +233,7 @@ def test_interrupted_session_resumes_where_it_stopped(
 ) -> None:
     answers = example()
     ask = answers.pop("ask")
-    rest = {k: answers.pop(k) for k in ("discuss", "contact", "share", "handoff", "escort")}
+    rest = {k: answers.pop(k) for k in ("discuss", "contact", "share", "plan", "handoff", "escort")}
     # Piped input runs out at step 3: like Ctrl-C, the draft is kept and the way back printed.
     result = run("start", "--answers", write(tmp_path, answers), input="")
     assert result.exit_code == 0  # pausing is not a failure

@@ -15,7 +15,7 @@ from referral_cli.casefile.records import Session
 Run = Callable[..., Result]
 
 OPENING = ["Maria Lopez", "03/14/2009", "YS-77", "Sam", "Outreach"]
-STEPS_1_TO_2 = ["shelter", "n", "en", "15", "", "", ""]
+STEPS_1_TO_2 = ["shelter", "none", "en", "15", "", "", ""]
 
 
 @pytest.fixture(autouse=True)
@@ -47,9 +47,10 @@ def saved(home: Path) -> Session:
 def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     steps_3_to_8 = [
         *["now", "1,2", ""],  # ask: call now, who was on the call, what they said
-        *["", "unsure", "", "n", "y"],  # discuss: view, near danger, transport, hesitant, wants
-        *["", "", "y"],  # contact: role, name, knows trauma
-        *["", "emergency-shelter", "", "verbal", "written", "n", "", "y", "yes"],  # share
+        *["", "yes", "unsure", ""],  # discuss: view, wants, near danger, transport
+        *["", "emergency-shelter", "verbal", "written", "n", "", "y", "yes"],  # share
+        "y",  # the plan: go on now with the steps after the session
+        *["y", "y"],  # contact: the catalog's representative, knows trauma
         *["waiting", ""],  # hand-off: agency's answer, when
         *["n", "", ""],  # escort: wants, urgency, follow up
     ]
@@ -102,7 +103,7 @@ def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -
 
 
 def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path) -> None:
-    to_step_6 = ["now", "1", "", "", "unsure", "", "n", "y", "", "", "y"]
+    to_step_6 = ["now", "1", "", "", "yes", "unsure", ""]
     first = run(
         "start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "Quiet room", "", "shelter")
     )
@@ -116,8 +117,8 @@ def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path)
         "share.considerations.2": "",
         "share.alder-county-youth-harbor.items": "need:emergency-shelter",
     }
-    # Resume goes on at the first unanswered question (the purpose), not at the step's start.
-    rest = ["", "verbal", "written", "n", "", "y", "yes", "waiting", "", "n", "", ""]
+    # Resume goes on at the first unanswered question (shared how), not at the step's start.
+    rest = ["verbal", "written", "n", "", "y", "yes", "y", "y", "y", "waiting", "", "n", "", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
     assert "Resuming YS-77 at step 6 of 8; 3 answers kept." in second.output

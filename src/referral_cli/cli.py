@@ -41,9 +41,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "start": (
         "session",
-        "Run a referral session with a youth: eight steps, saved as a draft after each one.",
+        "Run a referral session with the youth: the in-room steps, ending with the plan.",
     ),
-    "resume": ("session", "Continue a paused session at the step where it stopped."),
+    "resume": (
+        "session",
+        "Show a case's timeline and go on at the first unanswered question (the later steps).",
+    ),
     "sessions": ("session", "List saved sessions: reference, step, status and follow-up date."),
     "summary": (
         "session",
@@ -54,6 +57,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "The blank eight-step checklist for paper use, with the no-referral path and hotlines.",
     ),
     "purge": ("session", "Delete saved sessions for good."),
+    "contacts": (
+        "contacts",
+        "New contacts from your sessions, not in the catalog yet: for the coordinator to add.",
+    ),
     "consent": ("session", "Record changes to a youth's consent."),
     "vet": ("vet", "Show an agency's vetting scorecard, its history, or record a new vetting."),
     "vettings": (

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from referral_cli.catalog.models import Id, LangCode, Model, ServiceForm, Text
+from referral_cli.catalog.models import Id, LangCode, Model, Phone, ServiceForm, Text
 
 # --- case files ----------------------------------------------------------------
 #
@@ -41,6 +41,7 @@ ReferralStatus = Literal[
     "entered_in_error",
 ]
 HesitationReason = Literal["location", "transport", "bad-experience", "rumours", "other"]
+HesitationHelp = Literal["goes-along", "another-site", "call-first", "more-info", "not-now"]
 FitNeed = Literal["lgbtq-affirming", "after-hours", "wheelchair", "transit", "confidential-address"]
 YouthGender = Literal["female", "male", "nonbinary", "transgender"]
 SharedHow = Literal["verbal", "written", "electronic"]
@@ -102,6 +103,20 @@ class Considered(Model):
 CallPresent = Literal["youth", "worker", "guardian", "interpreter", "support"]
 
 
+class NewContact(Model):
+    """An agency not in the catalog (one the task force or a colleague suggested).
+
+    Kept in the case file only, and NOT VETTED everywhere, until the coordinator adds it to
+    the catalog and vets it.
+    """
+
+    agency: Id
+    name: Text
+    phone: Phone
+    service: Id
+    suggested_by: Note = ""
+
+
 class ProviderCall(Model):
     """Step 3: what the provider said, and who was on the call (the youth, ideally)."""
 
@@ -130,6 +145,7 @@ class OptionTalk(Model):
     transport: Note = ""
     confidential_address: bool = False
     hesitations: list[Hesitation] = []
+    helps: list[HesitationHelp] = []  # what the youth said would help with the hesitation
     wants: bool = False
 
 
@@ -230,6 +246,7 @@ class Session(Model):
     needs: list[Need] = []
     profile: YouthProfile = YouthProfile()
     considered: list[Considered] = []
+    new_contacts: list[NewContact] = []
     calls: list[ProviderCall] = []
     options: list[OptionTalk] = []
     considerations: list[Text] = []
@@ -240,6 +257,8 @@ class Session(Model):
     # answers already given in the step in progress, saved as each is given, so a resumed
     # session goes on at the first unanswered question (cleared when the step is done)
     pending: dict[str, str] = {}
+    # the steps done, in the order they were run (in the room: 1, 2, 3, 4, 6; after: 5, 7, 8)
+    done: list[int] = []
 
     def release_for(self, agency: str) -> Release | None:
         """The release to one agency, if any (there is at most one per agency)."""

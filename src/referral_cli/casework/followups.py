@@ -127,6 +127,8 @@ class Activity(BaseModel):
     referrals_made: int
     referrals_by_status: dict[str, int]
     declined_by_reason: dict[str, int]
+    hesitations_by_reason: dict[str, int] = {}  # every hesitation, whatever the youth decided
+    hesitations_by_help: dict[str, int] = {}  # what the youth said would help
     no_referral_sessions: int
     no_referral_reasons: dict[str, int]
 
@@ -152,6 +154,14 @@ def activity(sessions: Sequence[Session], since: dt.date | None = None) -> Activ
         referrals_made=sum(statuses.values()),
         referrals_by_status=dict(statuses.most_common()),
         declined_by_reason=dict(declined.most_common()),
+        hesitations_by_reason=dict(
+            Counter(
+                str(h.reason) for s in chosen for o in s.options for h in o.hesitations
+            ).most_common()
+        ),
+        hesitations_by_help=dict(
+            Counter(str(h) for s in chosen for o in s.options for h in o.helps).most_common()
+        ),
         no_referral_sessions=sum(no_ref.values()),
         no_referral_reasons=dict(no_ref.most_common()),
     )

@@ -104,7 +104,6 @@ def _not_the_youths(catalog: Catalog) -> set[str]:
 
 def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Session | None) -> None:
     from referral_cli.commands.common import load
-    from referral_cli.export.session import to_text, worker_sections, worker_title
     from referral_cli.render import session as screens
     from referral_cli.session.flow import SessionPaused, run_session
 
@@ -114,12 +113,24 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
         done = run_session(asker, catalog, day, screens, session)
     except SessionPaused as paused:  # on purpose: a success, unless nothing could be kept
         raise typer.Exit(0 if paused.reference else 1) from None
-    typer.echo("")
-    typer.echo(to_text(worker_title(done), worker_sections(done, day)))
-    typer.echo("")
+    if done.finished:  # else the in-room phase ended with the plan; the rest comes later
+        _finished(done, day)
+    if asker.answers and asker.unused():
+        from referral_cli.text import one_line
+
+        unused = one_line(", ".join(asker.unused()))
+        typer.echo(f"Note: answers not used (typo?): {unused}", err=True)
+
+
+def _finished(done: Session, day: dt.date) -> None:
+    """The worker's copy of a finished session, and how to print each agency's copy."""
+    from referral_cli.export.session import to_text, worker_sections, worker_title
     from referral_cli.session.steps.context import command
     from referral_cli.text import one_line
 
+    typer.echo("")
+    typer.echo(to_text(worker_title(done), worker_sections(done, day)))
+    typer.echo("")
     ref = done.reference
     for referral in done.referrals:
         args = (
@@ -128,11 +139,6 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
         typer.echo(f"Handoff summary for {one_line(referral.agency_name)}: {command(args)}")
     card = command(f"summary {ref} --youth -o {ref}-youth.txt")
     typer.echo(f"A card for the youth to carry: {card}")
-    if asker.answers and asker.unused():
-        from referral_cli.text import one_line
-
-        unused = one_line(", ".join(asker.unused()))
-        typer.echo(f"Note: answers not used (typo?): {unused}", err=True)
 
 
 def start(
@@ -141,7 +147,7 @@ def start(
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Run a referral session with a youth: eight steps, saved as a draft after each one."""
+    """Run a referral session with the youth: the in-room steps, ending with the plan."""
     from referral_cli.casefile.crypto import is_set_up
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import session_locks
@@ -165,7 +171,7 @@ def resume(
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Continue a paused session at the step where it stopped."""
+    """Show a case's timeline and go on at the first unanswered question (the later steps)."""
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session, lock_session, session_locks
     from referral_cli.errors import ReferralError

@@ -62,6 +62,8 @@ def activity_markdown(report: Activity) -> str:
         ("Needs identified", report.needs_identified),
         ("Referrals by status", report.referrals_by_status),
         ("Options the youth declined, by reason", report.declined_by_reason),
+        ("Hesitations, by reason", report.hesitations_by_reason),
+        ("Hesitations, by what would help", report.hesitations_by_help),
         ("No-referral sessions, by reason", report.no_referral_reasons),
     ):
         rows = [[key, str(value)] for key, value in counts.items()] or [["none", "0"]]

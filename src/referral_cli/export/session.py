@@ -18,6 +18,7 @@ from referral_cli.catalog.models import Agency, Hotline
 from referral_cli.export.markdown import bullets
 from referral_cli.session.checklist import (
     BASIC_NEEDS,
+    HESITATION_HELPS,
     HESITATIONS,
     NO_REFERRAL_NOW,
     NO_REFERRAL_REASONS,
@@ -137,6 +138,8 @@ def _option_lines(s: Session, names: dict[str, str]) -> list[Line]:
         for h in o.hesitations:
             note = f" ({h.note})" if h.note else ""
             parts.append(f"hesitation: {HESITATIONS[h.reason]}{note}")
+        if o.helps:
+            parts.append("would help: " + ", ".join(HESITATION_HELPS[h] for h in o.helps))
         lines.append((names.get(o.agency, o.agency), "; ".join(parts)))
     return lines
 

@@ -71,5 +71,7 @@ def activity_view(report: Activity) -> RenderableType:
         _counts("Needs identified", report.needs_identified),
         _counts("Referrals by status", report.referrals_by_status),
         _counts("Options the youth declined, by reason", report.declined_by_reason),
+        _counts("Hesitations, by reason", report.hesitations_by_reason),
+        _counts("Hesitations, by what would help", report.hesitations_by_help),
         _counts("No-referral sessions, by reason", report.no_referral_reasons),
     )

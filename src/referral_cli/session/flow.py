@@ -30,6 +30,7 @@ from referral_cli.session.steps import (
     needs,
     no_referral,
     opening,
+    plan,
     share,
 )
 from referral_cli.session.steps.context import Context, StepRunner, command
@@ -73,6 +74,7 @@ class Flow:
             elif not ctx.s.finished:
                 kept = len(ctx.s.pending)
                 where = f"; {kept} answer{'s' if kept != 1 else ''} kept" if kept else ""
+                ctx.echo(ctx.screens.timeline(ctx.s))
                 ctx.echo(
                     f"Resuming {ctx.s.reference} at step {ctx.s.step} of {cl.LAST_STEP}{where}."
                 )
@@ -128,8 +130,12 @@ class Flow:
             at, why = ctx.s.pending[NO_REFERRAL].split(" ", 1)
             self.no_referral(int(at), why)
             return
-        while not ctx.s.finished and ctx.s.step <= cl.LAST_STEP:
-            number = ctx.s.step
+        in_room = next_step(ctx.s) in cl.IN_ROOM
+        while not ctx.s.finished and (number := next_step(ctx.s)) is not None:
+            if in_room and number not in cl.IN_ROOM:
+                if not self.end_of_room():
+                    return
+                in_room = False
             ctx.echo(ctx.screens.step_header(cl.step(number)))
             before = ctx.s.model_copy(deep=True)
             self.record(before)
@@ -147,11 +153,23 @@ class Flow:
                 self.no_referral(number, reason)
                 return
             ctx.s.pending = {}
-            ctx.s.step = number + 1
+            ctx.s.done = [*done_steps(ctx.s), number]
+            ctx.s.step = next_step(ctx.s) or cl.LAST_STEP + 1
             ctx.save()
         if not ctx.s.finished:
             ctx.s.finished = True
             ctx.save()
+
+    def end_of_room(self) -> bool:
+        """The in-room phase ends with the plan; go on with the later steps only if asked."""
+        ctx = self.ctx
+        ctx.asker.on_answer = None
+        ctx.echo()
+        ctx.echo(plan.plan(ctx))
+        key = "plan.continue"
+        if key not in ctx.asker.answers and not ctx.asker.interactive:
+            return False
+        return ctx.asker.confirm(key, "Go on now with the steps after the session?", False)
 
     def no_referral(self, number: int, reason: str) -> None:
         """The no-referral path, itself saved answer by answer."""
@@ -178,6 +196,17 @@ class Flow:
             )
         finally:
             asker.on_answer = keep
+
+
+def done_steps(session: Session) -> list[int]:
+    """The steps done; a draft saved before the two phases counts every step before its own."""
+    return session.done or list(range(1, min(session.step, cl.LAST_STEP + 1)))
+
+
+def next_step(session: Session) -> int | None:
+    """The first step, in the order steps really happen, that is not done yet."""
+    done = done_steps(session)
+    return next((n for n in cl.ORDER if n not in done), None)
 
 
 def run_session(

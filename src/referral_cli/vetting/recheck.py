@@ -68,8 +68,9 @@ def session_drops(
     from it cannot be re-checked, and counts as dropped so that it is looked at.
     """
     drops: dict[str, StandingDrop] = {}
+    new = {c.agency for c in session.new_contacts}  # never in the catalog, chosen NOT VETTED
     for considered in session.considered:
-        if agencies and considered.agency not in agencies:
+        if (agencies and considered.agency not in agencies) or considered.agency in new:
             continue
         was = outcome_when_chosen(considered.marks)
         drop = standing_dropped(

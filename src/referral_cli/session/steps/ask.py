@@ -7,6 +7,7 @@ call that cannot be made now is marked for later (the worker makes it after the 
 from __future__ import annotations
 
 from referral_cli.casefile.records import Considered, ProviderCall
+from referral_cli.session.steps import new_contact
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
@@ -24,9 +25,11 @@ def call_line(ctx: Context, agency_id: str) -> str:
     """Whom to call and how, from the catalog (nothing to ask that the catalog says)."""
     agency = ctx.agency(agency_id)
     if agency is None:
-        return one_line(ctx.name(agency_id))
+        new = new_contact.find(ctx, agency_id)
+        phone = f": {new.phone} (a new contact, NOT VETTED)" if new else ""
+        return one_line(ctx.name(agency_id) + phone)
     rep = ", ".join(x for x in (agency.contact.role, agency.contact.name) if x)
-    phone = agency.contact.phone or agency.phone
+    phone = agency.contact.phone or agency.call
     return one_line(f"{agency.name}: {phone}, ask for {rep}. Hours: {agency.hours.regular}")
 
 

@@ -18,9 +18,14 @@ def run(ctx: Context) -> str | None:
             continue
         key = f"escort.{referral.agency}"
         ctx.echo(f"\n{one_line(referral.agency_name)}")
-        wants = ctx.asker.confirm(
-            f"{key}.wants", "Does the youth want to be escorted to appointments?", None
-        )
+        talk = next((t for t in ctx.s.options if t.agency == referral.agency), None)
+        if talk is not None and "goes-along" in talk.helps:
+            ctx.echo("The youth said someone going along would help: escort wanted.")
+            wants = True
+        else:
+            wants = ctx.asker.confirm(
+                f"{key}.wants", "Does the youth want to be escorted to appointments?", None
+            )
         plan = ctx.asker.optional(f"{key}.plan", "The plan (who, how, backup)") if wants else ""
         referral = urgency.ask_urgency(ctx, referral)
         follow_up = ctx.asker.date(

@@ -16,10 +16,15 @@ from referral_cli.errors import ReferralError
 from referral_cli.session import checklist as cl
 from referral_cli.session.consent import STATE_TEXT, Item, items_for, release_state
 from referral_cli.session.steps import standing
+from referral_cli.session.steps.contact import open_referrals
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
-DEFAULT_PURPOSE = "To arrange the services the youth asked for"
+
+def purpose_of(ctx: Context, referral: Referral) -> str:
+    """The release's stated purpose, from the needs it is for (read back, never typed)."""
+    labels = [n.label for n in ctx.s.needs if n.service in referral.needs]
+    return "To arrange " + (", ".join(labels) if labels else "the services the youth asked for")
 
 
 def item_words(items: Sequence[Item]) -> Callable[[str], list[str]]:
@@ -78,7 +83,7 @@ def release_for(ctx: Context, referral: Referral) -> Release:
 
 
 def ask_release(ctx: Context, referral: Referral) -> Release:
-    """The release's questions: items by name, purpose, how, by whom, expiry, rights told."""
+    """The release's questions: items by name, how, by whom, expiry, rights told."""
     aid = referral.agency
     key = f"share.{aid}"
     ctx.echo(f"\nWhat may go to {one_line(referral.agency_name)}? Only what the youth agrees to.")
@@ -96,7 +101,7 @@ def ask_release(ctx: Context, referral: Referral) -> Release:
         numbers=False,
         explicit=True,
     )
-    purpose = ctx.asker.text(f"{key}.purpose", "Purpose", DEFAULT_PURPOSE)
+    purpose = purpose_of(ctx, referral)
     how = ctx.asker.choice(f"{key}.shared_how", "Shared how", ["verbal", "written", "electronic"])
     given_how = ctx.asker.choice(f"{key}.given_how", "Consent given", ["written", "verbal"])
     consent_by = ["youth"]
@@ -146,6 +151,7 @@ def run(ctx: Context) -> str | None:
         "share.considerations",
         "Special considerations given the youth's trauma (no names, addresses or birth dates)",
     )
+    open_referrals(ctx)  # a draft from before the referrals opened in step 4
     releases: list[Release] = []
     for i, referral in enumerate(ctx.s.referrals):
         releases.append(release_for(ctx, referral))

@@ -14,7 +14,10 @@ from referral_cli.vetting.standing import Outcome
 
 def in_question(ctx: Context, agency_id: str) -> list[str]:
     """What the agency's vetting leaves to check, one line per mark; [] when ready."""
-    status = ctx.statuses().get(agency_id) if ctx.agency(agency_id) else None
+    if ctx.agency(agency_id) is None:
+        how = command("contacts")
+        return [f"NOT VETTED: a new contact, not in the catalog; the coordinator adds it ({how})"]
+    status = ctx.statuses().get(agency_id)
     if status is None or status.outcome == Outcome.NOT_VETTED:
         how = command(f"vet {agency_id} --record")
         return [f"NOT VETTED: no factor assessed yet; check it with your lead ({how})"]
