@@ -106,6 +106,7 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
     from referral_cli.commands.common import load
     from referral_cli.export.session import to_text, worker_sections, worker_title
     from referral_cli.render import session as screens
+    from referral_cli.render.narrow import terminal_width
     from referral_cli.session.flow import SessionPaused, run_session
 
     catalog = load(data)
@@ -115,7 +116,7 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
     except SessionPaused:
         raise typer.Exit(1) from None
     typer.echo("")
-    typer.echo(to_text(worker_title(done), worker_sections(done, day)))
+    typer.echo(to_text(worker_title(done), worker_sections(done, day), terminal_width(10_000)))
     typer.echo("")
     from referral_cli.text import one_line
 
@@ -272,7 +273,7 @@ def summary(
     if youth:
         text = _youth_card(session, agency, language, where, any_hour, fmt, data)
     else:
-        text = _summary_text(session, agency, fmt, day)
+        text = _summary_text(session, agency, fmt, day, screen=output is None)
     emit(text, output, force=force, name=_file_name(session, agency, youth, fmt))
     if output is not None:
         from referral_cli.casefile import audit
@@ -292,8 +293,10 @@ def _file_name(session: Session, agency: str | None, youth: bool, fmt: SummaryFo
     return f"{session.reference}-{who}.{EXTENSIONS[Format(fmt.value)]}"
 
 
-def _summary_text(session: Session, agency: str | None, fmt: SummaryFormat, day: dt.date) -> str:
-    """The worker's copy, or one agency's copy through the consent gate."""
+def _summary_text(
+    session: Session, agency: str | None, fmt: SummaryFormat, day: dt.date, screen: bool
+) -> str:
+    """The worker's copy, or one agency's copy through the consent gate (wrapped on screen)."""
     from referral_cli.export import session as export
 
     if agency is None:
@@ -312,8 +315,11 @@ def _summary_text(session: Session, agency: str | None, fmt: SummaryFormat, day:
             return export.agency_json(packet, handover)
         sections = export.agency_sections(packet, handover)
         title = export.agency_title(packet)
-    render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
-    return render(title, sections)
+    if fmt is SummaryFormat.MARKDOWN:
+        return export.to_markdown(title, sections)
+    from referral_cli.render.narrow import terminal_width
+
+    return export.to_text(title, sections, terminal_width(10_000) if screen else None)
 
 
 def _youth_card(

@@ -18,17 +18,23 @@ def followups_view(rows: Sequence[FollowUp], today: dt.date) -> RenderableType:
     """Open referrals, overdue ones marked so they stand out."""
     if not rows:
         return Text("No open referrals to follow up.")
-    table = Table(box=box.SIMPLE, title=f"Open referrals as of {today}", title_justify="left")
-    for column in ("reference", "agency", "status", "follow up"):
-        table.add_column(column)
+    from referral_cli.render.narrow import TableOrList
+
+    title = f"Open referrals as of {today}"
+    headers = ("reference", "agency", "status", "follow up")
+    table = Table(box=box.SIMPLE, title=title, title_justify="left")
+    for column in headers:
+        table.add_column(column, no_wrap=column == "reference")
+    cells: list[list[str | Text]] = []
     for row in rows:
         due = Text(str(row.follow_up) if row.follow_up else "not set")
         if row.overdue:
             due.append(f"  OVERDUE {-(row.days or 0)} days", style="bold red")
         elif row.days is not None:
             due.append(f"  in {row.days} days" if row.days else "  today", style="yellow")
-        table.add_row(row.reference, one_line(row.agency_name), row.status_label, due)
-    return table
+        cells.append([row.reference, one_line(row.agency_name), row.status_label, due])
+        table.add_row(*cells[-1])
+    return TableOrList(headers, cells, table, title=title)
 
 
 def _counts(title: str, counts: dict[str, int]) -> Table:

@@ -85,13 +85,18 @@ def hotlines_view(catalog: Catalog) -> RenderableType:
     """The hotlines from the catalog, for the end of a session or a blank checklist."""
     from rich.table import Table
 
+    from referral_cli.render.narrow import TableOrList
+
+    headers = ("hotline", "region", "call", "text", "hours")
     table = Table(title="Hotlines", title_justify="left", box=box.SIMPLE)
-    for column in ("hotline", "region", "call", "text", "hours"):
-        table.add_column(column)
+    for column in headers:
+        table.add_column(column, no_wrap=column in ("call", "text"))
+    rows = []
     for h in catalog.hotlines:
         text = f"{h.text_keyword} to {h.text}" if h.text and h.text_keyword else h.text or ""
-        table.add_row(one_line(h.name), one_line(h.region), h.call or "", text, one_line(h.hours))
-    return table
+        rows.append([one_line(h.name), one_line(h.region), h.call or "", text, one_line(h.hours)])
+        table.add_row(*rows[-1])
+    return TableOrList(headers, rows, table, title="Hotlines")
 
 
 def agencies_view(listing: AgencyListing) -> RenderableType:

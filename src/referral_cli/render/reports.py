@@ -28,16 +28,21 @@ def gaps_view(report: GapReport) -> RenderableType:
         f"({report.filter.describe()}: {report.agencies_considered} agencies)",
         style="bold",
     )
+    from referral_cli.render.narrow import TableOrList
+
+    headers = ("need", "offered", "ready", "stale", "verify", "unvetted", "gap")
     table = Table(box=box.SIMPLE, expand=False)
     table.add_column("need", no_wrap=True, min_width=26)
-    for column in ("offered", "ready", "stale", "verify", "unvetted"):
+    for column in headers[1:-1]:
         table.add_column(column, justify="right")
     table.add_column("gap", no_wrap=True)
+    cells: list[list[str | Text]] = []
     group = None
     for row in report.needs:
         if row.group != group:
             group = row.group
-            table.add_row(Text(GROUPS.get(group, group), style="bold"))
+            cells.append([Text(GROUPS.get(group, group), style="bold")])
+            table.add_row(*cells[-1])
         gap = (
             "no provider"
             if row.no_provider
@@ -48,16 +53,19 @@ def gaps_view(report: GapReport) -> RenderableType:
             else ""
         )
         style = "red" if row.no_ready_provider else "yellow" if gap else ""
-        table.add_row(
-            "  " + one_line(row.label),
-            str(row.offered),
-            str(row.ready),
-            str(row.ready_stale),
-            str(row.verify),
-            str(row.not_vetted),
-            Text(gap, style=style),
+        cells.append(
+            [
+                "  " + one_line(row.label),
+                str(row.offered),
+                str(row.ready),
+                str(row.ready_stale),
+                str(row.verify),
+                str(row.not_vetted),
+                Text(gap, style=style),
+            ]
         )
-    parts: list[RenderableType] = [heading, table]
+        table.add_row(*cells[-1])
+    parts: list[RenderableType] = [heading, TableOrList(headers, cells, table)]
     if report.no_provider:
         parts.append(_lines("No agency offers:", report.no_provider, "red"))
     if report.no_ready_provider:
