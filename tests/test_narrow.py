@@ -53,6 +53,7 @@ def finished(run: Run) -> None:
         ["gaps"],
         ["sessions"],
         ["followups"],
+        ["vettings"],
         ["summary", "AC-2041", "--for", "youth-harbor"],
         ["summary", "AC-2041", "--youth", "--any-hour"],
     ],
