@@ -54,6 +54,7 @@ def finished(run: Run) -> None:
         ["sessions"],
         ["followups"],
         ["vettings"],
+        ["consultations"],
         ["summary", "AC-2041", "--for", "youth-harbor"],
         ["summary", "AC-2041", "--youth", "--any-hour"],
     ],
@@ -66,6 +67,12 @@ def test_screens_at_60_columns(run: Run, command: list[str]) -> None:
     _readable(result.output)
     name = "-".join([command[0], *(a.lstrip("-") for a in command[2:3])])
     _snapshot(name, result.output)
+
+
+def test_service_ids_are_never_cut(run: Run) -> None:
+    out = run("services").output
+    _readable(out)
+    assert "crisis-intervention" in out and "transportation" in out
 
 
 def test_hotline_numbers_and_ids_are_never_cut(run: Run) -> None:

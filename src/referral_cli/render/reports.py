@@ -109,19 +109,26 @@ def consultations_view(log: ConsultationLog) -> RenderableType:
         f"Partner consultations in {one_line(log.region)} ({period}): {len(log.entries)}",
         style="bold",
     )
+    from referral_cli.render.narrow import Cell, TableOrList
+
+    headers = ("date", "agency", "who", "method", "why", "outcome")
     table = Table(box=box.SIMPLE, expand=False)
-    for column in ("date", "agency", "who", "method", "why", "outcome"):
-        table.add_column(column)
+    for column in headers:
+        table.add_column(column, no_wrap=column == "date")
+    rows: list[list[Cell]] = []
     for entry in log.entries:
-        table.add_row(
-            str(entry.date),
-            one_line(entry.agency_name),
-            one_line(entry.who),
-            ", ".join(entry.method),
-            entry.trigger,
-            outcome_text(entry.outcome),
+        rows.append(
+            [
+                str(entry.date),
+                one_line(entry.agency_name),
+                one_line(entry.who),
+                ", ".join(entry.method),
+                entry.trigger,
+                outcome_text(entry.outcome),
+            ]
         )
-    return Group(heading, table)
+        table.add_row(*rows[-1])
+    return Group(heading, TableOrList(headers, rows, table))
 
 
 def import_lines(result: ImportResult) -> list[str]:
