@@ -249,6 +249,7 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
         "services",
         "main_files",
         "folder",
+        "latest_vetting",
     }
 
 

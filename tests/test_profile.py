@@ -50,7 +50,7 @@ def test_a_session_takes_the_worker_from_the_profile(run: Run, tmp_path: Path) -
         "opening: {reference: PR-41}\n"
         "needs: {choose: food, food: {form: emergency, own_program: yes}}\n"
         "no_referral: {reason: needs-met, note: '', basic_needs: '', info_given: yes,\n"
-        "  hotlines: '', call_later: ''}\n"
+        "  hotlines: none, call_later: ''}\n"
     )
     result = run("start", "--answers", str(answers), "--no-input", "--today", "2026-11-23")
     assert result.exit_code == 0, result.output

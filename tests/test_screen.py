@@ -91,8 +91,8 @@ def test_with_no_input_it_is_an_error_naming_the_key(run: Run, tmp_path: Path) -
 
 def test_a_confirmed_agency_number_is_kept(run: Run, tmp_path: Path) -> None:
     def note(a: dict[str, Any]) -> None:
-        a["ask"]["alder-county-youth-harbor"]["options"] = "Night desk: 503-555-0999"
-        a["ask"]["alder-county-youth-harbor"]["options.not_about_youth"] = "yes"
+        a["ask"]["alder-county-youth-harbor"]["said"] = "Night desk: 503-555-0999"
+        a["ask"]["alder-county-youth-harbor"]["said.not_about_youth"] = "yes"
 
     result = run("start", "--answers", _answers(tmp_path, note), "--no-input")
     assert result.exit_code == 0, result.output

@@ -11,7 +11,7 @@ import json
 
 from pydantic import Field, ValidationError
 
-from referral_cli.casefile.files import atomic_write_text, home_dir, private_dir
+from referral_cli.casefile.files import atomic_write_text, home_dir, private_home
 from referral_cli.catalog.models import Email, Model, Phone
 from referral_cli.errors import ReferralError
 
@@ -52,5 +52,5 @@ def load_profile() -> WorkerProfile | None:
 
 def save_profile(profile: WorkerProfile) -> None:
     """Write the profile owner-only, atomically."""
-    folder = private_dir(home_dir())
+    folder = private_home()  # refused, never chmod'ed, if it holds other files
     atomic_write_text(folder / PROFILE_FILE, profile.model_dump_json(indent=2) + "\n")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from referral_cli.catalog.models import Id, LangCode, Model, ServiceForm, Text
 
@@ -23,6 +23,7 @@ CaseRef = Annotated[
     str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", min_length=3, max_length=24)
 ]
 Note = Annotated[str, StringConstraints(max_length=2000)]
+LANGUAGE_NAME_MAX = 100
 
 ReferralStatus = Literal[
     "needs_identified",
@@ -64,10 +65,18 @@ class YouthProfile(Model):
 
     language: LangCode | None = None
     # the catalog's name for the language when it was recorded: summaries need no catalog
-    language_name: str = Field(default="", max_length=100)
+    language_name: str = Field(default="", max_length=LANGUAGE_NAME_MAX)
     age: int | None = Field(default=None, ge=5, le=30)
     gender: YouthGender | None = None
     fit: list[FitNeed] = []
+
+    @field_validator("language_name", mode="before")
+    @classmethod
+    def _clip_name(cls, value: object) -> object:
+        """A catalog may name a language at any length; a summary needs only its start."""
+        if isinstance(value, str) and len(value) > LANGUAGE_NAME_MAX:
+            return value[: LANGUAGE_NAME_MAX - 3] + "..."
+        return value
 
     @property
     def language_label(self) -> str:
@@ -87,16 +96,22 @@ class Considered(Model):
     score: int = 0
     marks: list[str] = []
     reasons: list[str] = []
+    checked: bool = False  # the worker confirmed they checked what its vetting leaves open
+
+
+CallPresent = Literal["youth", "worker", "guardian", "interpreter", "support"]
 
 
 class ProviderCall(Model):
-    """Step 3: what the provider said, and whether the youth was there to ask questions."""
+    """Step 3: what the provider said, and who was on the call (the youth, ideally)."""
 
     agency: Id
     called: bool
     experience: Note = ""
     options: Note = ""
     youth_present: bool = False
+    present: list[CallPresent] = []
+    later: bool = False  # to be made after the session, without the youth
 
 
 class Hesitation(Model):
@@ -222,6 +237,9 @@ class Session(Model):
     releases: list[Release] = []
     no_referral: NoReferral | None = None
     finished: bool = False
+    # answers already given in the step in progress, saved as each is given, so a resumed
+    # session goes on at the first unanswered question (cleared when the step is done)
+    pending: dict[str, str] = {}
 
     def release_for(self, agency: str) -> Release | None:
         """The release to one agency, if any (there is at most one per agency)."""

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from referral_cli.catalog import cachekey
-from referral_cli.catalog.cachekey import FORMAT, Key, folder_path, settle, vetting_owner
+from referral_cli.catalog.cachekey import (
+    FORMAT,
+    Key,
+    dated_ok,
+    folder_path,
+    settle,
+    vetting_owner,
+)
 from referral_cli.catalog.lazy import LazyDict
 
 if TYPE_CHECKING:
@@ -60,6 +67,7 @@ def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, 
             int(meta["format"]) != FORMAT
             or meta["root"] != folder_path(root)
             or not key.matches(meta["code"], files)
+            or not dated_ok(meta["latest_vetting"])
         ):
             db.close()
             return None, key
@@ -283,6 +291,7 @@ def _write(tmp: Path, catalog: Catalog, key: Key, standings: Standings) -> None:
     }
     agencies = list(catalog.agencies.values())
     vettings = [v for history in catalog.vettings.values() for v in history]
+    meta["latest_vetting"] = max((v.date.isoformat() for v in vettings), default="")
     db = sqlite3.connect(tmp)
     try:
         db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
@@ -301,7 +310,7 @@ def _write(tmp: Path, catalog: Catalog, key: Key, standings: Standings) -> None:
                 (offered.id, agency.id, position, outcome)
                 for position, agency in enumerate(agencies)
                 for outcome in [standings[agency.id][0] if agency.id in standings else ""]
-                for offered in agency.services
+                for offered in {s.id: s for s in agency.services}.values()  # once per agency
             ),
         )
         db.executemany(

@@ -22,7 +22,7 @@ from typing import Any
 from referral_cli import __version__
 from referral_cli.catalog.places import AGENCIES_FILE, SERVICES_FILE, VETTINGS_DIR
 
-FORMAT = 4
+FORMAT = 5
 VFILE_COLUMNS = "name, size, mtime, ctime, inode, sha"  # a vetting file's key entry, as columns
 RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
 _CODE_FILES = (  # the code that decides what a cached catalog holds
@@ -32,6 +32,7 @@ _CODE_FILES = (  # the code that decides what a cached catalog holds
     "catalog/yamlfile.py",
     "vetting/judge.py",
     "vetting/rubric.py",
+    "vetting/standing.py",
     "vetting/rubric.yaml",
     "catalog/cache.py",
     "catalog/cachekey.py",
@@ -99,6 +100,14 @@ class Key:
         return all(
             unchanged(self.root, old, new) for old, new in zip(files, self.files, strict=True)
         )
+
+
+def dated_ok(latest_vetting: str) -> bool:
+    """No cached vetting is dated after today: one that is would be a validation error now
+    (the clock can be set back, e.g. REFERRAL_TODAY), so the catalog is checked afresh."""
+    from referral_cli.clock import today
+
+    return latest_vetting <= today().isoformat()
 
 
 def unchanged(root: Path, old: list[Any], new: list[Any]) -> bool:

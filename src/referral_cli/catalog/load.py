@@ -122,7 +122,7 @@ def _check_catalog(
             (lambda a: check_agencies(a, services)) if services else None,
         )
     )
-    agency_ids = {a.id for a in agencies.agencies} if agencies else set()
+    agency_ids = {a.id for a in agencies.agencies} if agencies else None
     vettings: dict[str, list[Vetting]] = {}
     for path in vetting_paths:
         vetting: Vetting | None = step(

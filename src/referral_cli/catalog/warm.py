@@ -13,6 +13,7 @@ from referral_cli.catalog.cachekey import (
     FORMAT,
     VFILE_COLUMNS,
     code_fingerprint,
+    dated_ok,
     file_entry,
     folder_path,
     same_folder,
@@ -45,13 +46,14 @@ class Quick:
         except (sqlite3.Error, OSError):
             return None
         try:
-            names = ("format", "root", "code", "main_files", "folder")
+            names = ("format", "root", "code", "main_files", "folder", "latest_vetting")
             meta = dict(db.execute(f"SELECT name, value FROM meta WHERE name IN {names}"))
             base = os.fspath(root)
             current = (
                 int(meta["format"]) == FORMAT
                 and meta["root"] == folder_path(root)
                 and meta["code"] == code_fingerprint()
+                and dated_ok(meta["latest_vetting"])
             )
             main, folder = json.loads(meta["main_files"]), json.loads(meta["folder"])
             if current and (any(old[5] for old in main) or folder[2]):

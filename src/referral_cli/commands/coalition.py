@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from referral_cli.commands.common import (
     present,
     today,
 )
+
+if TYPE_CHECKING:
+    from referral_cli.hsds.results import ImportResult
 
 
 def _import_target(data: Path | None) -> Path:
@@ -74,12 +77,32 @@ def import_hsds(
         str,
         typer.Option(help="Region name for a new catalog (catalog.region)."),
     ] = "Imported from HSDS (set the region)",
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            help="Write the review list to this Markdown file and a .csv beside it "
+            "(default: hsds-import-review.md in the catalog folder; none on --dry-run).",
+            show_default=False,
+        ),
+    ] = None,
+    allow_moves: Annotated[
+        bool,
+        typer.Option(
+            "--allow-moves",
+            help="Import even when an organization cannot be told apart from another one "
+            "whose agency has a vetting (default: refuse and list them).",
+        ),
+    ] = False,
     fmt: FormatOption = Format.TEXT,
 ) -> None:
     """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
+    from referral_cli.commands.common import outside_tool_folders
     from referral_cli.hsds.importer import import_hsds as run_import
     from referral_cli.hsds.mapping import HsdsError
 
+    if review is not None:  # refused before anything is imported, not after
+        outside_tool_folders(review, "--review")
     target = _import_target(data)
     result = run_import(
         path,
@@ -89,8 +112,11 @@ def import_hsds(
         dry_run=dry_run,
         region=region,
         show_progress=fmt is not Format.JSON,
+        allow_moves=allow_moves,
     )
     failed = bool(result.problems) and not skip_invalid
+    if not failed:
+        _write_review(result, review if review is not None or dry_run else target / REVIEW_FILE)
     if fmt is Format.JSON:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         if failed:
@@ -106,6 +132,27 @@ def import_hsds(
 
     for line in import_lines(result):
         typer.echo(line)
+
+
+REVIEW_FILE = "hsds-import-review.md"
+
+
+def _write_review(result: ImportResult, path: Path | None) -> None:
+    """The review list as Markdown and CSV files a coordinator works through."""
+    if path is None:
+        return
+    from referral_cli.casefile.files import atomic_write_text
+    from referral_cli.errors import ReferralError
+    from referral_cli.render.import_review import review_csv, review_markdown
+
+    csv_path = path.with_suffix(".csv")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, review_markdown(result), mode=0o644)
+        atomic_write_text(csv_path, review_csv(result), mode=0o644)
+    except OSError as exc:
+        raise ReferralError(f"Cannot write the review list {path}: {exc.strerror}") from None
+    result.review_files = [str(path), str(csv_path)]
 
 
 def export_hsds(

@@ -107,15 +107,27 @@ def load(data: Path | None) -> Catalog:
 def emit(
     text: str, output: Path | str | None, *, force: bool = False, name: str | None = None
 ) -> None:
-    """Print an export, or write it atomically to a file and say where."""
+    """Print an export, or write it to a file (`-o`) and say where.
+
+    The one place `-o` writes: owner-only (0600, folders it makes 0700 whatever the umask),
+    atomic, never over an existing file without --force, a folder (`DIR/`) gets `name` in it,
+    and never inside the tool's own data or cache folders, where it would replace a key, a
+    case file or the cache (every case is lost with the key). Symlinks are followed before
+    that check, so a link into those folders is refused too. A control or bidi character
+    still in the text (JSON keeps data as it is) goes out as a `\\uXXXX` escape.
+    """
+    from referral_cli.text import escape_controls
+
+    text = escape_controls(text)
     if output is None:
         typer.echo(text.rstrip("\n"))
         return
     from referral_cli.casefile.files import atomic_write_text
 
-    output = output_file(output, force=force, name=name)
-    atomic_write_text(output, text if text.endswith("\n") else text + "\n")
-    typer.echo(f"Wrote {output}", err=True)
+    outside_tool_folders(Path(output), "-o")  # before anything else is said about the path
+    target = outside_tool_folders(output_file(output, force=force, name=name), "-o")
+    atomic_write_text(target, text if text.endswith("\n") else text + "\n")
+    typer.echo(f"Wrote {target}", err=True)
 
 
 def output_file(output: Path | str, *, force: bool, name: str | None) -> Path:
@@ -125,7 +137,7 @@ def output_file(output: Path | str, *, force: bool, name: str | None) -> Path:
     path = Path(output)
     if str(output).endswith(("/", "\\")) or path.is_dir():
         if name is None:
-            raise ReferralError(f"{path} is a folder: give a file name with -o.")
+            raise ReferralError(f"-o {output} is a folder: give a file name.")
         path = path / name
     if path.exists() and not force:
         raise ReferralError(
@@ -133,6 +145,22 @@ def output_file(output: Path | str, *, force: bool, name: str | None) -> Path:
             "(-o DIR/), or add --force to replace it."
         )
     return path
+
+
+def outside_tool_folders(path: Path, option: str) -> Path:
+    """`path` resolved (symlinks followed), or ReferralError if it lies inside the tool's
+    data or cache folder: a file a user names must never replace the key or a case file."""
+    from referral_cli.casefile.files import home_dir
+    from referral_cli.catalog.cachekey import cache_dir
+
+    target = path.expanduser().resolve()
+    for label, folder in (("case files", home_dir()), ("cache", cache_dir())):
+        if target.is_relative_to(folder.expanduser().resolve()):
+            raise ReferralError(
+                f"{option} {path} is inside the tool's {label} folder ({folder}); writing "
+                "there could destroy case files or the key. Choose a file elsewhere."
+            )
+    return target
 
 
 FILE_WIDTH = 120  # text reports written with -o do not depend on the terminal's width

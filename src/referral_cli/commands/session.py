@@ -7,14 +7,12 @@ typer, the stdlib and commands.common are imported at start-up; the rest inside 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from referral_cli.commands.common import (
-    EXTENSIONS,
     DataOption,
     ForceOption,
     Format,
@@ -22,6 +20,12 @@ from referral_cli.commands.common import (
     OutputOption,
     ReferralGroup,
     emit,
+)
+from referral_cli.commands.handout import (
+    SummaryFormat,
+    file_name,
+    summary_text,
+    youth_card,
 )
 
 if TYPE_CHECKING:
@@ -58,14 +62,6 @@ FileOrFolderOption = Annotated[
 RefArgument = Annotated[
     str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)
 ]
-
-
-class SummaryFormat(StrEnum):
-    """Formats of a handoff summary."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    JSON = "json"
 
 
 def _today(value: str | None) -> dt.date:
@@ -113,21 +109,22 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
     asker.known.update(_not_the_youths(catalog))
     try:
         done = run_session(asker, catalog, day, screens, session)
-    except SessionPaused:
-        raise typer.Exit(1) from None
+    except SessionPaused as paused:  # on purpose: a success, unless nothing could be kept
+        raise typer.Exit(0 if paused.reference else 1) from None
     typer.echo("")
     typer.echo(to_text(worker_title(done), worker_sections(done, day), terminal_width(10_000)))
     typer.echo("")
+    from referral_cli.session.steps.context import command
     from referral_cli.text import one_line
 
     ref = done.reference
     for referral in done.referrals:
-        typer.echo(
-            f"Handoff summary for {one_line(referral.agency_name)}: "
-            f"referral summary {ref} --for {referral.agency} --format markdown "
-            f"-o {ref}-{referral.agency}.md"
+        args = (
+            f"summary {ref} --for {referral.agency} --format markdown -o {ref}-{referral.agency}.md"
         )
-    typer.echo(f"A card for the youth to carry: referral summary {ref} --youth -o {ref}-youth.txt")
+        typer.echo(f"Handoff summary for {one_line(referral.agency_name)}: {command(args)}")
+    card = command(f"summary {ref} --youth -o {ref}-youth.txt")
+    typer.echo(f"A card for the youth to carry: {card}")
     if asker.answers and asker.unused():
         from referral_cli.text import one_line
 
@@ -154,7 +151,7 @@ def start(
         typer.echo("First run: case files are encrypted with a passphrase that you choose now.")
         set_up_encryption()
     with session_locks():  # the new case stays locked to this terminal until the run ends
-        case_command_startup(day)
+        case_command_startup()
         _run(asker, data, day, None)
 
 
@@ -173,7 +170,7 @@ def resume(
     day = _today(today)
     asker = _asker(answers, no_input, day)
     with session_locks():
-        case_command_startup(day)
+        case_command_startup()
         session = load_session(lock_session(reference))
         if session.finished:
             raise ReferralError(
@@ -188,11 +185,14 @@ def sessions(fmt: FormatOption = Format.TEXT) -> None:
     import json
 
     from referral_cli.casefile.retention import case_command_startup
-    from referral_cli.casefile.store import list_sessions
+    from referral_cli.casefile.store import scan_sessions
     from referral_cli.render.session import follow_up_text, sessions_table, status_text, step_text
+    from referral_cli.text import one_line
 
     case_command_startup()
-    found = list_sessions()
+    found, odd = scan_sessions()
+    for problem in odd:  # never hidden: a damaged case, a copy, a stray file
+        typer.echo(f"Unreadable: {one_line(problem.name)}: {one_line(problem.why)}.", err=True)
     if fmt is Format.JSON:
         rows = [
             {
@@ -248,33 +248,46 @@ def summary(
         ),
     ] = False,
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+        SummaryFormat,
+        typer.Option("--format", "-f", help="text, markdown, json or fhir (with --for)."),
     ] = SummaryFormat.TEXT,
     output: FileOrFolderOption = None,
     force: ForceOption = False,
     data: DataOption = None,
+    despite_standing: Annotated[
+        bool,
+        typer.Option(
+            "--despite-standing",
+            help="With --for: export even though the agency's vetting standing dropped "
+            "since it was chosen (you have checked with your lead).",
+        ),
+    ] = False,
     today: TodayOption = None,
 ) -> None:
     """Print the handoff summary: the worker's copy, or with --for the copy for one agency.
 
-    With --youth, the card the youth takes away instead.
+    With --youth, the card the youth takes away instead. The copy for an agency re-checks
+    the agency's vetting first: if its standing dropped since it was chosen (e.g. a new hard
+    fail), it warns and stops unless --despite-standing.
     """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session
     from referral_cli.errors import ReferralError
 
     day = _today(today)
-    case_command_startup(day)
+    case_command_startup()
     session = load_session(reference)
     if not youth and (language or where or any_hour):
         raise ReferralError(
             "--language, --where and --any-hour are for the youth card: add --youth."
         )
     if youth:
-        text = _youth_card(session, agency, language, where, any_hour, fmt, data)
+        text = youth_card(session, agency, language, where, any_hour, fmt, data)
     else:
-        text = _summary_text(session, agency, fmt, day, screen=output is None)
-    emit(text, output, force=force, name=_file_name(session, agency, youth, fmt))
+        text = summary_text(
+            session, agency, fmt, day, data, despite_standing, screen=output is None
+        )
+    emit(text, output, force=force, name=file_name(session, agency, youth, fmt))
     if output is not None:
         from referral_cli.casefile import audit
 
@@ -283,79 +296,6 @@ def summary(
             "That file is not encrypted: keep it private, and delete it when it has been used.",
             err=True,
         )
-
-
-def _file_name(session: Session, agency: str | None, youth: bool, fmt: SummaryFormat) -> str:
-    """What `-o DIR/` names the file: one name per copy, so no copy replaces another."""
-    from referral_cli.session.consent import find_agency
-
-    who = "youth" if youth else (find_agency(session, agency)[0] if agency else "worker")
-    return f"{session.reference}-{who}.{EXTENSIONS[Format(fmt.value)]}"
-
-
-def _summary_text(
-    session: Session, agency: str | None, fmt: SummaryFormat, day: dt.date, screen: bool
-) -> str:
-    """The worker's copy, or one agency's copy through the consent gate (wrapped on screen)."""
-    from referral_cli.export import session as export
-
-    if agency is None:
-        if fmt is SummaryFormat.JSON:
-            return export.worker_json(session, day)
-        sections = export.worker_sections(session, day)
-        title = export.worker_title(session)
-    else:
-        from referral_cli.session.consent import find_agency, packet_for
-        from referral_cli.session.handover import handover_for
-
-        agency_id, _ = find_agency(session, agency)
-        packet = packet_for(session, agency_id, day)
-        handover = handover_for(session, packet)
-        if fmt is SummaryFormat.JSON:
-            return export.agency_json(packet, handover)
-        sections = export.agency_sections(packet, handover)
-        title = export.agency_title(packet)
-    if fmt is SummaryFormat.MARKDOWN:
-        return export.to_markdown(title, sections)
-    from referral_cli.render.narrow import terminal_width
-
-    return export.to_text(title, sections, terminal_width(10_000) if screen else None)
-
-
-def _youth_card(
-    session: Session,
-    agency: str | None,
-    language: str | None,
-    where: str | None,
-    any_hour: bool,
-    fmt: SummaryFormat,
-    data: Path | None,
-) -> str:
-    """The youth card in the language asked for (see export/youthcard.py)."""
-    from referral_cli.commands.common import load
-    from referral_cli.errors import ReferralError
-    from referral_cli.export import youthcard
-
-    if fmt is SummaryFormat.JSON:
-        raise ReferralError("The youth card is for paper or a phone screen: use text or markdown.")
-    agency_id = None
-    if agency is not None:
-        from referral_cli.session.consent import find_agency
-
-        agency_id, _ = find_agency(session, agency)
-    catalog = load(data)
-    phones = {a.id: a.phone for a in catalog.agencies.values() if a.phone}
-    hotline = next((h for h in catalog.hotlines if h.call), None) if any_hour else None
-    title, blocks = youthcard.card_lines(
-        session,
-        youthcard.card_language(language, session),
-        phones=phones,
-        hotline=hotline,
-        where=where,
-        agency=agency_id,
-    )
-    render = youthcard.card_markdown if fmt is SummaryFormat.MARKDOWN else youthcard.card_text
-    return render(title, blocks)
 
 
 def checklist(
@@ -392,9 +332,12 @@ def purge(
         typer.Option("--older-than", help="Delete sessions not updated for DAYS days.", min=0),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-    today: TodayOption = None,
 ) -> None:
-    """Delete saved sessions for good."""
+    """Delete saved sessions for good.
+
+    Every copy goes, temp files included; --older-than counts real days, whatever --today
+    says elsewhere.
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import (
         check_reference,
@@ -402,9 +345,10 @@ def purge(
         purge_sessions,
         session_exists,
     )
+    from referral_cli.clock import real_now
     from referral_cli.errors import ReferralError
 
-    case_command_startup(_today(today))
+    case_command_startup()
     chosen = sum([reference is not None, all_, older_than is not None])
     if chosen != 1:
         raise ReferralError("Give one of: a case reference, --all, or --older-than DAYS.")
@@ -421,14 +365,17 @@ def purge(
     if not yes and not typer.confirm(f"Delete {what} for good?", default=False):
         raise typer.Exit(1)
     cutoff = None
-    if older_than is not None:
-        day = _today(today)
-        cutoff = dt.datetime.combine(day - dt.timedelta(days=older_than), dt.time())
-    gone = purge_sessions(cutoff)
+    if older_than is not None:  # the real date: a training date never deletes anything
+        cutoff = real_now() - dt.timedelta(days=older_than)
+    gone, copies = purge_sessions(cutoff)
     typer.echo(
         f"Deleted {len(gone)} session{'s' if len(gone) != 1 else ''}"
         + (f": {', '.join(gone)}." if gone else ".")
     )
+    if copies:
+        from referral_cli.text import one_line
+
+        typer.echo(f"Also deleted copies not named like a case: {one_line(', '.join(copies))}.")
 
 
 consent_app = typer.Typer(
@@ -441,39 +388,60 @@ def revoke(
     reference: RefArgument,
     agency: Annotated[str, typer.Argument(help="Agency id or name.", show_default=False)],
     on: Annotated[
-        str | None, typer.Option("--on", help="Date of revocation (default: today).")
+        str | None,
+        typer.Option(
+            "--on", help="The day the youth revoked it, if before today (default: today)."
+        ),
     ] = None,
-    today: TodayOption = None,
 ) -> None:
-    """Record that the youth revoked consent for one agency: nothing more is shared with it."""
+    """Record that the youth revoked consent for one agency: nothing more is shared with it.
+
+    It counts at once, whatever date is given: `--on` records the day the youth said so
+    (never a future day, and never later than a revocation already recorded).
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import session_locks
+    from referral_cli.clock import real_today
+    from referral_cli.commands.common import date_option
+    from referral_cli.errors import ReferralError
 
-    case_command_startup(_today(today))
+    case_command_startup()
+    day = date_option(on, "--on") or real_today()
+    if day > real_today():
+        raise ReferralError(
+            f"--on {day} is in the future: give the day the youth revoked consent "
+            "(today or earlier)."
+        )
     with session_locks():
-        _revoke(reference, agency, _today(on or today))
+        _revoke(reference, agency, day)
 
 
 def _revoke(reference: str, agency: str, day: dt.date) -> None:
     from referral_cli.casefile import audit
     from referral_cli.casefile.store import load_session, lock_session, save_session
-    from referral_cli.clock import now
     from referral_cli.errors import ReferralError
-    from referral_cli.session.consent import find_agency
+    from referral_cli.session.consent import find_agency, ledger_revocation
+    from referral_cli.text import one_line
 
     session = load_session(lock_session(reference))
     agency_id, name = find_agency(session, agency)
+    name = one_line(name)
     release = session.release_for(agency_id)
     if release is None:
         raise ReferralError(f"No consent to {name} is recorded in {session.reference}.")
-    if release.revoked is not None:
-        typer.echo(f"Consent to {name} was already revoked on {release.revoked}.")
-        return
+    known = [d for d in (release.revoked, ledger_revocation(session, agency_id)) if d]
+    if known and min(known) <= day:  # a revocation only ever moves earlier
+        typer.echo(f"Consent to {name} was already revoked on {min(known)}.")
+        if release.revoked == min(known):
+            return
+        day = min(known)  # the case file is an older copy: put the revocation back
     release.revoked = day
-    session.updated = now(day)
-    save_session(session)
-    audit.record("consent-revoked", session.reference)
-    typer.echo(f"Revoked: nothing more about {session.reference} is shared with {name} from {day}.")
+    save_session(session)  # the last change is now, not the day typed
+    audit.record("consent-revoked", session.reference, agency=agency_id, on=release.revoked)
+    typer.echo(
+        f"Revoked: nothing more about {session.reference} is shared with {name} "
+        f"(revoked on {release.revoked})."
+    )
     typer.echo("If the youth also withdrew from the referral itself, note it at follow-up.")
 
 

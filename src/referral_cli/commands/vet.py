@@ -232,7 +232,7 @@ def _record(
     from referral_cli.errors import ReferralError
     from referral_cli.prompt.asker import Asker
     from referral_cli.render.vetting import scorecard_view
-    from referral_cli.vetting.judge import latest, scorecard
+    from referral_cli.vetting.judge import latest, scorecard, standing_hard_fails
     from referral_cli.vetting.record import interview, save_vetting
 
     if is_packaged(catalog.root):
@@ -243,7 +243,7 @@ def _record(
     agency = catalog.agencies[agency_id]
     past = catalog.vettings_of(agency_id)
     asker = Asker(_load_answers(answers) if answers else {}, interactive=not no_input)
-    new = interview(asker, typer.echo, agency, latest(past), day)
+    new = interview(asker, typer.echo, agency, latest(past), day, standing_hard_fails(past))
     typer.echo("")
     from referral_cli.commands.common import show
 

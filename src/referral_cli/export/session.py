@@ -107,11 +107,18 @@ def _call_lines(s: Session, names: dict[str, str]) -> list[Line]:
     lines: list[Line] = []
     for call in s.calls:
         if not call.called:
-            lines.append((names.get(call.agency, call.agency), "not called"))
+            lines.append(
+                (
+                    names.get(call.agency, call.agency),
+                    "to call later" if call.later else "not called",
+                )
+            )
             continue
         said = f"youth present: {_yn(call.youth_present)}"
+        if call.present:
+            said += f"; on the call: {', '.join(call.present)}"
         if call.experience:
-            said += f"; experience: {call.experience}"
+            said += f"; they said: {call.experience}"
         if call.options:
             said += f"; options: {call.options}"
         lines.append((names.get(call.agency, call.agency), said))
@@ -361,7 +368,7 @@ def checklist_markdown(hotlines: Sequence[Hotline], task_force: Agency | None) -
         ["", "## Hotlines", "", bullets([hotline_line(h) for h in hotlines]) or "- none listed"]
     )
     if task_force is not None:
-        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.phone)}"])
+        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.call)}"])
     return "\n".join(out) + "\n"
 
 
@@ -378,5 +385,5 @@ def checklist_text(hotlines: Sequence[Hotline], task_force: Agency | None) -> st
     out.extend(["", "Hotlines:"])
     out.extend(f"   - {hotline_line(h)}" for h in hotlines)
     if task_force is not None:
-        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.phone)}")
+        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.call)}")
     return "\n".join(out)

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from referral_cli.catalog.vocab import GROUPS, SECTORS
 from referral_cli.text import clean, one_line
+from referral_cli.vetting.fit import access_fact, lgbtq_fact
 from referral_cli.vetting.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
 
 if TYPE_CHECKING:
@@ -50,6 +51,28 @@ def status_text(status: VettingStatus, short: bool = False) -> Text:
     if status.stale:
         text.append(" STALE", style="bold yellow")
     return text
+
+
+def _standing(status: VettingStatus) -> Text:
+    """The outcome with what is behind it: hard fails, or the factors to verify (a 0 named)."""
+    text = status_text(status)
+    if status.outcome is Outcome.VERIFY and status.verify_factors:
+        text.append(": " + ", ".join(status.verify_reasons()))
+    elif status.outcome is Outcome.DO_NOT_REFER and status.hard_fail_texts:
+        text.append(": hard fail " + "; ".join(status.hard_fail_texts))
+    for note in status.notes:
+        text.append(f"\n{note}", style="yellow")
+    return text
+
+
+def _lgbtq(agency: Agency, status: VettingStatus) -> str:
+    """LGBTQ-affirming as the vetting found it, else as the agency says, naming the source."""
+    fact = lgbtq_fact(agency, status)
+    if fact.holds:
+        return f"affirming ({fact.source})"
+    if agency.populations.lgbtq_affirming:
+        return f"NOT confirmed: the agency says affirming, but {fact.source}"
+    return f"not stated ({fact.source})"
 
 
 def _yes(flag: bool) -> str:
@@ -113,10 +136,15 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
         head.append("  ")
         head.append_text(status_text(row.status, short=True))
         facts = [one_line(a.id), one_line(a.sector), ", ".join(a.languages)]
-        if a.populations.lgbtq_affirming:
+        lgbtq = lgbtq_fact(a, row.status)
+        if lgbtq.holds:
             facts.append("LGBTQ+ affirming")
-        if a.hours.after_hours:
+        elif a.populations.lgbtq_affirming:  # the agency says so; the vetting found otherwise
+            facts.append(f"says LGBTQ+ affirming, but {lgbtq.source}")
+        if access_fact(a, row.status, "after-hours").holds:
             facts.append("after-hours")
+        if row.status.outcome is Outcome.VERIFY:
+            facts.append("verify: " + ", ".join(row.status.verify_reasons()))
         parts += [head, Padding(Text(" · ".join(facts)), (0, 0, 0, 2), expand=False)]
     count = f"{len(listing.rows) + listing.more} agencies"
     if listing.more:
@@ -163,13 +191,13 @@ def agency_card(
     contact = agency.contact
     rows: list[tuple[str, str | Text]] = [
         ("Sector", SECTORS[agency.sector]),
-        ("Vetting", status_text(status)),
+        ("Vetting", _standing(status)),
         ("Re-vet due", str(status.due) if status.due else "-"),
         ("About", agency.description),
         ("Services", "\n".join(offers)),
         ("Languages", spoken),
         ("Serves", f"ages {ages}; {', '.join(pop.genders)}"),
-        ("LGBTQ+", "affirming" if pop.lgbtq_affirming else "not stated"),
+        ("LGBTQ+", _lgbtq(agency, status)),
         (
             "Hours",
             agency.hours.regular + (" (after-hours line)" if agency.hours.after_hours else ""),
@@ -180,7 +208,7 @@ def agency_card(
             f"transit: {_yes(agency.access.transit)}; wheelchair: {_yes(agency.access.wheelchair)}",
         ),
         ("Address", "confidential" if agency.confidential_address else "listed"),
-        ("Phone", agency.phone),
+        ("Phone", agency.phone or "no phone listed"),
         ("Email", agency.email or "-"),
         ("Referral contact", ", ".join(x for x in (contact.role, contact.name) if x)),
         ("Contact phone", contact.phone or "-"),

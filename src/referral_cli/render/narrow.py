@@ -61,7 +61,9 @@ def wrap_items(
 
 
 def _plain(cell: Cell) -> str:
-    return cell if isinstance(cell, str) else cell.plain
+    text = cell if isinstance(cell, str) else cell.plain
+    first, *rest = text.splitlines() or [""]
+    return " ".join([first.rstrip(), *(part.strip() for part in rest)])  # one line, indent kept
 
 
 def rows_as_list(headers: Sequence[str], rows: Sequence[Sequence[Cell]], width: int) -> list[str]:

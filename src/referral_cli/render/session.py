@@ -83,7 +83,7 @@ def nothing_fits(need_label: str, task_force: Agency | None, hotlines: Sequence[
     lines = [f"No suitable agency in the catalog for {one_line(need_label)}."]
     if task_force is not None:
         lines.append(
-            f"  Ask the local task force: {one_line(task_force.name)}, {one_line(task_force.phone)}"
+            f"  Ask the local task force: {one_line(task_force.name)}, {one_line(task_force.call)}"
         )
     lines.extend(f"  Hotline: {hotline_line(h)}" for h in hotlines[:2])
     return "\n".join(lines)
@@ -98,7 +98,7 @@ def no_referral_now(task_force: Agency | None, hotlines: Sequence[Hotline]) -> s
     lines.extend(f"  - {hotline_line(h)}" for h in hotlines)
     if task_force is not None:
         lines.append(
-            f"Whom to call later: {one_line(task_force.name)}, {one_line(task_force.phone)}"
+            f"Whom to call later: {one_line(task_force.name)}, {one_line(task_force.call)}"
         )
     return "\n".join(lines)
 

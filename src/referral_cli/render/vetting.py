@@ -48,7 +48,7 @@ def outcome_text(status: VettingStatus) -> Text:
     line = Text()
     line.append(OUTCOME_LABELS[status.outcome].upper(), style=OUTCOME_STYLES[status.outcome])
     if status.outcome is Outcome.VERIFY:
-        line.append(": " + ", ".join(status.verify_labels))
+        line.append(": " + ", ".join(status.verify_reasons()))
     elif status.outcome is Outcome.DO_NOT_REFER:
         line.append(": hard fail " + "; ".join(status.hard_fail_texts))
     if status.stale:
@@ -62,6 +62,7 @@ def _status_lines(status: VettingStatus) -> list[Text]:
     if status.contrary_factors:
         names = ", ".join(status.contrary_labels)
         lines.append(Text(f"Contrary evidence (score 0): {names}", style="red"))
+    lines += [Text(note, style="bold yellow") for note in status.notes]
     if status.due is not None:
         when = "OVERDUE" if status.stale else "due"
         lines.append(Text(f"Re-vetting {when}: {status.due} (every {status.revet_months} months)"))

@@ -22,8 +22,14 @@ def referral_to(ctx: Context, aid: str) -> Referral:
     knows = ctx.asker.confirm(
         f"{key}.knows_trauma_csec",
         "Do they know trauma and CSEC?",
-        agency.contact.trauma_trained if agency else None,
+        None,
     )
+    if not knows:
+        ctx.echo(
+            "  Caution: a youth who was exploited needs a contact who knows trauma and CSEC. "
+            "Ask the agency for another contact who does (often their trauma-trained intake "
+            "staff), and note it."
+        )
     referral = lifecycle.new_referral(
         aid, ctx.name(aid), "consent_pending", ctx.s.worker, ctx.now(), "contact established"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from referral_cli.casefile.records import Considered, Hesitation, OptionTalk
 from referral_cli.session import checklist as cl
+from referral_cli.session.steps import standing
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
@@ -13,7 +14,7 @@ def talk(ctx: Context, c: Considered) -> OptionTalk:
     agency = ctx.agency(c.agency)
     confidential = bool(agency and agency.confidential_address)
     ctx.echo()
-    facts = [one_line(c.name)]
+    facts = [one_line(c.name) + (f" [{', '.join(c.marks)}]" if c.marks else "")]
     if agency is not None:
         facts.append(f"area: {one_line(agency.access.area)}")
         facts.append("transit: " + ("yes" if agency.access.transit else "no"))
@@ -25,11 +26,10 @@ def talk(ctx: Context, c: Considered) -> OptionTalk:
         f"{key}.near_danger",
         "Near exploitation areas or the trafficker's reach?",
         ["no", "yes", "unsure"],
-        default="unsure",
     )
     transport = ctx.asker.optional(f"{key}.transport", "Route and transport")
     hesitations: list[Hesitation] = []
-    if ctx.asker.confirm(f"{key}.hesitant", "Is the youth hesitant?", False):
+    if ctx.asker.confirm(f"{key}.hesitant", "Is the youth hesitant?", None):
         reasons = ctx.asker.pick_many(
             f"{key}.hesitations",
             "Why (numbers)",
@@ -39,6 +39,8 @@ def talk(ctx: Context, c: Considered) -> OptionTalk:
         note = ctx.asker.optional(f"{key}.hesitation_note", "In the youth's words")
         hesitations = [Hesitation(reason=r, note=note) for r in reasons]
     wants = ctx.asker.confirm(f"{key}.wants", "Does the youth want this option?", None)
+    if wants:
+        standing.check(ctx, key, c)
     return OptionTalk(
         agency=c.agency,
         youth_view=view,

@@ -32,7 +32,7 @@ def profile(ctx: Context) -> YouthProfile:
         known = ", ".join(f"{c} ({n})" for c, n in list(languages.items())[:10])
         raise ReferralError(f"Unknown language '{t}'. Known: {known}")
 
-    lang = ctx.asker.text("profile.language", "Language the youth prefers", "en", language)
+    lang = ctx.asker.text("profile.language", "Language the youth prefers", None, language)
     age = ctx.asker.number("profile.age", "Age in years", 5, 30)
     gender = ctx.asker.choice("profile.gender", "Gender", GENDERS, default="skip")
     fit = ctx.asker.pick_many("profile.fit", "Also needs (numbers)", FIT_OPTIONS)

@@ -58,7 +58,7 @@ def run(ctx: Context) -> str | None:
         else:
             form = service.forms[0]
         own = ctx.asker.confirm(
-            f"needs.{sid}.own_program", f"{label}: does your own program meet it?", False
+            f"needs.{sid}.own_program", f"{label}: does your own program meet it?", None
         )
         needs.append(Need(service=sid, label=service.label, form=form, own_program=own))
     ctx.s.needs = needs

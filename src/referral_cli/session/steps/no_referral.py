@@ -27,14 +27,14 @@ def run(ctx: Context, at_step: int, default_reason: str) -> None:
         "no_referral.basic_needs", "Basic needs met today (numbers)", list(cl.BASIC_NEEDS.items())
     )
     info = ctx.asker.confirm(
-        "no_referral.info_given", "Gave information about trafficking and services?", True
+        "no_referral.info_given", "Gave information about trafficking and services?", None
     )
     hotlines = [(h.id, h.name) for h in ctx.catalog.hotlines]
     given = ctx.asker.pick_many(
         "no_referral.hotlines",
         "Hotlines given (numbers)",
         hotlines,
-        default=[hotlines[0][0]] if hotlines else [],
+        explicit=True,
     )
     later = reoffer.call_later_default(ctx)
     call_later = ctx.asker.text("no_referral.call_later", "Whom to call later", later)
@@ -55,4 +55,5 @@ def run(ctx: Context, at_step: int, default_reason: str) -> None:
         follow_up=again,
     )
     ctx.s.finished = True
+    ctx.s.pending = {}
     ctx.save()

@@ -6,14 +6,14 @@ from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import check_reference, session_exists
 from referral_cli.errors import ReferralError
 from referral_cli.session import worker
-from referral_cli.session.steps.context import Context
+from referral_cli.session.steps.context import Context, command
 
 
 def new_reference(text: str) -> str:
     """A well-formed case reference that is not in use yet."""
     ref = check_reference(text)
     if session_exists(ref):
-        raise ReferralError(f"{ref} already exists. Continue it with: referral resume {ref}")
+        raise ReferralError(f"{ref} already exists. Continue it with: {command('resume ' + ref)}")
     return ref
 
 
