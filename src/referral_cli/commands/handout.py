@@ -99,8 +99,9 @@ def summary_text(
     day: dt.date,
     data: Path | None,
     despite_standing: bool,
+    screen: bool = False,
 ) -> str:
-    """The worker's copy, or one agency's copy through the consent gate."""
+    """The worker's copy, or one agency's copy through the consent gate (wrapped on screen)."""
     from referral_cli.export import session as export
 
     if agency is None:
@@ -132,8 +133,11 @@ def summary_text(
         from referral_cli.export.html import page
 
         return page(export.to_markdown(title, sections))
-    render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
-    return render(title, sections)
+    if fmt is SummaryFormat.MARKDOWN:
+        return export.to_markdown(title, sections)
+    from referral_cli.render.narrow import terminal_width
+
+    return export.to_text(title, sections, terminal_width(10_000) if screen else None)
 
 
 def youth_card(

@@ -125,11 +125,12 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
 def _finished(done: Session, day: dt.date) -> None:
     """The worker's copy of a finished session, and how to print each agency's copy."""
     from referral_cli.export.session import to_text, worker_sections, worker_title
+    from referral_cli.render.narrow import terminal_width
     from referral_cli.session.steps.context import command
     from referral_cli.text import one_line
 
     typer.echo("")
-    typer.echo(to_text(worker_title(done), worker_sections(done, day)))
+    typer.echo(to_text(worker_title(done), worker_sections(done, day), terminal_width(10_000)))
     typer.echo("")
     ref = done.reference
     for referral in done.referrals:
@@ -303,7 +304,9 @@ def summary(
     if youth:
         text = youth_card(session, agency, language, where, any_hour, fmt, data)
     else:
-        text = summary_text(session, agency, fmt, day, data, despite_standing)
+        text = summary_text(
+            session, agency, fmt, day, data, despite_standing, screen=output is None
+        )
     emit(text, output, force=force, name=file_name(session, agency, youth, fmt))
     if output is not None:
         from referral_cli.casefile import audit

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from collections.abc import Sequence
 
 from referral_cli.casefile.records import STATUS_LABELS, NoReferral, Referral, Session
@@ -287,14 +288,27 @@ def to_markdown(title: str, sections: Sequence[Section]) -> str:
     return "\n".join(out)
 
 
-def to_text(title: str, sections: Sequence[Section]) -> str:
-    """Plain text for the screen; every label and value is folded to one clean line."""
-    out = [one_line(title), "=" * len(one_line(title))]
+def to_text(title: str, sections: Sequence[Section], width: int | None = None) -> str:
+    """Plain text for the screen; every label and value is folded to one clean line.
+
+    With `width`, long lines wrap at spaces only, so a phone number or id stays whole.
+    """
+    out = [one_line(title), "=" * min(len(one_line(title)), width or 10_000)]
     for heading, lines in sections:
         out.extend(["", one_line(heading)])
         for label, value in lines:
-            out.append(
-                f"  {one_line(label)}: {one_line(value)}" if label else f"  - {one_line(value)}"
+            line = f"  {one_line(label)}: {one_line(value)}" if label else f"  - {one_line(value)}"
+            if width is None or len(line) <= width:
+                out.append(line)
+                continue
+            out.extend(
+                textwrap.wrap(
+                    line,
+                    width,
+                    subsequent_indent="      ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
             )
     return "\n".join(out)
 

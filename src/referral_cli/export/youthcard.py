@@ -130,12 +130,27 @@ def card_lines(
     return w["title"], blocks
 
 
+CARD_WIDTH = 60  # a pocket-sized page, and a phone screen
+
+
 def card_text(title: str, blocks: list[list[tuple[str, str]]]) -> str:
-    """The card as plain text: short lines, one page."""
+    """The card as plain text: short lines wrapped at spaces (numbers stay whole), one page."""
+    import textwrap
+
     out = [title, "=" * len(title)]
     for block in blocks:
         out.append("")
-        out.extend(f"{label}: {value}" if label else value for label, value in block)
+        for label, value in block:
+            line = f"{label}: {value}" if label else value
+            out.extend(
+                textwrap.wrap(
+                    line,
+                    CARD_WIDTH,
+                    subsequent_indent="  ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
     return "\n".join(out) + "\n"
 
 

@@ -23,10 +23,15 @@ def followups_view(
     agency's vetting standing is worse than when it was chosen, with why."""
     if not rows:
         return Text("No open referrals to follow up.")
+    from referral_cli.render.narrow import Cell, TableOrList
+
     dropped = dropped or {}
-    table = Table(box=box.SIMPLE, title=f"Open referrals as of {today}", title_justify="left")
-    for column in ("reference", "agency", "status", "follow up"):
-        table.add_column(column)
+    title = f"Open referrals as of {today}"
+    headers = ("reference", "agency", "status", "follow up")
+    table = Table(box=box.SIMPLE, title=title, title_justify="left")
+    for column in headers:
+        table.add_column(column, no_wrap=column == "reference")
+    cells: list[list[Cell]] = []
     for row in rows:
         due = Text(str(row.follow_up) if row.follow_up else "not set")
         if row.overdue:
@@ -37,15 +42,17 @@ def followups_view(
         if (row.reference, row.agency) in dropped:
             agency.append("\nSTANDING DROPPED: ", style="bold red")
             agency.append(one_line(dropped[(row.reference, row.agency)]), style="red")
-        table.add_row(row.reference, agency, row.status_label, due)
+        cells.append([row.reference, agency, row.status_label, due])
+        table.add_row(*cells[-1])
+    shown = TableOrList(headers, cells, table, title=title)
     if not dropped:
-        return table
+        return shown
     note = Text(
         f"{len(dropped)} referral(s) to an agency whose vetting standing dropped since it was "
         "chosen: talk to your lead before going on.",
         style="bold red",
     )
-    return Group(table, note)
+    return Group(shown, note)
 
 
 def _counts(title: str, counts: dict[str, int]) -> Table:

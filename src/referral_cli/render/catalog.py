@@ -83,24 +83,24 @@ def services_view(catalog: Catalog) -> RenderableType:
     """The needs taxonomy, one table per group, as a worker scans it."""
     from rich.table import Table
 
+    from referral_cli.render.narrow import TableOrList
+
+    headers = ("id", "service", "forms", "also called")
     tables: list[RenderableType] = []
     for group, title in GROUPS.items():
         services = [s for s in catalog.services.values() if s.group == group]
         if not services:
             continue
         table = Table(title=title, title_justify="left", box=box.SIMPLE, expand=False)
-        table.add_column("id", no_wrap=True)
-        table.add_column("service")
-        table.add_column("forms")
-        table.add_column("also called")
-        for s in services:
-            table.add_row(
-                one_line(s.id),
-                one_line(s.label),
-                ", ".join(s.forms),
-                one_line(", ".join(s.synonyms)),
-            )
-        tables.append(table)
+        for column in headers:
+            table.add_column(column, no_wrap=column == "id")
+        rows = [
+            [one_line(s.id), one_line(s.label), ", ".join(s.forms), one_line(", ".join(s.synonyms))]
+            for s in services
+        ]
+        for row in rows:
+            table.add_row(*row)
+        tables.append(TableOrList(headers, rows, table, title=title))
     return Group(*tables)
 
 
@@ -108,13 +108,18 @@ def hotlines_view(catalog: Catalog) -> RenderableType:
     """The hotlines from the catalog, for the end of a session or a blank checklist."""
     from rich.table import Table
 
+    from referral_cli.render.narrow import TableOrList
+
+    headers = ("hotline", "region", "call", "text", "hours")
     table = Table(title="Hotlines", title_justify="left", box=box.SIMPLE)
-    for column in ("hotline", "region", "call", "text", "hours"):
-        table.add_column(column)
+    for column in headers:
+        table.add_column(column, no_wrap=column in ("call", "text"))
+    rows = []
     for h in catalog.hotlines:
         text = f"{h.text_keyword} to {h.text}" if h.text and h.text_keyword else h.text or ""
-        table.add_row(one_line(h.name), one_line(h.region), h.call or "", text, one_line(h.hours))
-    return table
+        rows.append([one_line(h.name), one_line(h.region), h.call or "", text, one_line(h.hours)])
+        table.add_row(*rows[-1])
+    return TableOrList(headers, rows, table, title="Hotlines")
 
 
 def agencies_view(listing: AgencyListing) -> RenderableType:

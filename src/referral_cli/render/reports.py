@@ -31,16 +31,21 @@ def gaps_view(report: GapReport) -> RenderableType:
         f"({report.filter.describe()}: {report.agencies_considered} agencies)",
         style="bold",
     )
+    from referral_cli.render.narrow import TableOrList
+
+    headers = ("need", "offered", "ready", "stale", "verify", "unvetted", "do not refer", "gap")
     table = Table(box=box.SIMPLE, expand=False)
     table.add_column("need", no_wrap=True, min_width=26)
-    for column in ("offered", "ready", "stale", "verify", "unvetted", "do not refer"):
+    for column in headers[1:-1]:
         table.add_column(column, justify="right")
     table.add_column("gap", no_wrap=True)
+    cells: list[list[str | Text]] = []
     group = None
     for row in report.needs:
         if row.group != group:
             group = row.group
-            table.add_row(Text(GROUPS.get(group, group), style="bold"))
+            cells.append([Text(GROUPS.get(group, group), style="bold")])
+            table.add_row(*cells[-1])
         gap = (
             "no provider"
             if row.no_provider
@@ -51,17 +56,20 @@ def gaps_view(report: GapReport) -> RenderableType:
             else ""
         )
         style = "red" if row.no_ready_provider else "yellow" if gap else ""
-        table.add_row(
-            "  " + one_line(row.label),
-            str(row.offered),
-            str(row.ready),
-            str(row.ready_stale),
-            str(row.verify),
-            str(row.not_vetted),
-            Text(str(row.do_not_refer), style="red" if row.do_not_refer else ""),
-            Text(gap, style=style),
+        cells.append(
+            [
+                "  " + one_line(row.label),
+                str(row.offered),
+                str(row.ready),
+                str(row.ready_stale),
+                str(row.verify),
+                str(row.not_vetted),
+                Text(str(row.do_not_refer), style="red" if row.do_not_refer else ""),
+                Text(gap, style=style),
+            ]
         )
-    parts: list[RenderableType] = [heading, table]
+        table.add_row(*cells[-1])
+    parts: list[RenderableType] = [heading, TableOrList(headers, cells, table)]
     if report.no_provider:
         parts.append(_lines("No agency offers:", report.no_provider, "red"))
     if report.no_ready_provider:
@@ -105,19 +113,26 @@ def consultations_view(log: ConsultationLog) -> RenderableType:
         f"Partner consultations in {one_line(log.region)} ({period}): {len(log.entries)}",
         style="bold",
     )
+    from referral_cli.render.narrow import Cell, TableOrList
+
+    headers = ("date", "agency", "who", "method", "why", "outcome")
     table = Table(box=box.SIMPLE, expand=False)
-    for column in ("date", "agency", "who", "method", "why", "outcome"):
-        table.add_column(column)
+    for column in headers:
+        table.add_column(column, no_wrap=column == "date")
+    rows: list[list[Cell]] = []
     for entry in log.entries:
-        table.add_row(
-            str(entry.date),
-            one_line(entry.agency_name),
-            one_line(entry.who),
-            ", ".join(entry.method),
-            entry.trigger,
-            outcome_text(entry.outcome),
+        rows.append(
+            [
+                str(entry.date),
+                one_line(entry.agency_name),
+                one_line(entry.who),
+                ", ".join(entry.method),
+                entry.trigger,
+                outcome_text(entry.outcome),
+            ]
         )
-    return Group(heading, table)
+        table.add_row(*rows[-1])
+    return Group(heading, TableOrList(headers, rows, table))
 
 
 DETAIL_LIMIT = 20  # organizations shown one by one on screen; beyond that, counts only

@@ -6,11 +6,11 @@ same over piped input. Every piece of catalog or typed text passes through `one_
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping, Sequence
 
 from referral_cli.casefile.records import STATUS_LABELS, Session
 from referral_cli.catalog.models import GROUPS, Agency, Hotline, Service
+from referral_cli.render.narrow import plain_table, terminal_width, wrap_items
 from referral_cli.session.checklist import (
     BASIC_NEEDS,
     IN_ROOM,
@@ -59,17 +59,7 @@ def services_menu(services: Sequence[Service]) -> str:
         ]
         if not entries:
             continue
-        body = " · ".join(entries)
-        lines.extend(
-            textwrap.wrap(
-                body,
-                WIDTH,
-                initial_indent=f"{title}: ",
-                subsequent_indent="    ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
+        lines.extend(wrap_items(entries, terminal_width(WIDTH), first=f"{title}: "))
     return "\n".join(lines)
 
 
@@ -99,7 +89,8 @@ def hotline_line(hotline: Hotline) -> str:
         keyword = f"{hotline.text_keyword} to " if hotline.text_keyword else ""
         ways.append(f"text {keyword}{hotline.text}")
     how = ", ".join(ways)
-    return one_line(f"{hotline.name} ({hotline.region}): {how}, {hotline.hours}")
+    where = "" if hotline.region in hotline.name else f", {hotline.region}"
+    return one_line(f"{hotline.name}{where}: {how}, {hotline.hours}")
 
 
 def nothing_fits(need_label: str, task_force: Agency | None, hotlines: Sequence[Hotline]) -> str:
@@ -143,16 +134,12 @@ def sessions_table(sessions: Sequence[Session]) -> str:
     """Saved sessions: reference, step, status, follow-up date."""
     if not sessions:
         return "No saved sessions."
-    rows = [("Reference", "Step", "Status", "Follow-up", "Updated")]
-    for s in sessions:
-        rows.append(
-            (s.reference, step_text(s), status_text(s), follow_up_text(s), f"{s.updated:%Y-%m-%d}")
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+    rows = [
+        [s.reference, step_text(s), status_text(s), follow_up_text(s), f"{s.updated:%Y-%m-%d}"]
+        for s in sessions
+    ]
+    headers = ["Reference", "Step", "Status", "Follow-up", "Updated"]
+    return plain_table(headers, rows, terminal_width(10_000))
 
 
 def step_text(session: Session) -> str:
