@@ -42,6 +42,7 @@ SHOWING: dict[str, list[str]] = {
     "consultations": [],
     "followups": [],
     "activity": [],
+    "contacts": [],
     "catalog validate": [],
     "catalog import-hsds": [str(HSDS), "--dry-run"],
 }

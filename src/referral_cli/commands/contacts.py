@@ -10,10 +10,10 @@ from typing import Any
 
 import typer
 
-from referral_cli.commands.common import Format, FormatOption
+from referral_cli.commands.common import DataFormat, DataFormatOption
 
 
-def contacts(fmt: FormatOption = Format.TEXT) -> None:
+def contacts(fmt: DataFormatOption = DataFormat.TEXT) -> None:
     """New contacts from your sessions, not in the catalog yet: for the coordinator to add."""
     import json
 
@@ -42,7 +42,7 @@ def contacts(fmt: FormatOption = Format.TEXT) -> None:
             if c.suggested_by:
                 row["suggested_by"] = sorted({*row["suggested_by"], c.suggested_by})
     rows = list(found.values())
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:

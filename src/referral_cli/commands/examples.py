@@ -19,6 +19,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         f"referral summary {REF} --for {AGENCY} --format html -o exports/",
         f"referral summary {REF} --youth --language es -o exports/",
     ),
+    "contacts": ("referral contacts", "referral contacts --format json"),
     "profile": (
         'referral profile --name "Sam R." --program "Youth Outreach" --phone 503-555-0100',
         "referral profile --show",
