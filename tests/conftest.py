@@ -11,6 +11,7 @@ os.environ["_TYPER_FORCE_DISABLE_TERMINAL"] = "1"
 os.environ.pop("FORCE_COLOR", None)
 os.environ.pop("REFERRAL_DATA", None)
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -74,3 +75,34 @@ def _case_key(_private_home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     crypto.forget()
     crypto.create_key(TEST_PASSPHRASE)
     return TEST_PASSPHRASE
+
+
+REAL_START = dt.datetime(2026, 11, 23, 9, 0)
+
+
+class RealClock:
+    """The system clock as the code under test sees it: pinned, one second per reading.
+
+    Consent, retention and last-change times read the real clock, so tests pin it (no test
+    depends on the day it runs); a test moves it with `set`, as the calendar would.
+    """
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.at = start
+
+    def set(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        self.at += dt.timedelta(seconds=1)
+        return self.at
+
+
+@pytest.fixture(autouse=True)
+def real_clock(monkeypatch: pytest.MonkeyPatch) -> RealClock:
+    """Pin `clock.real_now` at REAL_START (2026-11-23, the date most tests train on)."""
+    from referral_cli import clock
+
+    pinned = RealClock(REAL_START)
+    monkeypatch.setattr(clock, "real_now", pinned)
+    return pinned

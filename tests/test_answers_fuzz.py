@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from referral_cli.cli import app
-from referral_cli.prompt.asker import flatten
+from referral_cli.prompt.parse import flatten
 from referral_cli.vetting.rubric import rubric
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -239,7 +239,16 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         meta = {r[0] for r in db.execute("SELECT name FROM meta")}
     assert tables == {"meta", "file", "agency", "vetting", "offer", "standing", "service_file"}
-    assert meta == {"format", "root", "code", "built_ns", "info", "services", "folders"}
+    assert meta == {
+        "format",
+        "root",
+        "code",
+        "built_ns",
+        "info",
+        "services",
+        "folders",
+        "latest_vetting",
+    }
 
 
 def test_two_catalogs_have_separate_caches(tmp_path: Path) -> None:

@@ -61,9 +61,9 @@ def test_clean_fixture_reports_counts(run: Run, tmp_path: Path) -> None:
             "agencies.yaml:11: agencies[0].populations.age_min: must be a whole number",
         ),
         (
-            "    phone: 503-555-0101\n",
+            "    sector: housing\n",
             "",
-            "agencies.yaml:5: agencies[0].phone: is required but missing",
+            "agencies.yaml:5: agencies[0].sector: is required but missing",
         ),
         (
             "    confidential_address: true",

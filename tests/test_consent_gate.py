@@ -129,14 +129,16 @@ def test_states() -> None:
     )
 
 
-def test_withheld_items_show_slots_never_keys() -> None:
+def test_withheld_items_leave_no_trace() -> None:
     release = Release(
         agency=AGENCY, purpose="p", given=DAY, expires=DAY, informed=True, items=["need:svc-0"]
     )
     session = make_session(["Shelter", "Sexual assault care"], [], [], release)
     data = json.loads(agency_json(packet_for(session, AGENCY, DAY)))
-    assert data["withheld"][0] == {"item": "Need 2", "status": "withheld (no consent)"}
-    assert "svc-1" not in json.dumps(data) and "Sexual" not in json.dumps(data)
+    assert "withheld" not in data and [i["text"] for i in data["shared"]] == ["Shelter (ongoing)"]
+    for text in exports(session, AGENCY, DAY):
+        assert "svc-1" not in text and "Sexual" not in text
+        assert "Need 2" not in text and "withheld" not in text.lower()
 
 
 def test_markdown_in_consented_text_is_escaped() -> None:

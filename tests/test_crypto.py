@@ -43,12 +43,13 @@ def test_round_trip_and_tamper_detection() -> None:
 
 
 def test_session_file_holds_no_readable_content(_private_home: Path) -> None:
-    path = save_session(session("AC-1"))
+    saved = session("AC-1")
+    path = save_session(saved)
     raw = path.read_bytes()
     assert path.name == "AC-1.json.enc"
     for text in (b"Sam Rivera", b"Outreach", b"female", b"reference", b"AC-1"):
         assert text not in raw
-    assert load_session("AC-1") == session("AC-1")
+    assert load_session("AC-1") == saved
 
 
 def test_key_file_is_private_and_holds_no_secret(_private_home: Path, _case_key: str) -> None:

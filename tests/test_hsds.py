@@ -45,10 +45,12 @@ def test_import_official_examples(run: Run, tmp_path: Path, source: str) -> None
     assert result.exit_code == 0, result.output
     assert "Imported 1 agencies" in result.output
     assert "Community Counselling -> counselling-therapy" in result.output
-    assert "needs review: languages not in services.yaml, left out: Urdu (ur)" in result.output
+    assert "Languages added to services.yaml: ur (Urdu)" in result.output
     catalog = load_catalog(target)
     agency = catalog.agencies["example-organization-inc"]
     assert agency.name == "Example Organization Inc."
+    assert "ur" in agency.languages  # kept by its ISO 639 code, not dropped
+    assert "ur: Urdu" in (target / "services.yaml").read_text()
     assert [s.id for s in agency.services] == ["counselling-therapy"]
     assert (agency.populations.age_min, agency.populations.age_max) == (12, 100)
     assert agency.phone == "+44 1234 234567 x100"
@@ -103,7 +105,6 @@ def test_import_needs_a_target_and_never_touches_the_shipped_catalog(run: Run) -
             "services.csv row 3: service links to nothing in the package: "
             "organization_id '2b3c4d5e-0000-4000-8000-00000000dead'",
         ),
-        ("not_json.json", "not_json.json:2: not valid JSON"),
         (
             "valid_and_invalid.json",
             "valid_and_invalid.json: [1].services[0]: service.status is required but missing",

@@ -152,3 +152,53 @@ def test_agencies_by_service_sees_a_service_added_in_any_agency_file(
     edit(files / PANTRY, "services:\n", "services:\n  - repatriation\n")
     after = run("agencies", "--service", "repatriation", "--data", str(files))
     assert after.exit_code == 0 and "alder-community-pantry" in after.output
+
+
+CLINIC = "alder-community-health-clinic"
+
+
+def flat(text: str) -> str:
+    """Output with the terminal's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def test_a_vetting_added_by_an_update_is_caught_when_the_clock_is_set_back(
+    files: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache's latest vetting date follows an update, so the warm path steps aside."""
+    monkeypatch.setattr(cachekey, "RACY_NS", 0)
+    load_catalog(files)
+    later = files / "vettings" / f"{CLINIC}--2026-11-20.yaml"
+    later.write_text((files / CLINIC_VETTING).read_text().replace("2026-09-15", "2026-11-20"))
+    assert run("vet", CLINIC, "--data", str(files)).exit_code == 0  # re-read into the cache
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-10")
+    for command in (["vet", CLINIC], ["show", CLINIC], ["agencies", "--service", "medical-care"]):
+        result = run(*command, "--data", str(files))
+        assert result.exit_code == 1, command
+        assert "2026-11-20 is in the future (today is 2026-11-10)" in flat(result.output)
+
+
+def test_a_future_vetting_pulled_in_is_an_error_with_its_file(files: Path) -> None:
+    later = files / "vettings" / f"{CLINIC}--2027-01-05.yaml"
+    later.write_text((files / CLINIC_VETTING).read_text().replace("2026-09-15", "2027-01-05"))
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(files)
+    assert [Path(p.file).name for p in raised.value.problems] == [later.name]
+    assert "2027-01-05 is in the future" in str(raised.value)
+
+
+def test_a_service_listed_twice_in_an_agency_file_is_an_error(files: Path) -> None:
+    edit(files / PANTRY, "  - food\n", "  - food\n  - food\n")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(files)
+    assert "'food' is listed twice" in str(raised.value)
+    assert {Path(p.file).name for p in raised.value.problems} == {Path(PANTRY).name}
+
+
+def test_an_unreadable_agency_file_is_one_error_not_one_per_vetting(files: Path) -> None:
+    own = files / "agencies" / f"{CLINIC}.yaml"
+    own.write_text(own.read_text() + "phone: 503-555-0100\n")  # a duplicate key: not read
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(files)
+    assert [Path(p.file).name for p in raised.value.problems] == [own.name]
+    assert "duplicate key 'phone'" in str(raised.value)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import Result
 
 from referral_cli.catalog import layout
 from referral_cli.catalog.load import Catalog
+from referral_cli.errors import ReferralError
 from referral_cli.vetting.rules import check_catalog, load_catalog
 from tests.helpers import AGENCIES_HEAD, AGENCY, write_catalog
 
@@ -160,3 +162,13 @@ def test_agencies_written_one_file_each_read_back_the_same(data_copy: Path) -> N
     written = layout.write_agency_files(data_copy, list(before.agencies.values()))
     assert len(written) == len(before.agencies) and layout.uses_files(data_copy)
     same_catalog(fresh(data_copy), before)
+
+
+def test_conversions_read_their_files_as_the_catalog_check_does(tmp_path: Path) -> None:
+    """Only regular files (never a FIFO or /dev/zero behind a name): else one clear line."""
+    root = write_catalog(tmp_path / "data")
+    (root / "agencies.yaml").unlink()
+    (root / "agencies.yaml").mkdir()
+    for convert in (layout.split, layout.join):
+        with pytest.raises(ReferralError, match=r"agencies\.yaml is a folder, not a catalog"):
+            convert(root)

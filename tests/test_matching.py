@@ -72,9 +72,10 @@ def test_fit_with_the_youth_moves_the_rank_with_reasons() -> None:
     profile = YouthProfile(language="es", fit=["lgbtq-affirming", "transit"])
     first, second = rank([plain, fitting], SHELTER, profile, statuses, "Spanish")
     assert first.agency.id == "fitting"
-    assert "+ speaks Spanish" in first.reasons and "+ LGBTQ-affirming" in first.reasons
+    assert "+ speaks Spanish (agency's own listing, not vetted)" in first.reasons
+    assert "+ LGBTQ-affirming (agency's own listing, not vetted)" in first.reasons
     assert "- no Spanish-speaking staff listed" in second.reasons
-    assert "- not reachable by transit" in second.reasons
+    assert "- not reachable by transit (agency's own listing)" in second.reasons
 
 
 def test_age_and_gender_mismatch_sink_but_stay_visible() -> None:
@@ -84,7 +85,7 @@ def test_age_and_gender_mismatch_sink_but_stay_visible() -> None:
     found = rank([adults, girls], SHELTER, YouthProfile(age=15, gender="male"), statuses)
     reasons = {c.agency.id: c.reasons for c in found}
     assert "- serves ages 18+ only" in reasons["adults"]
-    assert "- serves female only" in reasons["girls"]
+    assert "- serves female only: ask whether it serves this youth" in reasons["girls"]
     assert all(c.score < 0 for c in found)
 
 

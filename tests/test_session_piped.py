@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,11 +15,13 @@ from referral_cli.casefile.records import Session
 Run = Callable[..., Result]
 
 OPENING = ["Maria Lopez", "03/14/2009", "YS-77", "Sam", "Outreach"]
-STEPS_1_TO_2 = ["shelter", "", "", "15", "", "", ""]
+STEPS_1_TO_2 = ["shelter", "none", "en", "15", "", "", ""]
 
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `referral` on PATH, as after an install (a test below takes it off)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
 
 
@@ -42,30 +46,13 @@ def saved(home: Path) -> Session:
 
 def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     steps_3_to_8 = [
-        "",
-        "",
-        "",
-        "",  # ask: called, youth present, experience, options
-        "",
-        "",
-        "",
-        "",
-        "y",  # discuss: view, near danger, transport, hesitant, wants
-        "",
-        "",
-        "",  # contact: role, name, knows trauma
-        "",
-        "1",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",  # share: considerations, items, purpose ... informed
-        "",
-        "",  # hand-off: agency's answer, when
-        "n",
-        "",  # escort: wants, follow up
+        *["now", "1,2", ""],  # ask: call now, who was on the call, what they said
+        *["", "yes", "unsure", ""],  # discuss: view, wants, near danger, transport
+        *["", "emergency-shelter", "verbal", "written", "n", "", "y", "yes"],  # share
+        "y",  # the plan: go on now with the steps after the session
+        *["y", "y"],  # contact: the catalog's representative, knows trauma
+        *["waiting", ""],  # hand-off: agency's answer, when
+        *["n", "", ""],  # escort: wants, urgency, follow up
     ]
     result = run("start", input=typed(*OPENING, *STEPS_1_TO_2, *steps_3_to_8))
     assert result.exit_code == 0, result.output
@@ -77,7 +64,8 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     assert session.finished and session.profile.age == 15
     [referral] = session.referrals
     assert referral.agency == "alder-county-youth-harbor" and referral.status == "requested"
-    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-30"
+    assert referral.follow_up is not None and referral.follow_up.isoformat() == "2026-11-26"
+    assert referral.urgency == "urgent"  # emergency shelter: no later than the 72 hours
     release = session.release_for(referral.agency)
     assert release is not None and release.items == ["need:emergency-shelter"]
     assert release.expires.isoformat() == "2026-12-23"  # 30 days by default
@@ -87,7 +75,7 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
 
 
 def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Path) -> None:
-    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "", "", ""]
+    lines = [*OPENING, *STEPS_1_TO_2, "x", "", "", "", "1,4", "y", "1", "", ""]
     result = run("start", input=typed(*lines))
     assert result.exit_code == 0, result.output
     out = result.output
@@ -100,11 +88,14 @@ def test_x_takes_the_no_referral_path_from_any_step(run: Run, _private_home: Pat
         "food",
         "safety",
     ]
-    assert session.no_referral.hotlines == ["us-national-human-trafficking-hotline"]
+    assert session.no_referral.hotlines == [
+        "National Human Trafficking Hotline: call 1-888-373-7888, text INFO to 233733"
+    ]
+    assert str(session.no_referral.follow_up) == "2026-11-30"  # a week by default
 
 
 def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -> None:
-    lines = [*OPENING, "99", "lawyer", "17", ""]
+    lines = [*OPENING, "99", "lawyer", "17", "n"]
     result = run("start", input=typed(*lines))
     assert "99 is not on the list" in result.output
     assert "'lawyer' matches several" in result.output
@@ -112,13 +103,27 @@ def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -
 
 
 def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path) -> None:
-    to_step_6 = ["", "", "", "", "", "", "", "", "y", "", "", ""]
-    first = run("start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "", "1"))
-    assert first.exit_code == 1 and "referral resume YS-77" in first.output
+    to_step_6 = ["now", "1", "", "", "yes", "unsure", ""]
+    first = run(
+        "start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "Quiet room", "", "shelter")
+    )
+    assert first.exit_code == 0 and "referral resume YS-77" in first.output
+    assert "Draft kept with every answer given so far" in first.output
     draft = saved(_private_home)
     assert draft.step == 6 and draft.releases == []
     assert draft.referrals[0].status == "consent_pending"
-    rest = ["", "1", "", "", "", "", "", "", "", "", "n", ""]
+    assert draft.pending == {
+        "share.considerations.1": "Quiet room",
+        "share.considerations.2": "",
+        "share.alder-county-youth-harbor.items": "need:emergency-shelter",
+    }
+    # Resume goes on at the first unanswered question (shared how), not at the step's start.
+    rest = ["verbal", "written", "n", "", "y", "yes", "y", "y", "y", "waiting", "", "n", "", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
-    assert saved(_private_home).referrals[0].status == "requested"
+    assert "Resuming YS-77 at step 6 of 8; 3 answers kept." in second.output
+    assert "  1: Quiet room  (answered before)" in second.output
+    done = saved(_private_home)
+    assert done.referrals[0].status == "requested" and done.pending == {}
+    assert done.considerations == ["Quiet room"]
+    assert done.releases[0].items == ["need:emergency-shelter"]

@@ -17,6 +17,7 @@ from referral_cli.casefile.store import (
     save_session,
 )
 from referral_cli.errors import NotFoundError, ReferralError
+from tests.conftest import RealClock
 
 AT = dt.datetime(2026, 11, 1, 9, 0)
 
@@ -53,20 +54,23 @@ def session(ref: str, updated: dt.datetime = AT) -> Session:
 
 
 def test_save_load_list_private(_private_home: Path) -> None:
-    path = save_session(session("AC-1"))
+    saved = session("AC-1")
+    path = save_session(saved)
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
     assert _private_home.stat().st_mode & 0o777 == 0o700
-    assert load_session("ac-1") == session("AC-1")
+    assert load_session("ac-1") == saved
     (path.parent / "AC-9.json").write_text("{not json")
     assert [s.reference for s in list_sessions()] == ["AC-1"]
     with pytest.raises(NotFoundError, match="referral sessions"):
         load_session("AC-2")
 
 
-def test_purge(_private_home: Path) -> None:
-    save_session(session("AC-1", AT))
-    save_session(session("AC-2", AT + dt.timedelta(days=20)))
-    assert purge_sessions(AT + dt.timedelta(days=10)) == ["AC-1"]
+def test_purge(_private_home: Path, real_clock: RealClock) -> None:
+    real_clock.set(AT)
+    save_session(session("AC-1"))
+    real_clock.set(AT + dt.timedelta(days=20))
+    save_session(session("AC-2"))
+    assert purge_sessions(AT + dt.timedelta(days=10)) == (["AC-1"], [])
     assert purge_session("AC-2") and not purge_session("AC-2")
     assert list((_private_home / "sessions").iterdir()) == []

@@ -140,14 +140,24 @@ def test_a_weak_non_critical_factor_does_not_hide_behind_a_total() -> None:
     assert result.outcome is Outcome.READY
 
 
-def test_only_the_latest_vetting_decides() -> None:
+def test_a_later_vetting_ends_a_hard_fail_only_by_saying_it_is_no_longer_observed() -> None:
     bad = make_vetting(
         dt.date(2025, 1, 10),
         professionalism={"score": 0, "hard_fails": ["substantiated-abuse-finding"], "note": "x"},
     )
-    good = make_vetting(dt.date(2026, 2, 1))
-    assert status(bad, good).outcome is Outcome.READY
-    assert status(good, bad).outcome is Outcome.READY  # order in the list does not matter
+    silent = make_vetting(dt.date(2026, 2, 1))  # scores 3 everywhere, says nothing of it
+    cleared = make_vetting(
+        dt.date(2026, 2, 1),
+        professionalism={
+            "score": 3,
+            "evidence": ["written-policy"],
+            "note": "finding reversed on appeal; new director",
+            "hard_fails_cleared": ["substantiated-abuse-finding"],
+        },
+    )
+    assert status(bad, silent).outcome is Outcome.DO_NOT_REFER
+    assert status(bad, cleared).outcome is Outcome.READY
+    assert status(cleared, bad).outcome is Outcome.READY  # order in the list does not matter
     assert status(bad).outcome is Outcome.DO_NOT_REFER
 
 

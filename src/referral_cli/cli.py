@@ -18,6 +18,7 @@ import typer.main
 
 from referral_cli import __version__
 from referral_cli.commands.common import ReferralGroup
+from referral_cli.commands.examples import epilog
 
 # Every command and sub-group is registered here, one module at a time, when first needed.
 commands = typer.Typer(rich_markup_mode=None)
@@ -30,15 +31,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "security",
         "Set up encryption of case files with a passphrase, and how long closed cases are kept.",
     ),
+    "profile": (
+        "profile",
+        "Set your worker profile once: name, program, phone, e-mail, used by every session.",
+    ),
     "audit": (
         "security",
         "The audit log: when sessions were created, exported, revoked, purged.",
     ),
     "start": (
         "session",
-        "Run a referral session with a youth: eight steps, saved as a draft after each one.",
+        "Run a referral session with the youth: the in-room steps, ending with the plan.",
     ),
-    "resume": ("session", "Continue a paused session at the step where it stopped."),
+    "resume": (
+        "session",
+        "Show a case's timeline and go on at the first unanswered question (the later steps).",
+    ),
     "sessions": ("session", "List saved sessions: reference, step, status and follow-up date."),
     "summary": (
         "session",
@@ -49,6 +57,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "The blank eight-step checklist for paper use, with the no-referral path and hotlines.",
     ),
     "purge": ("session", "Delete saved sessions for good."),
+    "contacts": (
+        "contacts",
+        "New contacts from your sessions, not in the catalog yet: for the coordinator to add.",
+    ),
     "consent": ("session", "Record changes to a youth's consent."),
     "vet": ("vet", "Show an agency's vetting scorecard, its history, or record a new vetting."),
     "vettings": (
@@ -138,12 +150,17 @@ class LazyGroup(ReferralGroup):
             register(module)
         info = _infos()[cmd_name]
         if isinstance(info, typer.models.TyperInfo):
-            return typer.main.get_group_from_info(
+            command: Any = typer.main.get_group_from_info(
                 info, pretty_exceptions_short=True, rich_markup_mode=None, suggest_commands=True
             )
-        return typer.main.get_command_from_info(
-            info, pretty_exceptions_short=True, rich_markup_mode=None
-        )
+        else:
+            command = typer.main.get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None
+            )
+        command.epilog = epilog(cmd_name)
+        for name, sub in getattr(command, "commands", {}).items():
+            sub.epilog = epilog(f"{cmd_name} {name}")
+        return command
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """As click does, and a typo gets the closest command names (a usage error, exit 2)."""
@@ -165,7 +182,7 @@ app = typer.Typer(
     name="referral",
     help="Safe referrals and agency vetting for youth survivors of exploitation and trafficking.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )

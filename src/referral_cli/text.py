@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls, and Unicode bidi overrides
-# (which can make text on screen read differently from what is stored).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, C1 controls, and Unicode bidi controls: marks
+# (U+061C, U+200E/F), embeddings and overrides, isolates (which can make text on screen
+# read differently from what is stored).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # A whole ANSI/VT escape sequence, so that its parameters do not survive as junk.
 _ESCAPE_SEQ = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 
@@ -14,6 +15,13 @@ _ESCAPE_SEQ = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?
 def clean(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps tab and newline)."""
     return _CONTROL.sub("", _ESCAPE_SEQ.sub("", text))
+
+
+def escape_controls(text: str) -> str:
+    """Every control or bidi character left in finished output, as a visible `\\uXXXX`: in
+    JSON that is the same string (valid JSON, the data kept), and on a terminal it can no
+    longer reorder or hide what is shown. Tab and newline stay."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def one_line(text: str) -> str:
@@ -24,11 +32,16 @@ def one_line(text: str) -> str:
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&])")
 _MD_BLOCK_START = re.compile(r"^(\s*)([#+\->=])")
 _MD_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+# `.`, `:` and `@` inside a word: what bare URLs, domains and e-mail addresses are made of,
+# which GitHub and linkify turn into links unless the run of text is broken by an escape.
+_MD_LINKISH = re.compile(r"(?<=\S)([.:@])(?=\S)")
 
 
 def md(text: str) -> str:
-    """Escape text for Markdown so that catalog data can never become markup, links or HTML."""
+    """Escape text for Markdown so that catalog data can never become markup, links or HTML
+    (bare URLs and e-mail addresses included: they render as the text they are)."""
     escaped = _MD_INLINE.sub(r"\\\1", one_line(text))
+    escaped = _MD_LINKISH.sub(r"\\\1", escaped)
     escaped = _MD_BLOCK_START.sub(r"\1\\\2", escaped)
     return _MD_LIST_NUMBER.sub(r"\1\\\2", escaped)
 

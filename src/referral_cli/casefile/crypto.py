@@ -93,7 +93,7 @@ def read_key_file() -> KeyFile:
         kdf = raw["kdf"]
         if kdf["name"] != "scrypt" or raw.get("format") != 1:
             raise ValueError("unknown format")
-        return KeyFile(
+        keyfile = KeyFile(
             n=int(kdf["n"]),
             r=int(kdf["r"]),
             p=int(kdf["p"]),
@@ -111,6 +111,20 @@ def read_key_file() -> KeyFile:
             f"{path} is damaged ({exc.__class__.__name__}); without it the case files "
             "cannot be read. Restore it from a backup of this folder."
         ) from None
+    _check_kdf(keyfile, path)
+    return keyfile
+
+
+def _check_kdf(keyfile: KeyFile, path: Path) -> None:
+    """Refuse scrypt settings this tool never writes (N a power of two from 2^10 to 2^22,
+    r 1-32, p 1-16): a damaged or hostile key.json must not hang, crash or eat memory."""
+    n, r, p = keyfile.n, keyfile.r, keyfile.p
+    good_n = 2**10 <= n <= 2**22 and n & (n - 1) == 0
+    if not (good_n and 1 <= r <= 32 and 1 <= p <= 16 and 128 * n * r <= 2**30):
+        raise ReferralError(
+            f"{path} has scrypt settings this tool never writes (n={n}, r={r}, p={p}); it is "
+            "damaged or was edited. Restore it from a backup of this folder."
+        )
 
 
 def kdf_cost() -> int:
@@ -157,29 +171,31 @@ def create_key(passphrase: str) -> bytes:
 
     Refuses to replace an existing key.json: that would make every case file unreadable.
     """
-    from referral_cli.casefile.files import atomic_write_text, private_dir
+    from referral_cli.casefile.files import atomic_write_text, folder_lock, private_home
 
     check_new_passphrase(passphrase)
     path = key_path()
-    if path.exists():
-        raise ReferralError(f"{path} already exists; replacing it would lose every case file.")
-    private_dir(path.parent)
-    data_key = os.urandom(32)
-    created = dt.datetime.now().replace(microsecond=0).isoformat()
-    keyfile = _wrap(passphrase, data_key, kdf_cost(), created)
-    atomic_write_text(path, keyfile.as_json())
+    with folder_lock(private_home()):  # a second `init` at the same moment sees this one's key
+        if path.exists():
+            raise ReferralError(f"{path} already exists; replacing it would lose every case file.")
+        data_key = os.urandom(32)
+        created = dt.datetime.now().replace(microsecond=0).isoformat()
+        keyfile = _wrap(passphrase, data_key, kdf_cost(), created)
+        atomic_write_text(path, keyfile.as_json())
     _UNLOCKED[_slot(keyfile)] = data_key  # init goes on to encrypt earlier sessions
     return data_key
 
 
 def rewrap(old: str, new: str) -> None:
     """Change the passphrase: the same data key, wrapped under the new one."""
-    from referral_cli.casefile.files import atomic_write_text
+    from referral_cli.casefile.files import atomic_write_text, folder_lock, private_home
 
     check_new_passphrase(new)
-    current = read_key_file()
-    data_key = _unwrap(current, old)
-    atomic_write_text(key_path(), _wrap(new, data_key, kdf_cost(), current.created).as_json())
+    with folder_lock(private_home()):  # a change at the same moment must unwrap this one's
+        current = read_key_file()
+        data_key = _unwrap(current, old)
+        new_file = _wrap(new, data_key, kdf_cost(), current.created)
+        atomic_write_text(key_path(), new_file.as_json())
     _UNLOCKED.clear()
 
 
@@ -219,6 +235,15 @@ def data_key() -> bytes:
     if slot not in _UNLOCKED:
         _UNLOCKED[slot] = _unwrap(keyfile, passphrase())
     return _UNLOCKED[slot]
+
+
+def unlocked_key() -> bytes | None:
+    """The data key if this process has already unlocked it, else None (never asks)."""
+    try:
+        keyfile = read_key_file()
+    except ReferralError:
+        return None
+    return _UNLOCKED.get(_slot(keyfile))
 
 
 def _slot(keyfile: KeyFile) -> tuple[str, str, str]:
@@ -263,6 +288,13 @@ def pseudonym(key: bytes, reference: str) -> str:
     nothing; with it, `referral audit --case REF` can still find a purged case's events."""
     digest = hmac.new(key, b"audit-case:" + reference.encode("utf-8"), hashlib.sha256)
     return "case-" + digest.hexdigest()[:12]
+
+
+def agency_pseudonym(key: bytes, reference: str, agency: str) -> str:
+    """A keyed stand-in for one agency within one case (so the log never links agencies
+    across cases): how the revocation ledger names whom a consent was revoked for."""
+    text = b"audit-agency:" + reference.encode("utf-8") + b"\0" + agency.encode("utf-8")
+    return "agency-" + hmac.new(key, text, hashlib.sha256).hexdigest()[:12]
 
 
 def _b64(data: bytes) -> str:

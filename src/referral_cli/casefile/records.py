@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
-from referral_cli.catalog.models import Id, LangCode, Model, ServiceForm, Text
+from referral_cli.catalog.models import Id, LangCode, Model, Phone, ServiceForm, Text
 
 # --- case files ----------------------------------------------------------------
 #
@@ -23,6 +23,7 @@ CaseRef = Annotated[
     str, StringConstraints(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", min_length=3, max_length=24)
 ]
 Note = Annotated[str, StringConstraints(max_length=2000)]
+LANGUAGE_NAME_MAX = 100
 
 ReferralStatus = Literal[
     "needs_identified",
@@ -40,12 +41,15 @@ ReferralStatus = Literal[
     "entered_in_error",
 ]
 HesitationReason = Literal["location", "transport", "bad-experience", "rumours", "other"]
+HesitationHelp = Literal["goes-along", "another-site", "call-first", "more-info", "not-now"]
 FitNeed = Literal["lgbtq-affirming", "after-hours", "wheelchair", "transit", "confidential-address"]
 YouthGender = Literal["female", "male", "nonbinary", "transgender"]
 SharedHow = Literal["verbal", "written", "electronic"]
 GivenHow = Literal["written", "verbal"]
 NoReferralReason = Literal["youth-declined", "no-suitable-agency", "needs-met", "other"]
 BasicNeed = Literal["food", "shelter", "clothing", "safety"]
+# How soon the agency should contact the youth: 24 hours, 72 hours, two weeks (export/packet).
+Urgency = Literal["emergency", "urgent", "routine"]
 
 
 class Need(Model):
@@ -62,10 +66,18 @@ class YouthProfile(Model):
 
     language: LangCode | None = None
     # the catalog's name for the language when it was recorded: summaries need no catalog
-    language_name: str = Field(default="", max_length=100)
+    language_name: str = Field(default="", max_length=LANGUAGE_NAME_MAX)
     age: int | None = Field(default=None, ge=5, le=30)
     gender: YouthGender | None = None
     fit: list[FitNeed] = []
+
+    @field_validator("language_name", mode="before")
+    @classmethod
+    def _clip_name(cls, value: object) -> object:
+        """A catalog may name a language at any length; a summary needs only its start."""
+        if isinstance(value, str) and len(value) > LANGUAGE_NAME_MAX:
+            return value[: LANGUAGE_NAME_MAX - 3] + "..."
+        return value
 
     @property
     def language_label(self) -> str:
@@ -85,16 +97,36 @@ class Considered(Model):
     score: int = 0
     marks: list[str] = []
     reasons: list[str] = []
+    checked: bool = False  # the worker confirmed they checked what its vetting leaves open
+
+
+CallPresent = Literal["youth", "worker", "guardian", "interpreter", "support"]
+
+
+class NewContact(Model):
+    """An agency not in the catalog (one the task force or a colleague suggested).
+
+    Kept in the case file only, and NOT VETTED everywhere, until the coordinator adds it to
+    the catalog and vets it.
+    """
+
+    agency: Id
+    name: Text
+    phone: Phone
+    service: Id
+    suggested_by: Note = ""
 
 
 class ProviderCall(Model):
-    """Step 3: what the provider said, and whether the youth was there to ask questions."""
+    """Step 3: what the provider said, and who was on the call (the youth, ideally)."""
 
     agency: Id
     called: bool
     experience: Note = ""
     options: Note = ""
     youth_present: bool = False
+    present: list[CallPresent] = []
+    later: bool = False  # to be made after the session, without the youth
 
 
 class Hesitation(Model):
@@ -113,6 +145,7 @@ class OptionTalk(Model):
     transport: Note = ""
     confidential_address: bool = False
     hesitations: list[Hesitation] = []
+    helps: list[HesitationHelp] = []  # what the youth said would help with the hesitation
     wants: bool = False
 
 
@@ -181,6 +214,7 @@ class Referral(Model):
     history: list[StatusChange] = Field(min_length=1)
     follow_up: dt.date | None = None
     first_contact: dt.date | None = None
+    urgency: Urgency | None = None
 
 
 class NoReferral(Model):
@@ -191,8 +225,10 @@ class NoReferral(Model):
     at_step: int = Field(ge=0, le=8)
     basic_needs: list[BasicNeed] = []
     info_given: bool = False
-    hotlines: list[Id] = []
+    # "Name: number" as given, so the record reads without the catalog (older files: ids)
+    hotlines: list[Text] = []
     call_later: Note = ""
+    follow_up: dt.date | None = None  # when to offer the referral again
 
 
 class Session(Model):
@@ -202,12 +238,15 @@ class Session(Model):
     reference: CaseRef
     worker: Text
     program: Text
+    worker_phone: str = ""  # from the worker profile, for the agency packet and youth card
+    worker_email: str = ""
     created: dt.datetime
     updated: dt.datetime
     step: int = Field(default=1, ge=1, le=9)
     needs: list[Need] = []
     profile: YouthProfile = YouthProfile()
     considered: list[Considered] = []
+    new_contacts: list[NewContact] = []
     calls: list[ProviderCall] = []
     options: list[OptionTalk] = []
     considerations: list[Text] = []
@@ -215,6 +254,11 @@ class Session(Model):
     releases: list[Release] = []
     no_referral: NoReferral | None = None
     finished: bool = False
+    # answers already given in the step in progress, saved as each is given, so a resumed
+    # session goes on at the first unanswered question (cleared when the step is done)
+    pending: dict[str, str] = {}
+    # the steps done, in the order they were run (in the room: 1, 2, 3, 4, 6; after: 5, 7, 8)
+    done: list[int] = []
 
     def release_for(self, agency: str) -> Release | None:
         """The release to one agency, if any (there is at most one per agency)."""

@@ -3,7 +3,9 @@
 Victim-service practice asks for case data kept minimal and purged on a schedule. A session
 is *closed* when it is finished and none of its referrals is still open; drafts and open
 referrals are never removed automatically (that would lose work in progress). The clock
-starts at the session's last change. `startup` runs at the start of every case command.
+starts at the session's last change, which the store stamps with the real time of each save.
+Retention runs on the real date only: a date typed for training (`--today`) never deletes
+anything. `case_command_startup` runs at the start of every case command.
 """
 
 from __future__ import annotations
@@ -48,11 +50,11 @@ def retention_days() -> int:
 
 def set_retention_days(days: int) -> None:
     """Save the retention period (1 to MAX_DAYS days)."""
-    from referral_cli.casefile.files import atomic_write_text, private_dir
+    from referral_cli.casefile.files import atomic_write_text, private_home
 
     if not 1 <= days <= MAX_DAYS:
         raise ReferralError(f"--retention-days must be from 1 to {MAX_DAYS}.")
-    private_dir(settings_path().parent)
+    private_home()
     atomic_write_text(settings_path(), json.dumps({"retention_days": days}, indent=2) + "\n")
 
 
@@ -72,11 +74,11 @@ def due(session: Session, today: dt.date, days: int) -> bool:
 
 
 def apply(today: dt.date) -> list[str]:
-    """Purge every closed session past the retention period; their references.
-
-    A session another terminal has open is left for the next run.
+    """Purge every closed session past the retention period, temp copies included, and temp
+    files killed writers left; their references. A session another terminal has open is
+    left for the next run.
     """
-    from referral_cli.casefile.store import SessionInUse, list_sessions, purge_as
+    from referral_cli.casefile.store import SessionInUse, list_sessions, purge_as, sweep_temps
 
     days = retention_days()
     removed: list[str] = []
@@ -87,19 +89,20 @@ def apply(today: dt.date) -> list[str]:
                     removed.append(session.reference)
             except SessionInUse:
                 continue
+    sweep_temps()
     return sorted(removed)
 
 
-def case_command_startup(today: dt.date | None = None) -> list[str]:
-    """The start of a case command: unlock (or say to run `referral init`), apply retention,
-    and say on stderr what was removed, by reference only."""
+def case_command_startup() -> list[str]:
+    """The start of a case command: unlock (or say to run `referral init`), apply retention
+    at the real date, and say on stderr what was removed, by reference only."""
     import typer
 
     from referral_cli.casefile.audit import unlock as data_key
-    from referral_cli.clock import today as clock
+    from referral_cli.clock import real_today
 
     data_key()
-    removed = apply(clock(today))
+    removed = apply(real_today())
     if removed:
         days = retention_days()
         typer.echo(

@@ -6,8 +6,8 @@ import contextlib
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,9 +15,11 @@ from referral_cli.casefile.files import (
     PRIVATE_FILE,
     atomic_write,
     fsync_dir,
-    home_dir,
     private_dir,
+    private_home,
+    temp_owner,
 )
+from referral_cli.casefile.references import check_reference as check_reference
 from referral_cli.errors import NotFoundError, ReferralError
 
 if TYPE_CHECKING:
@@ -27,78 +29,17 @@ if TYPE_CHECKING:
 #
 # One encrypted file per session, home_dir()/sessions/REF.json.enc (AES-256-GCM of the
 # session's JSON, see crypto.py), 0600 in a 0700 folder. A case reference becomes a file
-# name only after `check_reference` has accepted it. Decrypted sessions live in memory only.
+# name only after `check_reference` (casefile/references.py) has accepted it. Decrypted
+# sessions live in memory only.
 
 SESSIONS_DIR = "sessions"
 SESSION_SUFFIX = ".json.enc"
 LOCK_SUFFIX = ".lock"
 
-_REF_SHAPE = re.compile(r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-_DATE_SHAPES = (
-    re.compile(r"(?<!\d)\d{4}[-./_]\d{1,2}[-./_]\d{1,2}(?!\d)"),
-    re.compile(r"(?<!\d)\d{1,2}[-./_]\d{1,2}[-./_]\d{2,4}(?!\d)"),
-)
-_NAME_WORD = re.compile(r"[A-Z][a-z]{1,}")
-_MONTHS = re.compile(
-    r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[-._]?\d", re.IGNORECASE
-)
-REF_HELP = (
-    "Use a short reference your program assigns, such as AC-2041: 3-24 letters, digits and "
-    "hyphens, with at least one digit. Never the youth's name or date of birth."
-)
-
-
-def _digits_look_like_date(digits: str) -> bool:
-    """6 or 8 digits that read as a calendar date (YYYYMMDD, MMDDYYYY, DDMMYYYY, MMDDYY...)."""
-
-    if len(digits) == 8:
-        forms = ((0, 4, 4, 6, 6, 8, "ymd"), (4, 8, 0, 2, 2, 4, "ymd"), (4, 8, 2, 4, 0, 2, "ymd"))
-        for ys, ye, ms, me, ds, de, _ in forms:
-            try:
-                year = int(digits[ys:ye])
-                if 1900 <= year <= 2100:
-                    dt.date(year, int(digits[ms:me]), int(digits[ds:de]))
-                    return True
-            except ValueError:
-                continue
-        return False
-    if len(digits) == 6:
-        for a, b in ((0, 2), (2, 4), (2, 0), (4, 2)):
-            month, day = int(digits[a : a + 2]), int(digits[b : b + 2])
-            if 1 <= month <= 12 and 1 <= day <= 31 and a != b:
-                return True
-    return False
-
-
-def check_reference(text: str) -> str:
-    """A safe case reference (upper-cased), or a ReferralError explaining what to use instead.
-
-    Refuses anything that looks like a full name or a date (of birth), so a youth's identity
-    never becomes a file name or a line in an export.
-    """
-    raw = text.strip()
-    if not raw:
-        raise ReferralError(f"A case reference is required. {REF_HELP}")
-    if " " in raw and len(_NAME_WORD.findall(raw)) >= 2:
-        raise ReferralError(f"'{raw}' looks like a person's name. {REF_HELP}")
-    if any(p.search(raw) for p in _DATE_SHAPES) or _MONTHS.search(raw):
-        raise ReferralError(f"That looks like a date (a birth date?). {REF_HELP}")
-    if not _REF_SHAPE.fullmatch(raw) or not 3 <= len(raw) <= 24:
-        raise ReferralError(f"'{raw}' is not a case reference. {REF_HELP}")
-    if len(re.findall(r"[A-Z][a-z]+", raw)) >= 2:
-        raise ReferralError(f"'{raw}' looks like a person's name. {REF_HELP}")
-    if not re.search(r"\d", raw):
-        raise ReferralError(f"A case reference needs at least one digit. {REF_HELP}")
-    for run in re.findall(r"\d+", raw):
-        if _digits_look_like_date(run):
-            raise ReferralError(f"That looks like a date (a birth date?). {REF_HELP}")
-    return raw.upper()
-
 
 def sessions_dir() -> Path:
     """The private folder of session files (created 0700)."""
-    private_dir(home_dir())
-    return private_dir(home_dir() / SESSIONS_DIR)
+    return private_dir(private_home() / SESSIONS_DIR)
 
 
 def session_path(reference: str) -> Path:
@@ -148,16 +89,21 @@ def _decode(path: Path) -> Session:
     return session
 
 
-def save_session(session: Session) -> Path:
+def save_session(session: Session, *, stamp: bool = True) -> Path:
     """Encrypt and write the session atomically, owner-only; returns the file.
 
+    The last-change time is the real time of the save (`stamp`; only a migration keeps the
+    old one), never a date typed for training, so retention cannot be moved by `--today`.
     Refuses (SessionInUse) while another process holds the session's lock, so two terminals
     never interleave writes to one case.
     """
     from referral_cli.casefile import audit
+    from referral_cli.clock import real_now
 
     reference = check_reference(session.reference)
     path = session_path(reference)
+    if stamp:
+        session.updated = real_now()
     blob = _encode(session)  # unlock (and maybe ask for the passphrase) before taking the lock
     borrowed = reference not in _HELD
     _acquire(reference)
@@ -186,19 +132,62 @@ def load_session(reference: str) -> Session:
     return _decode(path)
 
 
-def list_sessions() -> list[Session]:
-    """Every readable saved session, most recently updated first (damaged files are skipped)."""
+@dataclass(frozen=True)
+class Unreadable:
+    """A file in the sessions folder that is not a readable case file, and why."""
+
+    name: str
+    why: str
+
+
+def _is_case_name(reference: str) -> bool:
+    try:
+        return check_reference(reference) == reference
+    except ReferralError:
+        return False
+
+
+def _unexpected(path: Path) -> Unreadable | None:
+    """Why a file that is not a case file by name is there (None: a lock or a temp file)."""
+    name = path.name
+    if name.endswith(LOCK_SUFFIX) or temp_owner(name) is not None:
+        return None
+    if path.is_dir():
+        return Unreadable(name, "a folder, not a case file")
+    if name.endswith(SESSION_SUFFIX):
+        return Unreadable(name, "not named like a case file (a copy, or a sync conflict?)")
+    if name.endswith(".json"):
+        return Unreadable(name, "plaintext from before encryption: run `referral init`")
+    return Unreadable(name, "not a referral-cli file")
+
+
+def scan_sessions() -> tuple[list[Session], list[Unreadable]]:
+    """Every readable saved session, most recently updated first, and every other file in
+    the folder with why it is not one (damaged, another key's, a copy), so none is hidden."""
     from referral_cli.casefile.audit import unlock as data_key
 
     data_key()  # a wrong passphrase is an error, not an empty list
     found: list[Session] = []
-    for path in sorted(sessions_dir().glob(f"*{SESSION_SUFFIX}")):
+    odd: list[Unreadable] = []
+    for path in sorted(sessions_dir().iterdir()):
+        if not (path.name.endswith(SESSION_SUFFIX) and _is_case_name(_reference_of(path))):
+            problem = _unexpected(path)
+            if problem is not None:
+                odd.append(problem)
+            continue
         try:
             found.append(_decode(path))
-        except (OSError, ReferralError):
-            continue
+        except FileNotFoundError:
+            continue  # purged while we looked
+        except (OSError, ReferralError) as exc:
+            odd.append(Unreadable(path.name, str(exc).removeprefix(f"{path} ").rstrip(".")))
     found.sort(key=lambda s: s.updated, reverse=True)
-    return found
+    return found, odd
+
+
+def list_sessions() -> list[Session]:
+    """Every readable saved session, most recently updated first (see `scan_sessions`)."""
+    return scan_sessions()[0]
 
 
 def shred(path: Path) -> bool:
@@ -231,17 +220,37 @@ def shred(path: Path) -> bool:
     return True
 
 
-def purge_as(reference: str, event: str) -> bool:
-    """Shred one session under its lock and log it (by pseudonym); False if there was none."""
+def _temps_of(reference: str) -> list[Path]:
+    """Temp files written for this case (by any process, live or killed)."""
+    name = f"{reference}{SESSION_SUFFIX}"
+    return [p for p in sessions_dir().iterdir() if temp_owner(p.name) == name]
+
+
+def _changed_before(path: Path, cutoff: dt.datetime) -> bool:
+    try:
+        updated = _decode(path).updated
+    except (OSError, ReferralError):  # a damaged file is judged by its mtime
+        updated = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    return updated < cutoff
+
+
+def purge_as(reference: str, event: str, older_than: dt.datetime | None = None) -> bool:
+    """Shred one session and every temp copy of it, under its lock, and log it (by
+    pseudonym); False if there was none (or it changed since `older_than`, judged under the
+    lock so a write racing the purge is never lost)."""
     from referral_cli.casefile import audit
 
     ref = check_reference(reference)
     path = session_path(ref)
     if not path.exists():
         return False
-    _acquire(ref)
+    _acquire(ref, brief=True)
     try:
+        if older_than is not None and path.exists() and not _changed_before(path, older_than):
+            return False
         gone = shred(path)
+        for temp in _temps_of(ref):  # copies left by a killed writer: no live writer now
+            shred(temp)
     finally:
         _release(ref)  # nothing is left to protect; the lock file goes too
     if gone:
@@ -249,35 +258,55 @@ def purge_as(reference: str, event: str) -> bool:
     return gone
 
 
+def sweep_temps() -> None:
+    """Shred temp files left by killed writers: each case's under that case's lock, so a
+    write in progress in another process (which holds the lock) is never touched."""
+    owners = {temp_owner(p.name) for p in sessions_dir().iterdir()} - {None}
+    for name in sorted(n for n in owners if n is not None and n.endswith(SESSION_SUFFIX)):
+        ref = name[: -len(SESSION_SUFFIX)]
+        if not _is_case_name(ref):
+            continue
+        try:
+            _acquire(ref, brief=True)
+        except SessionInUse:
+            continue
+        try:
+            for temp in _temps_of(ref):
+                shred(temp)
+        finally:
+            _release(ref)
+
+
 def purge_session(reference: str) -> bool:
     """Delete one session for good (overwrite, then unlink); False if there was none."""
     return purge_as(reference, "purged")
 
 
-def purge_sessions(older_than: dt.datetime | None = None) -> list[str]:
-    """Delete every session (or those not updated since `older_than`); their references.
+def purge_sessions(older_than: dt.datetime | None = None) -> tuple[list[str], list[str]]:
+    """Delete every session (or those not changed since `older_than`), temp copies included;
+    returns (references, names of other case-like files shredded: copies, sync conflicts).
 
-    A session another process has open is left alone (it is not in the list returned).
+    A session another process has open is left alone (it is not in the list returned). A
+    file named unlike a case never blocks the purge: no process writes to it, so it is
+    shredded without a lock.
     """
     gone: list[str] = []
+    copies: list[str] = []
     for path in sorted(sessions_dir().glob(f"*{SESSION_SUFFIX}")):
         reference = _reference_of(path)
-        if older_than is not None:
-            try:
-                updated = _decode(path).updated
-            except (OSError, ReferralError):  # a damaged file is judged by its mtime
-                updated = dt.datetime.fromtimestamp(path.stat().st_mtime)
-            if updated >= older_than:
-                continue
+        if not _is_case_name(reference):
+            if path.is_file() and (older_than is None or _changed_before(path, older_than)):
+                shred(path)
+                copies.append(path.name)
+            continue
         try:
-            if purge_as(reference, "purged"):
+            if purge_as(reference, "purged", older_than):
                 gone.append(reference)
         except SessionInUse:
             continue
-    for leftover in sessions_dir().glob(".*.tmp"):
-        shred(leftover)
+    sweep_temps()
     fsync_dir(sessions_dir())
-    return gone
+    return gone, copies
 
 
 def migrate_plaintext() -> tuple[list[str], list[str]]:
@@ -301,7 +330,7 @@ def migrate_plaintext() -> tuple[list[str], list[str]]:
             left.append(path.name)
             continue
         if not session_exists(session.reference):
-            save_session(session)
+            save_session(session, stamp=False)
         shred(path)
         audit.record("migrated", session.reference)
         done.append(session.reference)
@@ -341,13 +370,28 @@ def _holder_text(raw: bytes, reference: str) -> str:
     return f"Session {reference} is in use since {when} by another referral process (pid {pid})."
 
 
-def _acquire(reference: str) -> None:
-    """Take the session's lock (a no-op if this process holds it); SessionInUse if another does."""
+BRIEF_WAIT = 5.0  # seconds a command waits for a purge or sweep to finish with a lock
+
+
+def _is_brief(raw: bytes) -> bool:
+    """Whether the lock is held for a moment only: a purge or sweep, or a holder that has
+    not yet written who it is."""
+    try:
+        return bool(json.loads(raw).get("brief")) if raw.strip() else True
+    except (ValueError, AttributeError):
+        return False
+
+
+def _acquire(reference: str, brief: bool = False) -> None:
+    """Take the session's lock (a no-op if this process holds it); SessionInUse if another
+    does. A `brief` holder (a purge or sweep) is waited for, up to BRIEF_WAIT seconds."""
     if reference in _HELD:
         return
     import fcntl
+    import time
 
     path = _lock_path(reference)
+    deadline = time.monotonic() + BRIEF_WAIT
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
         try:
@@ -355,6 +399,9 @@ def _acquire(reference: str) -> None:
         except OSError:
             raw = os.pread(fd, 4096, 0)
             os.close(fd)
+            if _is_brief(raw) and time.monotonic() < deadline:
+                time.sleep(0.02)
+                continue
             raise SessionInUse(_holder_text(raw, reference)) from None
         # The holder we waited on may have unlinked the file we locked: lock the live one.
         try:
@@ -376,7 +423,12 @@ def _acquire(reference: str) -> None:
                     "running; taking the lock over.",
                     err=True,
                 )
-    mine = {"pid": os.getpid(), "since": dt.datetime.now().replace(microsecond=0).isoformat()}
+    mine: dict[str, object] = {
+        "pid": os.getpid(),
+        "since": dt.datetime.now().replace(microsecond=0).isoformat(),
+    }
+    if brief:
+        mine["brief"] = True
     os.ftruncate(fd, 0)
     os.pwrite(fd, json.dumps(mine).encode("ascii"), 0)
     _HELD[reference] = fd

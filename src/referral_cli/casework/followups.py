@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -23,7 +24,7 @@ class FollowUp(BaseModel):
     reference: str
     agency: str
     agency_name: str
-    status: ReferralStatus
+    status: ReferralStatus | Literal["reoffer"]
     status_label: str
     follow_up: dt.date | None
     overdue: bool
@@ -47,7 +48,29 @@ def followups(sessions: Sequence[Session], today: dt.date) -> list[FollowUp]:
         for r in s.referrals
         if is_open(r.status)
     ]
+    rows.extend(_reoffers(sessions, today))
     rows.sort(key=lambda f: (f.follow_up is None, f.follow_up or dt.date.max, f.reference))
+    return rows
+
+
+def _reoffers(sessions: Sequence[Session], today: dt.date) -> list[FollowUp]:
+    """Sessions that ended without a referral and have a date to offer it again."""
+    rows = []
+    for s in sessions:
+        due = s.no_referral.follow_up if s.no_referral else None
+        if due is not None and not any(is_open(r.status) for r in s.referrals):
+            rows.append(
+                FollowUp(
+                    reference=s.reference,
+                    agency="",
+                    agency_name="no referral yet",
+                    status="reoffer",
+                    status_label="offer the referral again",
+                    follow_up=due,
+                    overdue=due < today,
+                    days=(due - today).days,
+                )
+            )
     return rows
 
 
@@ -104,6 +127,8 @@ class Activity(BaseModel):
     referrals_made: int
     referrals_by_status: dict[str, int]
     declined_by_reason: dict[str, int]
+    hesitations_by_reason: dict[str, int] = {}  # every hesitation, whatever the youth decided
+    hesitations_by_help: dict[str, int] = {}  # what the youth said would help
     no_referral_sessions: int
     no_referral_reasons: dict[str, int]
 
@@ -129,6 +154,14 @@ def activity(sessions: Sequence[Session], since: dt.date | None = None) -> Activ
         referrals_made=sum(statuses.values()),
         referrals_by_status=dict(statuses.most_common()),
         declined_by_reason=dict(declined.most_common()),
+        hesitations_by_reason=dict(
+            Counter(
+                str(h.reason) for s in chosen for o in s.options for h in o.hesitations
+            ).most_common()
+        ),
+        hesitations_by_help=dict(
+            Counter(str(h) for s in chosen for o in s.options for h in o.helps).most_common()
+        ),
         no_referral_sessions=sum(no_ref.values()),
         no_referral_reasons=dict(no_ref.most_common()),
     )

@@ -30,7 +30,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from referral_cli.catalog import cachekey
-from referral_cli.catalog.cachekey import FILE_COLUMNS, FORMAT, Key, folder_path, owner, settle
+from referral_cli.catalog.cachekey import (
+    FILE_COLUMNS,
+    FORMAT,
+    Key,
+    dated_ok,
+    folder_path,
+    owner,
+    settle,
+)
 from referral_cli.catalog.lazy import LazyDict
 from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, VETTINGS_DIR
 
@@ -68,7 +76,11 @@ def lookup(root: Path, rebuild: Callable[[], Catalog]) -> tuple[Catalog | None, 
         return None, key, None
     try:
         meta = dict(db.execute("SELECT name, value FROM meta"))
-        if int(meta["format"]) != FORMAT or meta["root"] != folder_path(root):
+        if (
+            int(meta["format"]) != FORMAT
+            or meta["root"] != folder_path(root)
+            or not dated_ok(meta["latest_vetting"])  # then every vetting is checked afresh
+        ):
             db.close()
             return None, key, None
         stored = {row[0]: list(row) for row in db.execute(f"SELECT {FILE_COLUMNS} FROM file")}
@@ -319,6 +331,10 @@ def _write(db: sqlite3.Connection, catalog: Catalog, key: Key, standings: Standi
         "info": catalog.info.model_dump_json(),
         "services": services.model_dump_json(),
         "folders": json.dumps(key.folders),
+        "latest_vetting": max(
+            (v.date.isoformat() for history in catalog.vettings.values() for v in history),
+            default="",
+        ),
     }
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     db.executemany(
@@ -372,7 +388,7 @@ def write_agencies(
         (
             (offered.id, r.agency.id, r.order, standings.get(r.agency.id, ("",))[0])
             for r in rows
-            for offered in r.agency.services
+            for offered in {s.id: s for s in r.agency.services}.values()  # once per agency
         ),
     )
     db.executemany(

@@ -23,7 +23,7 @@ from typing import Any
 from referral_cli import __version__
 from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, SERVICES_FILE, VETTINGS_DIR
 
-FORMAT = 5
+FORMAT = 6  # 6: one row per file (agencies/, `update`) and the latest vetting date
 FILE_COLUMNS = "name, size, mtime, ctime, inode, sha"  # a file's key entry, as columns
 FOLDERS = (AGENCY_DIR, VETTINGS_DIR)  # adding, removing or renaming a file changes their mtime
 RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
@@ -33,10 +33,12 @@ _CODE_FILES = (  # the code that decides what a cached catalog holds
     "catalog/validate.py",
     "catalog/yamlfile.py",
     "catalog/yamlstream.py",
+    "catalog/inputs.py",
     "catalog/files.py",
     "catalog/update.py",
     "vetting/judge.py",
     "vetting/rubric.py",
+    "vetting/standing.py",
     "vetting/rubric.yaml",
     "catalog/cache.py",
     "catalog/cachekey.py",
@@ -114,6 +116,14 @@ class Key:
             if entry[0] not in stored or not unchanged(self.root, stored[entry[0]], entry)
         ]
         return changed, [name for name in stored if name not in now]
+
+
+def dated_ok(latest_vetting: str) -> bool:
+    """No cached vetting is dated after today: one that is would be a validation error now
+    (the clock can be set back, e.g. REFERRAL_TODAY), so the catalog is checked afresh."""
+    from referral_cli.clock import today
+
+    return latest_vetting <= today().isoformat()
 
 
 def unchanged(root: Path, old: list[Any], new: list[Any]) -> bool:

@@ -6,7 +6,8 @@ Its own module so that the loader and the cache both build one without importing
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -35,6 +36,14 @@ class Catalog:
         """A language code as a worker would say it."""
         return self.languages.get(code, code)
 
+    def language_code(self, wanted: str) -> str | None:
+        """A language as typed: its code, its name, or any name inside its name.
+
+        "Farsi" and "Persian" both find "Persian (Farsi/Dari)"; a part shared by two
+        languages finds neither (the caller lists the choices).
+        """
+        return language_code(self.languages, wanted)
+
     def find_agency(self, name: str) -> Agency:
         """An agency by id or unambiguous case-insensitive name prefix."""
         return _find(name, self.agencies, lambda a: a.name, "agency")
@@ -51,6 +60,22 @@ class Catalog:
 
 
 _Item = TypeVar("_Item", Agency, Service)
+
+
+def language_code(languages: Mapping[str, str], wanted: str) -> str | None:
+    """See `Catalog.language_code`; a plain function so a profile prompt can use it too."""
+    folded = wanted.strip().casefold()
+    if not folded:
+        return None
+    for code, name in languages.items():
+        if folded in (code.casefold(), name.strip().casefold()):
+            return code
+    hits = [
+        code
+        for code, name in languages.items()
+        if folded in (p.strip().casefold() for p in re.split(r"[()/,;]", name))
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _find(name: str, items: dict[str, _Item], label: Callable[[_Item], str], kind: str) -> _Item:

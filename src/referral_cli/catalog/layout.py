@@ -20,9 +20,10 @@ from typing import Any
 import yaml
 
 from referral_cli.catalog.files import agency_files
+from referral_cli.catalog.inputs import InputError, read_input
 from referral_cli.catalog.models import Agency
 from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR
-from referral_cli.catalog.yamlfile import Loader
+from referral_cli.catalog.yamlfile import MAX_FILE_BYTES, Loader
 from referral_cli.errors import ReferralError
 
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -39,7 +40,7 @@ class Converted:
 def split(root: Path) -> Converted:
     """Move every agency of agencies.yaml into agencies/<id>.yaml; agencies.yaml keeps the rest."""
     path = root / AGENCIES_FILE
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     head, items, rest = _parts(text)
     folder = root / AGENCY_DIR
     done = Converted()
@@ -66,13 +67,13 @@ def split(root: Path) -> Converted:
 def join(root: Path) -> Converted:
     """Move every agencies/<id>.yaml back into agencies.yaml, after the agencies it holds."""
     path = root / AGENCIES_FILE
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     head, items, rest = _parts(text)
     done = Converted()
     entries = [(_dedented(item_text), data) for item_text, data in items]
     files = agency_files(root)
     for file in files:
-        own = file.read_text(encoding="utf-8")
+        own = _read_text(file)
         entries.append((own, _read_back(own)))
     body = []
     for own, data in entries:
@@ -133,6 +134,20 @@ def write_atomic(path: Path, text: str) -> None:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _read_text(path: Path) -> str:
+    """A catalog file's text, read as the catalog check reads it (a regular file, capped)."""
+    try:
+        return read_input(path, MAX_FILE_BYTES, "a catalog").decode("utf-8")
+    except InputError as exc:
+        raise ReferralError(f"Cannot convert: {path.name} {exc.strerror}.") from None
+    except OSError as exc:
+        raise ReferralError(
+            f"Cannot convert: {path.name} cannot be read ({exc.strerror})."
+        ) from None
+    except UnicodeDecodeError:
+        raise ReferralError(f"Cannot convert: {path.name} is not valid UTF-8 text.") from None
 
 
 def _read_back(text: str) -> Any:

@@ -140,7 +140,11 @@ def _check_catalog(
             path = found_paths[index]
             line = Lines(path).line(loc)
             problems.append(CatalogProblem(shown_as(path), line, field_name(loc), message))
-    agency_ids = listed | {a.id for a in found}
+    # No follow-on errors: None when agencies.yaml could not be read, and an agency file that
+    # could not be read still names its agency (its own error says what is wrong with it).
+    agency_ids = (
+        (listed | {a.id for a in found} | {p.stem for p in agency_paths}) if agencies else None
+    )
     vettings: dict[str, list[Vetting]] = {}
     for path in vetting_paths:
         vetting: Vetting | None = step(

@@ -192,6 +192,14 @@ class Intake(Model):
     note: str = ""
 
 
+class ImportSource(Model):
+    """Where an imported agency came from: the source directory's id and name for it, so
+    that a re-import finds the same agency whatever order or name the source lists it by."""
+
+    id: Text
+    name: str = ""
+
+
 class Agency(Model):
     """A partner agency a worker might refer a youth to."""
 
@@ -207,13 +215,19 @@ class Agency(Model):
     hours: Hours
     access: Access
     confidential_address: bool = False
-    phone: Phone
+    phone: Phone | None = None  # an imported agency may have none yet (a review note says so)
     email: Email | None = None
     website: str | None = None
     contact: ReferralContact
     intake: Intake = Intake()
-    cost: Literal["free", "sliding-scale", "insurance", "fee"] = "free"
+    cost: Literal["free", "sliding-scale", "insurance", "fee", "unknown"] = "free"
     revet_months: int | None = Field(default=None, ge=1, le=60)
+    source: ImportSource | None = None
+
+    @property
+    def call(self) -> str:
+        """The number to call, or a plain word when an imported agency has none yet."""
+        return self.phone or "no phone listed"
 
 
 class CatalogInfo(Model):
@@ -272,12 +286,17 @@ VettingTrigger = Literal[
 
 
 class FactorAssessment(Model):
-    """The score for one factor and what it rests on."""
+    """The score for one factor and what it rests on.
+
+    `hard_fails_cleared` names hard fails found by an earlier vetting that the assessor
+    checked and no longer observed; only that (with a score, evidence and a note) ends one.
+    """
 
     score: Score = "U"
     evidence: list[EvidenceKind] = []
     note: str = ""
     hard_fails: list[Id] = []
+    hard_fails_cleared: list[Id] = []
 
 
 class Vetting(Model):

@@ -137,6 +137,12 @@ def _apply(
     )
     standings = rules.standings(mini, key.built_day())
     _write(db, key, stale, affected, rows, mini.vettings, standings, entries)
+    # Never lowered (a removed vetting may have been the latest): stepping aside too early
+    # only costs a full check, which records the exact date again.
+    latest = max(
+        [meta["latest_vetting"], *(v.date.isoformat() for h in vettings.values() for v in h)]
+    )
+    db.execute("UPDATE meta SET value = ? WHERE name = 'latest_vetting'", (latest,))
 
 
 def _agency_row(

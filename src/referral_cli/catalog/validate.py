@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from referral_cli import clock
 from referral_cli.catalog.cache import Standings
 from referral_cli.catalog.cachekey import vetting_owner
 from referral_cli.catalog.contents import Catalog
@@ -25,6 +27,7 @@ from referral_cli.catalog.yamlfile import Lines
 from referral_cli.errors import CatalogProblem
 
 Loc = tuple[int | str, ...]
+_NAME = re.compile(r"(?P<agency>.+)--(?P<date>\d{4}-\d{2}-\d{2})(-\d+)?\.yaml")
 
 
 def field_name(loc: Loc) -> str:
@@ -128,6 +131,12 @@ def check_agencies(
     if task_force and task_force not in ids:
         yield ("catalog", "task_force"), f"no agency has the id '{task_force}'"
     for i, agency in enumerate(agencies.agencies):
+        for j in _duplicates([s.id for s in agency.services]):
+            yield (
+                ("agencies", i, "services", j, "id"),
+                f"'{agency.services[j].id}' is listed twice: list each service once, "
+                "with every form it offers",
+            )
         for j, offered in enumerate(agency.services):
             service = known.get(offered.id)
             if service is None:
@@ -164,10 +173,32 @@ class VettingRules:
 
 
 def check_vetting_file(
-    vetting: Vetting, agency_ids: set[str], path: Path, rules: VettingRules
+    vetting: Vetting, agency_ids: set[str] | None, path: Path, rules: VettingRules
 ) -> Iterator[tuple[Loc, str]]:
-    """A vetting file: its agency exists, its name says so, and the rubric's rules hold."""
-    if vetting.agency not in agency_ids:
+    """A vetting file: its agency exists, its name says so, its date is past and matches the
+    name, and the rubric's rules hold.
+
+    A vetting dated in the future records a consultation that has not happened (and would
+    override today's standing); a name whose date disagrees hides when it happened.
+    `agency_ids` is None when agencies.yaml itself could not be read: its own error says
+    so, and one line per vetting file that "no agency has the id" would only bury it.
+    """
+    today = clock.today()
+    if vetting.date > today:
+        yield (
+            ("date",),
+            f"{vetting.date} is in the future (today is {today}): record a vetting on or "
+            "after the day it happens",
+        )
+    named = _NAME.fullmatch(path.name)
+    if named is None or named["date"] != vetting.date.isoformat():
+        said = f"says {named['date']}" if named else "has no date (YYYY-MM-DD)"
+        yield (
+            ("date",),
+            f"is {vetting.date} but the file name {said}: name the file "
+            f"{vetting.agency}--{vetting.date}.yaml",
+        )
+    if agency_ids is not None and vetting.agency not in agency_ids:
         yield ("agency",), f"no agency has the id '{vetting.agency}'"
     elif vetting_owner(path.name) != vetting.agency:
         # A copied file left unrenamed would vet the wrong agency; the cache relies on it too.

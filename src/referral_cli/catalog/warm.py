@@ -15,6 +15,7 @@ from referral_cli.catalog.cachekey import (
     FOLDERS,
     FORMAT,
     code_fingerprint,
+    dated_ok,
     file_entry,
     folder_path,
     same_folder,
@@ -59,13 +60,14 @@ class Quick:
         except (sqlite3.Error, OSError):
             return None
         try:
-            names = ("format", "root", "code", "folders")
+            names = ("format", "root", "code", "folders", "latest_vetting")
             meta = dict(db.execute(f"SELECT name, value FROM meta WHERE name IN {names}"))
             base = os.fspath(root)
             current = (
                 int(meta["format"]) == FORMAT
                 and meta["root"] == folder_path(root)
                 and meta["code"] == code_fingerprint()
+                and dated_ok(meta["latest_vetting"])
             )
             main = db.execute(f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ''").fetchall()
             folders = json.loads(meta["folders"])

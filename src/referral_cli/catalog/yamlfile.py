@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import yaml
 
 from referral_cli.catalog import yamlstream
+from referral_cli.catalog.inputs import InputError, read_input
 from referral_cli.errors import CatalogProblem
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -25,12 +26,40 @@ _Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Loader(_Base):  # type: ignore[misc]
-    """Safe loading, except that dates stay text: pydantic then reports a bad date with its line."""
+    """Safe loading, except that dates stay text (pydantic then reports a bad date with its
+    line) and a key given twice in one mapping is an error naming both lines: otherwise the
+    second `confidential_address:` or `agencies:` would silently win."""
 
     yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """SafeConstructor's mapping, after refusing duplicate keys (`<<` merges may still
+        be overridden: that is what they are for)."""
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node)
+                except TypeError:
+                    continue  # an unhashable key: the constructor below says so
+                if first is not key_node:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"{DUPLICATE} '{key}' on lines {first.start_mark.line + 1} and "
+                        f"{key_node.start_mark.line + 1}",
+                        key_node.start_mark,
+                    )
+        return super().construct_mapping(node, deep)
+
+
+DUPLICATE = "duplicate key"
 
 
 # --- parsing ---------------------------------------------------------------
@@ -38,13 +67,12 @@ class Loader(_Base):  # type: ignore[misc]
 
 def parse_yaml(path: Path, shown: str) -> tuple[Any, list[CatalogProblem]]:
     """Parse one YAML file safely; a syntax error becomes a problem with its line."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [CatalogProblem(shown, None, "", "file is too large to be a catalog")]
-        text = path.read_bytes()
+    try:  # a regular file, capped: never a link to /dev/zero or a FIFO
+        text = read_input(path, MAX_FILE_BYTES, "a catalog")
     except FileNotFoundError:
         return None, [CatalogProblem(shown, None, "", "file not found")]
+    except InputError as exc:
+        return None, [CatalogProblem(shown, None, "", f"file {exc.strerror}")]
     except OSError as exc:
         return None, [CatalogProblem(shown, None, "", f"cannot be read ({exc.strerror})")]
     if _too_deep(text):
@@ -62,8 +90,17 @@ def parse_yaml(path: Path, shown: str) -> tuple[Any, list[CatalogProblem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "not valid YAML"
+        if what.startswith(DUPLICATE):
+            return None, [CatalogProblem(shown, line, "", what)]
         return None, [CatalogProblem(shown, line, "", f"YAML syntax error: {what}")]
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+    except yaml.reader.ReaderError as exc:  # bad UTF-8: libyaml gives a byte offset
+        line = text[: exc.position].count(b"\n") + 1
+        what = f"not valid UTF-8 text ({exc.reason}, byte {exc.character!r})"
+        return None, [CatalogProblem(shown, line, "", what)]
+    except UnicodeDecodeError as exc:
+        line = text[: exc.start].count(b"\n") + 1
+        return None, [CatalogProblem(shown, line, "", f"not valid text ({exc.reason})")]
+    except (yaml.YAMLError, ValueError) as exc:
         return None, [CatalogProblem(shown, None, "", f"not valid YAML ({exc})")]
     except RecursionError:
         return None, [CatalogProblem(shown, None, "", "nested too deeply to be a catalog")]

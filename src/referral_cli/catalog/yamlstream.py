@@ -109,6 +109,8 @@ class _Builder:
             if key_event.__class__ is MappingEndEvent:
                 return data
             key = self.value(key_event)
+            if key in data:
+                raise Unusual  # a duplicate key: the loader's own check names both lines
             data[key] = self.value(get())
 
     def sequence(self, event: Any) -> list[Any]:

@@ -16,7 +16,8 @@ from pydantic import BaseModel
 from referral_cli.catalog.load import Catalog
 from referral_cli.catalog.models import GROUPS, SECTORS, Agency, ServiceForm
 from referral_cli.errors import ReferralError
-from referral_cli.vetting.browse import statuses
+from referral_cli.vetting.browse import language_code, statuses
+from referral_cli.vetting.fit import access_fact, language_fact, lgbtq_fact
 from referral_cli.vetting.judge import agency_status
 from referral_cli.vetting.standing import Outcome, VettingStatus
 
@@ -84,15 +85,6 @@ def _ready(status: VettingStatus) -> bool:
     return status.outcome is Outcome.READY and not status.stale
 
 
-def _language_code(catalog: Catalog, wanted: str) -> str:
-    folded = wanted.strip().casefold()
-    for code, name in catalog.languages.items():
-        if folded in (code.casefold(), name.casefold()):
-            return code
-    known = ", ".join(f"{code} ({name})" for code, name in sorted(catalog.languages.items()))
-    raise ReferralError(f"Unknown language '{wanted}'. Known languages: {known}.")
-
-
 def gaps(catalog: Catalog, today: dt.date, wanted: GapFilter | None = None) -> GapReport:
     """For each need: agencies offering it, ready to refer, and the needs nobody safe meets.
 
@@ -100,26 +92,28 @@ def gaps(catalog: Catalog, today: dt.date, wanted: GapFilter | None = None) -> G
     apart, because a coalition should not plan on a partner it has not re-checked.
     """
     wanted = wanted or GapFilter()
-    language = _language_code(catalog, wanted.language) if wanted.language else None
+    language = language_code(catalog, wanted.language) if wanted.language else None
     if language:
         wanted = wanted.model_copy(update={"language": catalog.language_name(language)})
 
+    status = statuses(catalog, today)
+
     def counts(agency: Agency) -> bool:
-        if language and language not in agency.languages:
+        """The filter, with fit facts from the vetting where it assessed them."""
+        judged = status[agency.id]
+        if language and not language_fact(agency, judged, language).holds:
             return False
-        if wanted.lgbtq and not agency.populations.lgbtq_affirming:
+        if wanted.lgbtq and not lgbtq_fact(agency, judged).holds:
             return False
-        return not (wanted.after_hours and not agency.hours.after_hours)
+        return not (wanted.after_hours and not access_fact(agency, judged, "after-hours").holds)
 
     considered = [a for a in catalog.agencies.values() if counts(a)]
-    status = statuses(catalog, today)
     rows: list[NeedRow] = []
     for service in catalog.services.values():
-        offering = [
-            (agency, offered)
+        offering = [  # one entry per agency, even if a file listed the service twice
+            (agency, next(o for o in agency.services if o.id == service.id))
             for agency in considered
-            for offered in agency.services
-            if offered.id == service.id
+            if any(o.id == service.id for o in agency.services)
         ]
         outcomes = [status[agency.id] for agency, _ in offering]
         forms = []
@@ -250,7 +244,7 @@ def consultations(
     until: dt.date | None = None,
     agency: str | None = None,
 ) -> ConsultationLog:
-    """Every vetting in the period: agency, date, who, how, why, and the outcome it gave then."""
+    """Every vetting in the period: agency, date, who, how, why, and the standing it left."""
     if since and until and since > until:
         raise ReferralError(f"--since {since} is after --until {until}.")
     only = catalog.find_agency(agency).id if agency else None
@@ -264,7 +258,9 @@ def consultations(
         for vetting in history:
             if (since and vetting.date < since) or (until and vetting.date > until):
                 continue
-            status = agency_status(found, [vetting], catalog.info, vetting.date)
+            # the standing it left: hard fails found before and never cleared still count
+            upto = [v for v in history if v.date <= vetting.date]
+            status = agency_status(found, upto, catalog.info, vetting.date)
             entries.append(
                 Consultation(
                     date=vetting.date,

@@ -13,12 +13,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from referral_cli.commands.common import (
+    DataFormat,
+    DataFormatOption,
     DataOption,
     Format,
     FormatOption,
     JsonFlag,
+    OutputOption,
     ReferralGroup,
+    chosen,
     load,
+    present,
     show,
     today,
 )
@@ -59,7 +64,7 @@ def validate(
         typer.Argument(help="Catalog folder. Default: --data, $REFERRAL_DATA, or the example."),
     ] = None,
     data: DataOption = None,
-    fmt: FormatOption = Format.TEXT,
+    fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
     """Check services.yaml, agencies.yaml and vettings/: every problem with file and line."""
     from referral_cli.catalog.load import resolve_data_dir
@@ -68,7 +73,7 @@ def validate(
     root = folder or resolve_data_dir(data)
     with _progress_bar(root) as progress:
         catalog, problems = check_catalog(root, progress)
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         typer.echo(json.dumps({"ok": not problems, "problems": [p.as_dict() for p in problems]}))
     elif problems:
         typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {root}:")
@@ -96,7 +101,11 @@ def init(
     folder: Annotated[Path, typer.Argument(help="New folder for your coalition's catalog.")],
     layout: Annotated[
         Layout,
-        typer.Option(help="single: all agencies in agencies.yaml; files: agencies/<id>.yaml."),
+        typer.Option(
+            metavar="LAYOUT",
+            help="single: all agencies in agencies.yaml; files: one file per agency, "
+            "agencies/ID.yaml.",
+        ),
     ] = Layout.SINGLE,
 ) -> None:
     """Start your own catalog: copy the example catalog into a new folder to edit."""
@@ -150,7 +159,7 @@ def _converted(done: Converted, where: str) -> None:
 
 @catalog_app.command("split")
 def split(folder: FolderArgument = None, data: DataOption = None) -> None:
-    """Move every agency of agencies.yaml into its own file, agencies/<id>.yaml."""
+    """Move every agency of agencies.yaml into its own file, agencies/ID.yaml."""
     from referral_cli.catalog.layout import split as split_agencies
 
     root = _clean_catalog(folder, data)
@@ -159,118 +168,167 @@ def split(folder: FolderArgument = None, data: DataOption = None) -> None:
 
 @catalog_app.command("join")
 def join(folder: FolderArgument = None, data: DataOption = None) -> None:
-    """Move every agencies/<id>.yaml back into agencies.yaml (the opposite of split)."""
+    """Move every agencies/ID.yaml back into agencies.yaml (the opposite of split)."""
     from referral_cli.catalog.layout import join as join_agencies
 
     root = _clean_catalog(folder, data)
     _converted(join_agencies(root), f"into {root / 'agencies.yaml'}")
 
 
-def services(data: DataOption = None, as_json: JsonFlag = False) -> None:
+def services(
+    data: DataOption = None,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+    as_json: JsonFlag = False,
+) -> None:
     """List the needs and services a youth may be referred for, by group."""
-    catalog = load(data)
-    if as_json:
-        typer.echo(
-            json.dumps([s.model_dump(mode="json") for s in catalog.services.values()], indent=2)
-        )
-        return
+    from referral_cli.export.catalog import services_markdown
     from referral_cli.render.catalog import services_view
 
-    show(services_view(catalog))
+    catalog = load(data)
+    present(
+        catalog,
+        chosen(fmt, as_json),
+        output,
+        markdown=services_markdown,
+        view=services_view,
+        json=lambda c: json.dumps(
+            [s.model_dump(mode="json") for s in c.services.values()], indent=2
+        ),
+    )
 
 
 def agencies(
     data: DataOption = None,
     service: Annotated[
-        str | None, typer.Option(help="Only agencies offering this service (id or name).")
+        str | None,
+        typer.Option(metavar="SERVICE", help="Only agencies offering this service (id or name)."),
     ] = None,
     language: Annotated[
-        str | None, typer.Option(help="Only agencies working in this language (code or name).")
+        str | None,
+        typer.Option(
+            metavar="LANGUAGE", help="Only agencies working in this language (code or name)."
+        ),
     ] = None,
     sector: Annotated[
-        str | None, typer.Option(help="Only agencies of this sector (e.g. housing).")
+        str | None,
+        typer.Option(metavar="SECTOR", help="Only agencies of this sector (e.g. housing)."),
     ] = None,
     lgbtq: Annotated[bool, typer.Option("--lgbtq", help="Only LGBTQ-affirming agencies.")] = False,
     search: Annotated[
-        str | None, typer.Option(help="Words to find in names, services and synonyms.")
+        str | None,
+        typer.Option(metavar="WORDS", help="Words to find in names, services and synonyms."),
     ] = None,
     limit: Annotated[
         int,
-        typer.Option(min=0, help="Show at most this many agencies (0: all). JSON lists all."),
+        typer.Option(
+            metavar="COUNT", help="Show at most this many agencies (0: all). JSON lists all."
+        ),
     ] = 20,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """List partner agencies with their vetting standing; filters narrow the list."""
+    from referral_cli.render.catalog import agencies_view
+
+    if limit < 0:
+        raise typer.BadParameter("COUNT is 0 or more", param_hint="--limit")
     day = today()
-    if service and not (language or sector or lgbtq or search or as_json):
+    fmt = chosen(fmt, as_json)
+    if service and not (language or sector or lgbtq or search) and fmt is Format.TEXT:
         from referral_cli.catalog.places import resolve_data_dir
         from referral_cli.vetting import quick
 
         found = quick.offering(resolve_data_dir(data), service, day, limit)
-        if found is not None:
-            from referral_cli.render.catalog import agencies_view
-
+        if found is not None and output is None:
             show(agencies_view(found))
             return
+    from referral_cli.export.catalog import agencies_markdown
     from referral_cli.vetting.browse import AgencyFilter, find_agencies
 
     catalog = load(data)
     wanted = AgencyFilter(
         service=service, language=language, sector=sector, lgbtq=lgbtq, search=search
     )
-    listing = find_agencies(catalog, wanted, day, 0 if as_json else limit)
-    if as_json:
-        rows = [
-            row.agency.model_dump(mode="json") | {"vetting": row.status.to_json()}
-            for row in listing.rows
-        ]
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    from referral_cli.render.catalog import agencies_view
-
-    show(agencies_view(listing))
+    listing = find_agencies(catalog, wanted, day, 0 if fmt is Format.JSON else limit)
+    present(
+        listing,
+        fmt,
+        output,
+        markdown=agencies_markdown,
+        view=agencies_view,
+        json=lambda found: json.dumps(
+            [
+                row.agency.model_dump(mode="json") | {"vetting": row.status.to_json()}
+                for row in found.rows
+            ],
+            indent=2,
+        ),
+    )
 
 
 def show_agency(
-    agency: Annotated[str, typer.Argument(help="Agency id or the start of its name.")],
+    agency: Annotated[
+        str,
+        typer.Argument(
+            metavar="AGENCY", help="Agency id or the start of its name.", show_default=False
+        ),
+    ],
     data: DataOption = None,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Show everything the catalog holds about one agency."""
+    from referral_cli.render.catalog import agency_card
+
     day = today()
-    if not as_json:
+    fmt = chosen(fmt, as_json)
+    if fmt is Format.TEXT and output is None:
         from referral_cli.catalog.places import resolve_data_dir
         from referral_cli.vetting import quick
 
         card = quick.agency_card(resolve_data_dir(data), agency, day)
         if card is not None:
-            from referral_cli.render.catalog import agency_card
-
             show(agency_card(*card))
             return
+    from referral_cli.export.catalog import agency_markdown
     from referral_cli.vetting.judge import agency_status
 
     catalog = load(data)
     found = catalog.find_agency(agency)
     status = agency_status(found, catalog.vettings_of(found.id), catalog.info, day)
-    if as_json:
-        payload = found.model_dump(mode="json") | {"vetting": status.to_json()}
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    from referral_cli.render.catalog import agency_card
+    present(
+        (found, catalog.services, catalog.languages, status),
+        fmt,
+        output,
+        markdown=lambda parts: agency_markdown(*parts),
+        view=lambda parts: agency_card(*parts),
+        json=lambda parts: json.dumps(
+            parts[0].model_dump(mode="json") | {"vetting": parts[3].to_json()}, indent=2
+        ),
+    )
 
-    show(agency_card(found, catalog.services, catalog.languages, status))
 
-
-def hotlines(data: DataOption = None, as_json: JsonFlag = False) -> None:
+def hotlines(
+    data: DataOption = None,
+    fmt: FormatOption = Format.TEXT,
+    output: OutputOption = None,
+    as_json: JsonFlag = False,
+) -> None:
     """List the hotlines in the catalog, to give a youth a number to call later."""
-    catalog = load(data)
-    if as_json:
-        typer.echo(json.dumps([h.model_dump(mode="json") for h in catalog.hotlines], indent=2))
-        return
+    from referral_cli.export.catalog import hotlines_markdown
     from referral_cli.render.catalog import hotlines_view
 
-    show(hotlines_view(catalog))
+    present(
+        load(data),
+        chosen(fmt, as_json),
+        output,
+        markdown=hotlines_markdown,
+        view=hotlines_view,
+        json=lambda c: json.dumps([h.model_dump(mode="json") for h in c.hotlines], indent=2),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from referral_cli.commands.common import (
+    DataFormat,
+    DataFormatOption,
     DataOption,
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -22,6 +25,9 @@ from referral_cli.commands.common import (
     present,
     today,
 )
+
+if TYPE_CHECKING:
+    from referral_cli.hsds.results import ImportResult
 
 
 def _import_target(data: Path | None) -> Path:
@@ -53,6 +59,7 @@ def import_hsds(
         Path | None,
         typer.Option(
             "--mapping",
+            metavar="FILE",
             help="Mapping of HSDS service names and taxonomy terms to service ids. "
             "Default: the mapping shipped with the tool.",
             show_default=False,
@@ -71,14 +78,35 @@ def import_hsds(
     ] = False,
     region: Annotated[
         str,
-        typer.Option(help="Region name for a new catalog (catalog.region)."),
+        typer.Option(metavar="NAME", help="Region name for a new catalog (catalog.region)."),
     ] = "Imported from HSDS (set the region)",
-    fmt: FormatOption = Format.TEXT,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            metavar="FILE",
+            help="Write the review list to this Markdown file and a .csv beside it "
+            "(default: hsds-import-review.md in the catalog folder; none on --dry-run).",
+            show_default=False,
+        ),
+    ] = None,
+    allow_moves: Annotated[
+        bool,
+        typer.Option(
+            "--allow-moves",
+            help="Import even when an organization cannot be told apart from another one "
+            "whose agency has a vetting (default: refuse and list them).",
+        ),
+    ] = False,
+    fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
     """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
+    from referral_cli.commands.common import outside_tool_folders
     from referral_cli.hsds.importer import import_hsds as run_import
     from referral_cli.hsds.mapping import HsdsError
 
+    if review is not None:  # refused before anything is imported, not after
+        outside_tool_folders(review, "--review")
     target = _import_target(data)
     result = run_import(
         path,
@@ -87,10 +115,13 @@ def import_hsds(
         skip_invalid=skip_invalid,
         dry_run=dry_run,
         region=region,
-        show_progress=fmt is not Format.JSON,
+        show_progress=fmt is not DataFormat.JSON,
+        allow_moves=allow_moves,
     )
     failed = bool(result.problems) and not skip_invalid
-    if fmt is Format.JSON:
+    if not failed:
+        _write_review(result, review if review is not None or dry_run else target / REVIEW_FILE)
+    if fmt is DataFormat.JSON:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         if failed:
             raise typer.Exit(1)
@@ -105,6 +136,27 @@ def import_hsds(
 
     for line in import_lines(result):
         typer.echo(line)
+
+
+REVIEW_FILE = "hsds-import-review.md"
+
+
+def _write_review(result: ImportResult, path: Path | None) -> None:
+    """The review list as Markdown and CSV files a coordinator works through."""
+    if path is None:
+        return
+    from referral_cli.casefile.files import atomic_write_text
+    from referral_cli.errors import ReferralError
+    from referral_cli.render.import_review import review_csv, review_markdown
+
+    csv_path = path.with_suffix(".csv")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, review_markdown(result), mode=0o644)
+        atomic_write_text(csv_path, review_csv(result), mode=0o644)
+    except OSError as exc:
+        raise ReferralError(f"Cannot write the review list {path}: {exc.strerror}") from None
+    result.review_files = [str(path), str(csv_path)]
 
 
 def export_hsds(
@@ -143,7 +195,8 @@ def export_hsds(
 def gaps(
     data: DataOption = None,
     language: Annotated[
-        str | None, typer.Option(help="Count only agencies working in this language.")
+        str | None,
+        typer.Option(metavar="LANGUAGE", help="Count only agencies working in this language."),
     ] = None,
     lgbtq: Annotated[
         bool, typer.Option("--lgbtq", help="Count only LGBTQ-affirming agencies.")
@@ -153,6 +206,7 @@ def gaps(
     ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """For each need: agencies offering it, how many are ready to refer, and the gaps."""
     from referral_cli.coalition.reports import GapFilter
@@ -164,13 +218,22 @@ def gaps(
     from referral_cli.export.reports import gaps_markdown
     from referral_cli.render.reports import gaps_view
 
-    present(result, fmt, output, markdown=gaps_markdown, view=gaps_view)
+    present(
+        result,
+        fmt,
+        output,
+        markdown=gaps_markdown,
+        view=gaps_view,
+        force=force,
+        name="gaps",
+    )
 
 
 def coverage(
     data: DataOption = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Which partner sectors have an agency in the catalog, and which are missing."""
     from referral_cli.coalition.reports import coverage as report
@@ -179,22 +242,36 @@ def coverage(
     from referral_cli.export.reports import coverage_markdown
     from referral_cli.render.reports import coverage_view
 
-    present(result, fmt, output, markdown=coverage_markdown, view=coverage_view)
+    present(
+        result,
+        fmt,
+        output,
+        markdown=coverage_markdown,
+        view=coverage_view,
+        force=force,
+        name="coverage",
+    )
 
 
 def consultations(
     data: DataOption = None,
     since: Annotated[
-        str | None, typer.Option(help="First date to include (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(
+            metavar="DATE", help="First date to include (YYYY-MM-DD).", show_default=False
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Last date to include (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option(metavar="DATE", help="Last date to include (YYYY-MM-DD).", show_default=False),
     ] = None,
     agency: Annotated[
-        str | None, typer.Option(help="Only this agency (id or start of its name).")
+        str | None,
+        typer.Option(metavar="AGENCY", help="Only this agency (id or start of its name)."),
     ] = None,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Log of partner vettings and consultations (agency, date, who, method, outcome)."""
     from referral_cli.coalition.reports import consultations as report
@@ -205,7 +282,15 @@ def consultations(
     from referral_cli.export.reports import consultations_markdown
     from referral_cli.render.reports import consultations_view
 
-    present(result, fmt, output, markdown=consultations_markdown, view=consultations_view)
+    present(
+        result,
+        fmt,
+        output,
+        markdown=consultations_markdown,
+        view=consultations_view,
+        force=force,
+        name="consultations",
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from referral_cli.commands.common import Format, FormatOption
+from referral_cli.commands.common import DataFormat, DataFormatOption
 
 NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 
@@ -19,8 +19,9 @@ NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 def set_up_encryption(retention_days: int | None = None) -> None:
     """First-time setup: choose the passphrase that encrypts case files, and retention."""
     from referral_cli.casefile import audit, crypto, retention
-    from referral_cli.casefile.files import home_dir
+    from referral_cli.casefile.files import home_dir, private_home
 
+    private_home()  # a folder holding other files is refused before anything is asked
     if retention_days is not None:
         retention.set_retention_days(retention_days)  # check the number before the key
     typer.echo(f"Case files will be kept encrypted in {home_dir()}.")
@@ -40,6 +41,7 @@ def init(
         int | None,
         typer.Option(
             "--retention-days",
+            metavar="DAYS",
             help="Delete closed sessions this many days after they closed (default 90).",
             show_default=False,
         ),
@@ -96,14 +98,28 @@ def init(
 def audit_log(
     case: Annotated[
         str | None,
-        typer.Option("--case", help="Only events about this case reference.", show_default=False),
+        typer.Option(
+            "--case",
+            metavar="REF",
+            help="Only events about this case reference.",
+            show_default=False,
+        ),
     ] = None,
-    fmt: FormatOption = Format.TEXT,
+    fmt: DataFormatOption = DataFormat.TEXT,
+    reseal: Annotated[
+        bool,
+        typer.Option(
+            "--reseal",
+            help="After damage was reported and every consent checked with the youth: "
+            "start a new chain so agency exports work again.",
+        ),
+    ] = False,
 ) -> None:
     """The audit log: when sessions were created, exported, revoked, purged. Never content.
 
     The log names cases by a keyed pseudonym; with the passphrase, cases that still exist
-    are shown by reference, and --case finds a purged case's events too.
+    are shown by reference, and --case finds a purged case's events too. Its entries are
+    chained: if one was edited or deleted, or the end cut off, this says so.
     """
     import json
 
@@ -113,6 +129,24 @@ def audit_log(
 
     case_command_startup()
     key = audit.unlock()
+    problem = audit.ledger(key).problem
+    if reseal:
+        if problem is None:
+            typer.echo("The audit log is intact: nothing to reseal.")
+            return
+        audit.record(audit.RESEALED)
+        typer.echo(
+            f"Resealed the audit log (it was damaged: {problem}). Every revocation it holds "
+            "still counts; agency exports work again."
+        )
+        return
+    if problem is not None:
+        typer.echo(
+            f"Warning: the audit log is damaged ({problem}): a revocation may be missing, so "
+            "nothing is shared with agencies. Restore it from a backup, or check every "
+            "consent with the youth and run `referral audit --reseal`.",
+            err=True,
+        )
     names = {crypto.pseudonym(key, s.reference): s.reference for s in list_sessions()}
     wanted = None
     if case is not None:
@@ -128,7 +162,7 @@ def audit_log(
         }
         for e in events
     ]
-    if fmt is Format.JSON:
+    if fmt is DataFormat.JSON:
         typer.echo(json.dumps(rows, indent=2))
         return
     if not rows:

@@ -7,29 +7,39 @@ typer, the stdlib and commands.common are imported at start-up; the rest inside 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from referral_cli.commands.common import (
+    EXTENSIONS,
+    DataFormat,
+    DataFormatOption,
     DataOption,
+    ForceOption,
     Format,
-    FormatOption,
     OutputOption,
     ReferralGroup,
     emit,
 )
+from referral_cli.commands.handout import (
+    SummaryFormat,
+    file_name,
+    summary_text,
+    youth_card,
+)
 
 if TYPE_CHECKING:
     from referral_cli.casefile.records import Session
-    from referral_cli.prompt.asker import Asker
+    from referral_cli.catalog.load import Catalog
+    from referral_cli.prompt.screen import ScreeningAsker
 
 AnswersOption = Annotated[
     Path | None,
     typer.Option(
         "--answers",
+        metavar="FILE",
         help="YAML answers file: every prompt has a key (see docs/answers-example.yaml).",
         show_default=False,
     ),
@@ -42,17 +52,20 @@ TodayOption = Annotated[
     str | None,
     typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
 ]
-RefArgument = Annotated[
-    str, typer.Argument(help="Case reference, e.g. AC-2041.", show_default=False)
+# A string, not a Path: a Path drops the trailing "/" that says "into this folder".
+FileOrFolderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE|DIR/",
+        help="Write to this file, or into this folder (DIR/) as REF-AGENCY.md, REF-youth.txt...",
+        show_default=False,
+    ),
 ]
-
-
-class SummaryFormat(StrEnum):
-    """Formats of a handoff summary."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    JSON = "json"
+RefArgument = Annotated[
+    str, typer.Argument(metavar="REF", help="Case reference, e.g. AC-2041.", show_default=False)
+]
 
 
 def _today(value: str | None) -> dt.date:
@@ -61,44 +74,72 @@ def _today(value: str | None) -> dt.date:
     return today(value)
 
 
-def _asker(answers: Path | None, no_input: bool) -> Asker:
-    from referral_cli.prompt.asker import Asker
+def _asker(answers: Path | None, no_input: bool, day: dt.date) -> ScreeningAsker:
+    """The session's Asker: it screens every free-text answer (prompt/screen.py)."""
+    from referral_cli.prompt.screen import ScreeningAsker
 
     data: dict[str, Any] = {}
     if answers is not None:
         from referral_cli.prompt.answers import load_answers
 
         data = load_answers(answers)
-    return Asker(data, interactive=not no_input)
+    return ScreeningAsker(data, interactive=not no_input, today=day)
 
 
-def _run(asker: Asker, data: Path | None, day: dt.date, session: Session | None) -> None:
+def _not_the_youths(catalog: Catalog) -> set[str]:
+    """Phones, e-mails and names the catalog and the worker's profile hold: not the youth's."""
+    from referral_cli.casefile.profile import load_profile
+
+    known: set[str] = set()
+    for agency in catalog.agencies.values():
+        c = agency.contact
+        known.update(x or "" for x in (agency.name, agency.phone, agency.email, c.name))
+        known.update(x or "" for x in (c.phone, c.email))
+    known.update(h.call or "" for h in catalog.hotlines)
+    profile = load_profile()
+    if profile is not None:
+        known.update((profile.name, profile.phone, profile.email or ""))
+    return known - {""}
+
+
+def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Session | None) -> None:
     from referral_cli.commands.common import load
-    from referral_cli.export.session import to_text, worker_sections, worker_title
     from referral_cli.render import session as screens
     from referral_cli.session.flow import SessionPaused, run_session
 
     catalog = load(data)
+    asker.known.update(_not_the_youths(catalog))
     try:
         done = run_session(asker, catalog, day, screens, session)
-    except SessionPaused:
-        raise typer.Exit(1) from None
-    typer.echo("")
-    typer.echo(to_text(worker_title(done), worker_sections(done, day)))
-    typer.echo("")
-    from referral_cli.text import one_line
-
-    for referral in done.referrals:
-        typer.echo(
-            f"Handoff summary for {one_line(referral.agency_name)}: "
-            f"referral summary {done.reference} "
-            f"--for {referral.agency} --format markdown -o handoff.md"
-        )
+    except SessionPaused as paused:  # on purpose: a success, unless nothing could be kept
+        raise typer.Exit(0 if paused.reference else 1) from None
+    if done.finished:  # else the in-room phase ended with the plan; the rest comes later
+        _finished(done, day)
     if asker.answers and asker.unused():
         from referral_cli.text import one_line
 
         unused = one_line(", ".join(asker.unused()))
         typer.echo(f"Note: answers not used (typo?): {unused}", err=True)
+
+
+def _finished(done: Session, day: dt.date) -> None:
+    """The worker's copy of a finished session, and how to print each agency's copy."""
+    from referral_cli.export.session import to_text, worker_sections, worker_title
+    from referral_cli.render.narrow import terminal_width
+    from referral_cli.session.steps.context import command
+    from referral_cli.text import one_line
+
+    typer.echo("")
+    typer.echo(to_text(worker_title(done), worker_sections(done, day), terminal_width(10_000)))
+    typer.echo("")
+    ref = done.reference
+    for referral in done.referrals:
+        args = (
+            f"summary {ref} --for {referral.agency} --format markdown -o {ref}-{referral.agency}.md"
+        )
+        typer.echo(f"Handoff summary for {one_line(referral.agency_name)}: {command(args)}")
+    card = command(f"summary {ref} --youth -o {ref}-youth.txt")
+    typer.echo(f"A card for the youth to carry: {card}")
 
 
 def start(
@@ -107,20 +148,20 @@ def start(
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Run a referral session with a youth: eight steps, saved as a draft after each one."""
+    """Run a referral session with the youth: the in-room steps, ending with the plan."""
     from referral_cli.casefile.crypto import is_set_up
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import session_locks
 
     day = _today(today)
-    asker = _asker(answers, no_input)
+    asker = _asker(answers, no_input, day)
     if not is_set_up() and not no_input:  # a first run: set the passphrase here, not later
         from referral_cli.commands.security import set_up_encryption
 
         typer.echo("First run: case files are encrypted with a passphrase that you choose now.")
         set_up_encryption()
     with session_locks():  # the new case stays locked to this terminal until the run ends
-        case_command_startup(day)
+        case_command_startup()
         _run(asker, data, day, None)
 
 
@@ -131,15 +172,15 @@ def resume(
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Continue a paused session at the step where it stopped."""
+    """Show a case's timeline and go on at the first unanswered question (the later steps)."""
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session, lock_session, session_locks
     from referral_cli.errors import ReferralError
 
     day = _today(today)
-    asker = _asker(answers, no_input)
+    asker = _asker(answers, no_input, day)
     with session_locks():
-        case_command_startup(day)
+        case_command_startup()
         session = load_session(lock_session(reference))
         if session.finished:
             raise ReferralError(
@@ -149,17 +190,20 @@ def resume(
         _run(asker, data, day, session)
 
 
-def sessions(fmt: FormatOption = Format.TEXT) -> None:
+def sessions(fmt: DataFormatOption = DataFormat.TEXT) -> None:
     """List saved sessions: reference, step, status and follow-up date."""
     import json
 
     from referral_cli.casefile.retention import case_command_startup
-    from referral_cli.casefile.store import list_sessions
+    from referral_cli.casefile.store import scan_sessions
     from referral_cli.render.session import follow_up_text, sessions_table, status_text, step_text
+    from referral_cli.text import one_line
 
     case_command_startup()
-    found = list_sessions()
-    if fmt is Format.JSON:
+    found, odd = scan_sessions()
+    for problem in odd:  # never hidden: a damaged case, a copy, a stray file
+        typer.echo(f"Unreadable: {one_line(problem.name)}: {one_line(problem.why)}.", err=True)
+    if fmt is DataFormat.JSON:
         rows = [
             {
                 "reference": s.reference,
@@ -181,43 +225,89 @@ def summary(
         str | None,
         typer.Option(
             "--for",
+            metavar="AGENCY",
             help="The copy for one agency: only items the youth consented to share with it.",
             show_default=False,
         ),
     ] = None,
+    youth: Annotated[
+        bool,
+        typer.Option(
+            "--youth",
+            help="The card for the youth to carry: where, when, whom to call; never what it "
+            "is about. With --for, that referral only.",
+        ),
+    ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            metavar="LANG",
+            help="The youth card's language (en, es; default: the youth's, else en).",
+            show_default=False,
+        ),
+    ] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(
+            "--where",
+            metavar="WORDS",
+            help="The youth card's 'Where', in the youth's words.",
+            show_default=False,
+        ),
+    ] = None,
+    any_hour: Annotated[
+        bool,
+        typer.Option(
+            "--any-hour", help="Put a number for any hour on the youth card (if the youth wants)."
+        ),
+    ] = False,
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+        SummaryFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, markdown, json, html (a page to print) or fhir (with --for).",
+        ),
     ] = SummaryFormat.TEXT,
-    output: OutputOption = None,
+    output: FileOrFolderOption = None,
+    force: ForceOption = False,
+    data: DataOption = None,
+    despite_standing: Annotated[
+        bool,
+        typer.Option(
+            "--despite-standing",
+            help="With --for: export even though the agency's vetting standing dropped "
+            "since it was chosen (you have checked with your lead).",
+        ),
+    ] = False,
     today: TodayOption = None,
 ) -> None:
-    """Print the handoff summary: the worker's copy, or with --for the copy for one agency."""
+    """Print the handoff summary: the worker's copy, or with --for the copy for one agency.
+
+    With --youth, the card the youth takes away instead. The copy for an agency re-checks
+    the agency's vetting first: if its standing dropped since it was chosen (e.g. a new hard
+    fail), it warns and stops unless --despite-standing.
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import load_session
-    from referral_cli.export import session as export
-    from referral_cli.session.consent import find_agency, packet_for
+    from referral_cli.errors import ReferralError
 
     day = _today(today)
-    case_command_startup(day)
+    case_command_startup()
     session = load_session(reference)
-    if agency is None:
-        if fmt is SummaryFormat.JSON:
-            text = export.worker_json(session, day)
-        else:
-            sections = export.worker_sections(session, day)
-            title = export.worker_title(session)
+    if not youth and (language or where or any_hour):
+        raise ReferralError(
+            "--language, --where and --any-hour are for the youth card: add --youth."
+        )
+    if youth:
+        text = youth_card(session, agency, language, where, any_hour, fmt, data)
     else:
-        agency_id, _ = find_agency(session, agency)
-        packet = packet_for(session, agency_id, day)
-        if fmt is SummaryFormat.JSON:
-            text = export.agency_json(packet)
-        else:
-            sections = export.agency_sections(packet)
-            title = export.agency_title(packet)
-    if fmt is not SummaryFormat.JSON:
-        render = export.to_markdown if fmt is SummaryFormat.MARKDOWN else export.to_text
-        text = render(title, sections)
-    emit(text, output)
+        text = summary_text(
+            session, agency, fmt, day, data, despite_standing, screen=output is None
+        )
+    emit(text, output, force=force, name=file_name(session, agency, youth, fmt))
     if output is not None:
         from referral_cli.casefile import audit
 
@@ -230,24 +320,42 @@ def summary(
 
 def checklist(
     fmt: Annotated[
-        SummaryFormat, typer.Option("--format", "-f", help="text or markdown.")
-    ] = SummaryFormat.MARKDOWN,
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="markdown, text, json, or html (a page to print).",
+        ),
+    ] = Format.MARKDOWN,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
 ) -> None:
     """The blank eight-step checklist for paper use, with the no-referral path and hotlines."""
     from referral_cli.commands.common import load
-    from referral_cli.export.session import checklist_markdown, checklist_text
+    from referral_cli.export import session as export
 
     catalog = load(data)
     tf_id = catalog.info.task_force
     task_force = catalog.agencies.get(tf_id) if tf_id else None
-    if fmt is SummaryFormat.JSON:
-        from referral_cli.errors import ReferralError
+    if fmt is Format.HTML:
+        from referral_cli.export.html import page
 
-        raise ReferralError("The checklist is for paper: use --format markdown or text.")
-    render = checklist_markdown if fmt is SummaryFormat.MARKDOWN else checklist_text
-    emit(render(catalog.hotlines, task_force), output)
+        emit(
+            page(export.checklist_markdown(catalog.hotlines, task_force)),
+            output,
+            force=force,
+            name="checklist.html",
+        )
+        return
+    render = {
+        Format.MARKDOWN: export.checklist_markdown,
+        Format.TEXT: export.checklist_text,
+        Format.JSON: export.checklist_json,
+    }[fmt]
+    name = f"checklist.{EXTENSIONS[fmt]}"
+    emit(render(catalog.hotlines, task_force), output, force=force, name=name)
 
 
 def purge(
@@ -257,12 +365,17 @@ def purge(
     all_: Annotated[bool, typer.Option("--all", help="Delete every saved session.")] = False,
     older_than: Annotated[
         int | None,
-        typer.Option("--older-than", help="Delete sessions not updated for DAYS days.", min=0),
+        typer.Option(
+            "--older-than", metavar="DAYS", help="Delete sessions not updated for DAYS days."
+        ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-    today: TodayOption = None,
 ) -> None:
-    """Delete saved sessions for good."""
+    """Delete saved sessions for good.
+
+    Every copy goes, temp files included; --older-than counts real days, whatever --today
+    says elsewhere.
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import (
         check_reference,
@@ -270,9 +383,12 @@ def purge(
         purge_sessions,
         session_exists,
     )
+    from referral_cli.clock import real_now
     from referral_cli.errors import ReferralError
 
-    case_command_startup(_today(today))
+    case_command_startup()
+    if older_than is not None and older_than < 0:
+        raise typer.BadParameter("DAYS is 0 or more", param_hint="--older-than")
     chosen = sum([reference is not None, all_, older_than is not None])
     if chosen != 1:
         raise ReferralError("Give one of: a case reference, --all, or --older-than DAYS.")
@@ -289,14 +405,17 @@ def purge(
     if not yes and not typer.confirm(f"Delete {what} for good?", default=False):
         raise typer.Exit(1)
     cutoff = None
-    if older_than is not None:
-        day = _today(today)
-        cutoff = dt.datetime.combine(day - dt.timedelta(days=older_than), dt.time())
-    gone = purge_sessions(cutoff)
+    if older_than is not None:  # the real date: a training date never deletes anything
+        cutoff = real_now() - dt.timedelta(days=older_than)
+    gone, copies = purge_sessions(cutoff)
     typer.echo(
         f"Deleted {len(gone)} session{'s' if len(gone) != 1 else ''}"
         + (f": {', '.join(gone)}." if gone else ".")
     )
+    if copies:
+        from referral_cli.text import one_line
+
+        typer.echo(f"Also deleted copies not named like a case: {one_line(', '.join(copies))}.")
 
 
 consent_app = typer.Typer(
@@ -309,39 +428,62 @@ def revoke(
     reference: RefArgument,
     agency: Annotated[str, typer.Argument(help="Agency id or name.", show_default=False)],
     on: Annotated[
-        str | None, typer.Option("--on", help="Date of revocation (default: today).")
+        str | None,
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help="The day the youth revoked it, if before today (default: today).",
+        ),
     ] = None,
-    today: TodayOption = None,
 ) -> None:
-    """Record that the youth revoked consent for one agency: nothing more is shared with it."""
+    """Record that the youth revoked consent for one agency: nothing more is shared with it.
+
+    It counts at once, whatever date is given: `--on` records the day the youth said so
+    (never a future day, and never later than a revocation already recorded).
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import session_locks
+    from referral_cli.clock import real_today
+    from referral_cli.commands.common import date_option
+    from referral_cli.errors import ReferralError
 
-    case_command_startup(_today(today))
+    case_command_startup()
+    day = date_option(on, "--on") or real_today()
+    if day > real_today():
+        raise ReferralError(
+            f"--on {day} is in the future: give the day the youth revoked consent "
+            "(today or earlier)."
+        )
     with session_locks():
-        _revoke(reference, agency, _today(on or today))
+        _revoke(reference, agency, day)
 
 
 def _revoke(reference: str, agency: str, day: dt.date) -> None:
     from referral_cli.casefile import audit
     from referral_cli.casefile.store import load_session, lock_session, save_session
-    from referral_cli.clock import now
     from referral_cli.errors import ReferralError
-    from referral_cli.session.consent import find_agency
+    from referral_cli.session.consent import find_agency, ledger_revocation
+    from referral_cli.text import one_line
 
     session = load_session(lock_session(reference))
     agency_id, name = find_agency(session, agency)
+    name = one_line(name)
     release = session.release_for(agency_id)
     if release is None:
         raise ReferralError(f"No consent to {name} is recorded in {session.reference}.")
-    if release.revoked is not None:
-        typer.echo(f"Consent to {name} was already revoked on {release.revoked}.")
-        return
+    known = [d for d in (release.revoked, ledger_revocation(session, agency_id)) if d]
+    if known and min(known) <= day:  # a revocation only ever moves earlier
+        typer.echo(f"Consent to {name} was already revoked on {min(known)}.")
+        if release.revoked == min(known):
+            return
+        day = min(known)  # the case file is an older copy: put the revocation back
     release.revoked = day
-    session.updated = now(day)
-    save_session(session)
-    audit.record("consent-revoked", session.reference)
-    typer.echo(f"Revoked: nothing more about {session.reference} is shared with {name} from {day}.")
+    save_session(session)  # the last change is now, not the day typed
+    audit.record("consent-revoked", session.reference, agency=agency_id, on=release.revoked)
+    typer.echo(
+        f"Revoked: nothing more about {session.reference} is shared with {name} "
+        f"(revoked on {release.revoked})."
+    )
     typer.echo("If the youth also withdrew from the referral itself, note it at follow-up.")
 
 

@@ -17,6 +17,7 @@ import typer
 
 from referral_cli.commands.common import (
     DataOption,
+    ForceOption,
     Format,
     FormatOption,
     OutputOption,
@@ -73,6 +74,11 @@ def register(app: typer.Typer) -> None:
     app.command("vettings")(vettings)
 
 
+_NO_AGENCY = (
+    "Name an agency (e.g. referral vet youth-harbor), or use `referral vettings` for every partner."
+)
+
+
 def vet(
     agency: Annotated[
         str | None,
@@ -94,6 +100,7 @@ def vet(
         Path | None,
         typer.Option(
             "--answers",
+            metavar="FILE",
             help="With --record: YAML answers (e.g. confidentiality.score: 3, assessor, date, "
             "method) used instead of asking.",
             show_default=False,
@@ -108,6 +115,7 @@ def vet(
     ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -122,13 +130,10 @@ def vet(
     _check_modes(history, record, blank, bool(answers or no_input or yes))
     day = _today(today)
     if blank:
-        _blank(agency, fmt, output, data)
+        _blank(agency, fmt, output, data, force)
         return
     if agency is None:
-        raise ReferralError(
-            "Name an agency (e.g. referral vet youth-harbor), or use `referral vettings` "
-            "for every partner."
-        )
+        raise ReferralError(_NO_AGENCY)
     plain_view = not (record or history) and fmt is Format.TEXT and output is None
     if plain_view and _quick_scorecard(agency, data, day):
         return
@@ -143,12 +148,12 @@ def vet(
         _record(catalog, found.id, day, answers, no_input, yes)
         return
     past = catalog.vettings_of(found.id)
+    plain = _ascii() or output is not None
     if history:
         from referral_cli.export.vetting import history_markdown, to_json
         from referral_cli.render.vetting import history_view
         from referral_cli.vetting.history import history as agency_history
 
-        plain = _ascii() or output is not None
         present(
             agency_history(found, past, catalog.info, day),
             fmt,
@@ -156,13 +161,13 @@ def vet(
             markdown=history_markdown,
             view=lambda h: history_view(h, ascii_only=plain),
             json=to_json,
+            force=force,
         )
         return
     from referral_cli.export.vetting import scorecard_markdown, to_json
     from referral_cli.render.vetting import scorecard_view
     from referral_cli.vetting.judge import scorecard
 
-    plain = _ascii() or output is not None
     present(
         scorecard(found, past, catalog.info, day),
         fmt,
@@ -170,6 +175,7 @@ def vet(
         markdown=scorecard_markdown,
         view=lambda c: scorecard_view(c, ascii_only=plain),
         json=to_json,
+        force=force,
     )
 
 
@@ -202,16 +208,28 @@ def _quick_scorecard(agency: str, data: Path | None, day: dt.date) -> bool:
     return True
 
 
-def _blank(agency: str | None, fmt: Format, output: Path | None, data: Path | None) -> None:
-    """The worksheet (text and Markdown are the same page); JSON gives the rubric itself."""
+def _blank(
+    agency: str | None, fmt: Format, output: Path | None, data: Path | None, force: bool
+) -> None:
+    """The worksheet to print (text, Markdown or a page); JSON gives the rubric itself."""
     from referral_cli.export.vetting import to_json, worksheet_markdown
     from referral_cli.vetting.rubric import rubric
 
     if fmt is Format.JSON:
-        emit(to_json(rubric()), output)
+        emit(to_json(rubric()), output, force=force, name="vetting-rubric.json")
         return
     found = load(data).find_agency(agency) if agency else None
-    emit(worksheet_markdown(found), output)
+    sheet = worksheet_markdown(found)
+    if fmt is Format.TEXT:
+        from referral_cli.export.plain import plain
+
+        sheet = plain(sheet)
+    elif fmt is Format.HTML:
+        from referral_cli.export.html import page
+
+        sheet = page(sheet)
+    ext = {Format.HTML: "html", Format.TEXT: "txt"}.get(fmt, "md")
+    emit(sheet, output, force=force, name=f"vetting-worksheet.{ext}")
 
 
 def _record(
@@ -227,7 +245,7 @@ def _record(
     from referral_cli.errors import ReferralError
     from referral_cli.prompt.asker import Asker
     from referral_cli.render.vetting import scorecard_view
-    from referral_cli.vetting.judge import latest, scorecard
+    from referral_cli.vetting.judge import latest, scorecard, standing_hard_fails
     from referral_cli.vetting.record import interview, save_vetting
 
     if is_packaged(catalog.root):
@@ -238,7 +256,7 @@ def _record(
     agency = catalog.agencies[agency_id]
     past = catalog.vettings_of(agency_id)
     asker = Asker(_load_answers(answers) if answers else {}, interactive=not no_input)
-    new = interview(asker, typer.echo, agency, latest(past), day)
+    new = interview(asker, typer.echo, agency, latest(past), day, standing_hard_fails(past))
     typer.echo("")
     from referral_cli.commands.common import show
 
@@ -253,12 +271,18 @@ def _record(
 def vettings(
     outcome: Annotated[
         list[OutcomeChoice] | None,
-        typer.Option("--outcome", help="Only agencies with this outcome (repeat for several)."),
+        typer.Option(
+            "--outcome",
+            metavar="OUTCOME",
+            help="Only agencies with this outcome: ready, verify, do-not-refer or not-vetted "
+            "(repeat for several).",
+        ),
     ] = None,
     service: Annotated[
         str | None,
         typer.Option(
             "--service",
+            metavar="SERVICE",
             help="Only agencies offering this service (id or name).",
             show_default=False,
         ),
@@ -268,6 +292,7 @@ def vettings(
     ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -302,4 +327,6 @@ def vettings(
         markdown=partners_markdown,
         view=lambda p: partners_view(p, ascii_only=plain),
         json=to_json,
+        force=force,
+        name="vettings",
     )

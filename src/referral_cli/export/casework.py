@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from referral_cli.casework.followups import Activity, FollowUp
 from referral_cli.export.markdown import table
 
 
-def followups_markdown(rows: Sequence[FollowUp], today: dt.date) -> str:
+def followups_markdown(
+    rows: Sequence[FollowUp],
+    today: dt.date,
+    dropped: Mapping[tuple[str, str], str] | None = None,
+) -> str:
     """The worker's follow-up list for their own notes (it names case references)."""
+    dropped = dropped or {}
     body = table(
-        ["Reference", "Agency", "Status", "Follow up", "Overdue"],
+        ["Reference", "Agency", "Status", "Follow up", "Overdue", "Standing dropped"],
         [
             [
                 r.reference,
@@ -21,6 +26,7 @@ def followups_markdown(rows: Sequence[FollowUp], today: dt.date) -> str:
                 r.status_label,
                 str(r.follow_up or "not set"),
                 "yes" if r.overdue else "",
+                dropped.get((r.reference, r.agency), ""),
             ]
             for r in rows
         ],
@@ -28,9 +34,18 @@ def followups_markdown(rows: Sequence[FollowUp], today: dt.date) -> str:
     return f"# Open referrals as of {today}\n\n{body}\n"
 
 
-def followups_json(rows: Sequence[FollowUp]) -> str:
-    """Machine-readable follow-up list."""
-    return json.dumps([r.model_dump(mode="json") for r in rows], indent=2)
+def followups_json(
+    rows: Sequence[FollowUp], dropped: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """Machine-readable follow-up list; `standing_dropped` is why, or null."""
+    dropped = dropped or {}
+    return json.dumps(
+        [
+            r.model_dump(mode="json") | {"standing_dropped": dropped.get((r.reference, r.agency))}
+            for r in rows
+        ],
+        indent=2,
+    )
 
 
 def activity_markdown(report: Activity) -> str:
@@ -47,6 +62,8 @@ def activity_markdown(report: Activity) -> str:
         ("Needs identified", report.needs_identified),
         ("Referrals by status", report.referrals_by_status),
         ("Options the youth declined, by reason", report.declined_by_reason),
+        ("Hesitations, by reason", report.hesitations_by_reason),
+        ("Hesitations, by what would help", report.hesitations_by_help),
         ("No-referral sessions, by reason", report.no_referral_reasons),
     ):
         rows = [[key, str(value)] for key, value in counts.items()] or [["none", "0"]]

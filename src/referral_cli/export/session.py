@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from collections.abc import Sequence
 
 from referral_cli.casefile.records import STATUS_LABELS, NoReferral, Referral, Session
@@ -18,15 +19,15 @@ from referral_cli.catalog.models import Agency, Hotline
 from referral_cli.export.markdown import bullets
 from referral_cli.session.checklist import (
     BASIC_NEEDS,
+    HESITATION_HELPS,
     HESITATIONS,
     NO_REFERRAL_NOW,
     NO_REFERRAL_REASONS,
     STEPS,
 )
 from referral_cli.session.consent import STATE_TEXT, AgencyPacket, items_for, release_state
+from referral_cli.session.handover import Handover
 from referral_cli.text import md, one_line
-
-WITHHELD = "withheld (no consent)"
 
 # A document is a title and sections; a section is a heading and lines; a line is
 # (label, value) or a plain value (label ""). Both renderers escape every value.
@@ -107,11 +108,18 @@ def _call_lines(s: Session, names: dict[str, str]) -> list[Line]:
     lines: list[Line] = []
     for call in s.calls:
         if not call.called:
-            lines.append((names.get(call.agency, call.agency), "not called"))
+            lines.append(
+                (
+                    names.get(call.agency, call.agency),
+                    "to call later" if call.later else "not called",
+                )
+            )
             continue
         said = f"youth present: {_yn(call.youth_present)}"
+        if call.present:
+            said += f"; on the call: {', '.join(call.present)}"
         if call.experience:
-            said += f"; experience: {call.experience}"
+            said += f"; they said: {call.experience}"
         if call.options:
             said += f"; options: {call.options}"
         lines.append((names.get(call.agency, call.agency), said))
@@ -131,6 +139,8 @@ def _option_lines(s: Session, names: dict[str, str]) -> list[Line]:
         for h in o.hesitations:
             note = f" ({h.note})" if h.note else ""
             parts.append(f"hesitation: {HESITATIONS[h.reason]}{note}")
+        if o.helps:
+            parts.append("would help: " + ", ".join(HESITATION_HELPS[h] for h in o.helps))
         lines.append((names.get(o.agency, o.agency), "; ".join(parts)))
     return lines
 
@@ -201,20 +211,21 @@ def _no_referral_section(n: NoReferral) -> Section:
         ("Information given", _yn(n.info_given)),
         ("Hotlines given", ", ".join(n.hotlines) or "none"),
         ("Whom to call later", n.call_later or "-"),
+        ("Offer the referral again on", _d(n.follow_up)),
     ]
     return ("No referral", lines)
 
 
-def agency_sections(packet: AgencyPacket) -> list[Section]:
-    """What one agency may see: the referral itself, and only items released by consent.py."""
+def agency_sections(packet: AgencyPacket, handover: Handover | None = None) -> list[Section]:
+    """What one agency may see: the referral, whom to call back, and only released items.
+
+    Nothing says what was not shared (no slots, no counts): that would tell the agency how
+    much the youth kept back.
+    """
     p = packet
-    head: list[Line] = [
-        ("Case reference", p.reference),
-        ("From", f"{p.program} ({p.worker})"),
-        ("To", p.agency_name),
-        ("Referral date", _d(p.referred_on)),
-        ("Status", p.status),
-    ]
+    head: list[Line] = [("Case reference", p.reference)]
+    head.extend(_referrer_lines(p, handover))
+    head.extend([("To", p.agency_name), ("Referral date", _d(p.referred_on)), ("Status", p.status)])
     sections: list[Section] = [("Referral", head)]
     if p.consent != "valid":
         when = f" on {_d(p.lapsed_on)}" if p.lapsed_on else ""
@@ -222,6 +233,10 @@ def agency_sections(packet: AgencyPacket) -> list[Section]:
             ("Consent", [("", f"Nothing about the youth is shared: {p.consent_text}{when}.")])
         )
         return sections
+    if handover is not None:
+        acting = _acting_lines(handover)
+        if acting:
+            sections.append(("To act on this referral", acting))
     sections.append(
         (
             "Consent",
@@ -233,11 +248,33 @@ def agency_sections(packet: AgencyPacket) -> list[Section]:
             ],
         )
     )
-    shared = [(i.label, i.text) for i in p.shared]
-    sections.append(("Shared with the youth's consent", shared or [("", "nothing")]))
-    if p.withheld:
-        sections.append(("Not shared", [(slot, WITHHELD) for slot in p.withheld]))
+    if p.shared:
+        sections.append(("Shared with the youth's consent", [(i.label, i.text) for i in p.shared]))
     return sections
+
+
+def _referrer_lines(p: AgencyPacket, handover: Handover | None) -> list[Line]:
+    """Who referred, and how the agency reaches them without calling around."""
+    h = handover
+    lines: list[Line] = [("Referred by", f"{h.worker if h else p.worker}, {p.program}")]
+    if h is not None and h.phone:
+        lines.append(("Phone", h.phone))
+    if h is not None and h.email:
+        lines.append(("E-mail", h.email))
+    return lines
+
+
+def _acting_lines(h: Handover) -> list[Line]:
+    lines: list[Line] = []
+    if h.urgency_text:
+        by = f" (by {_d(h.contact_by)})" if h.contact_by else ""
+        lines.append(("Urgency", h.urgency_text + by))
+    if h.handoff_when:
+        how = f"; transport: {h.handoff_transport}" if h.handoff_transport else ""
+        lines.append(("Hand-off visit", f"{h.handoff_when}; who: {h.handoff_who}{how}"))
+    if h.escort:
+        lines.append(("Escort", h.escort))
+    return lines
 
 
 def to_markdown(title: str, sections: Sequence[Section]) -> str:
@@ -251,14 +288,27 @@ def to_markdown(title: str, sections: Sequence[Section]) -> str:
     return "\n".join(out)
 
 
-def to_text(title: str, sections: Sequence[Section]) -> str:
-    """Plain text for the screen; every label and value is folded to one clean line."""
-    out = [one_line(title), "=" * len(one_line(title))]
+def to_text(title: str, sections: Sequence[Section], width: int | None = None) -> str:
+    """Plain text for the screen; every label and value is folded to one clean line.
+
+    With `width`, long lines wrap at spaces only, so a phone number or id stays whole.
+    """
+    out = [one_line(title), "=" * min(len(one_line(title)), width or 10_000)]
     for heading, lines in sections:
         out.extend(["", one_line(heading)])
         for label, value in lines:
-            out.append(
-                f"  {one_line(label)}: {one_line(value)}" if label else f"  - {one_line(value)}"
+            line = f"  {one_line(label)}: {one_line(value)}" if label else f"  - {one_line(value)}"
+            if width is None or len(line) <= width:
+                out.append(line)
+                continue
+            out.extend(
+                textwrap.wrap(
+                    line,
+                    width,
+                    subsequent_indent="      ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
             )
     return "\n".join(out)
 
@@ -280,12 +330,16 @@ def worker_json(session: Session, today: dt.date) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def agency_json(packet: AgencyPacket) -> str:
-    """An agency's copy as JSON: the packet, with withheld items as bare slots."""
+def agency_json(packet: AgencyPacket, handover: Handover | None = None) -> str:
+    """An agency's copy as JSON: the packet's released items and the handover, nothing else."""
     data = packet.model_dump(mode="json", exclude={"withheld", "shared"})
     data["copy"] = "agency"
     data["shared"] = [{"label": i.label, "text": i.text} for i in packet.shared]
-    data["withheld"] = [{"item": slot, "status": WITHHELD} for slot in packet.withheld]
+    if handover is not None:
+        valid = packet.consent == "valid"
+        data["referrer"] = handover.model_dump(
+            mode="json", include=None if valid else {"worker", "program", "phone", "email"}
+        )
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -312,12 +366,13 @@ def checklist_markdown(hotlines: Sequence[Hotline], task_force: Agency | None) -
         out.extend(f"- [ ] {md(p)}" for p in step.prompts)
         out.extend(["", "Notes: ____________________________________________", ""])
     out.extend(["## If no referral is made", "", bullets(list(NO_REFERRAL_NOW)), ""])
+    out.extend(["Basic needs met today:", ""])
     out.extend(f"- [ ] {md(label)}" for label in BASIC_NEEDS.values())
     out.extend(
         ["", "## Hotlines", "", bullets([hotline_line(h) for h in hotlines]) or "- none listed"]
     )
     if task_force is not None:
-        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.phone)}"])
+        out.extend(["", f"Local task force: {md(task_force.name)}, {md(task_force.call)}"])
     return "\n".join(out) + "\n"
 
 
@@ -334,5 +389,23 @@ def checklist_text(hotlines: Sequence[Hotline], task_force: Agency | None) -> st
     out.extend(["", "Hotlines:"])
     out.extend(f"   - {hotline_line(h)}" for h in hotlines)
     if task_force is not None:
-        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.phone)}")
+        out.append(f"Local task force: {one_line(task_force.name)}, {one_line(task_force.call)}")
     return "\n".join(out)
+
+
+def checklist_json(hotlines: Sequence[Hotline], task_force: Agency | None) -> str:
+    """The checklist as data (shape in docs/formats.md), for a coalition's own forms."""
+    data = {
+        "steps": [
+            {"number": s.number, "title": s.title, "purpose": s.purpose, "prompts": list(s.prompts)}
+            for s in STEPS
+        ],
+        "hesitations": list(HESITATIONS.values()),
+        "no_referral": list(NO_REFERRAL_NOW),
+        "basic_needs": list(BASIC_NEEDS.values()),
+        "hotlines": [h.model_dump(mode="json") for h in hotlines],
+        "task_force": (
+            {"name": task_force.name, "phone": task_force.phone} if task_force is not None else None
+        ),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -29,7 +29,10 @@ def outcome_line(status: VettingStatus) -> str:
     """The outcome and its reasons as plain text (escaped by the caller)."""
     text = OUTCOME_LABELS[status.outcome].upper()
     if status.outcome is Outcome.VERIFY:
-        text += ": " + ", ".join(factor_label(f) for f in status.verify_factors)
+        text += ": " + ", ".join(
+            factor_label(f) + (" (contrary evidence)" if f in status.contrary_factors else "")
+            for f in status.verify_factors
+        )
     elif status.outcome is Outcome.DO_NOT_REFER:
         text += ": hard fail " + "; ".join(
             hard_fail_text(h, with_id=True) for h in status.hard_fails
@@ -44,6 +47,7 @@ def _status_pairs(status: VettingStatus) -> list[tuple[str, str]]:
     if status.contrary_factors:
         names = ", ".join(factor_label(f) for f in status.contrary_factors)
         pairs.append(("Contrary evidence (score 0)", names))
+    pairs += [("Caution", note) for note in status.notes]
     if status.due is not None:
         pairs.append(("Re-vetting due", f"{status.due} (every {status.revet_months} months)"))
     return pairs

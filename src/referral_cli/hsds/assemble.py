@@ -91,6 +91,7 @@ class Assembler:
         self.convert = convert
         self.owners: dict[tuple[str, str], set[str]] = {}
         self.index: dict[str, dict[str, Obj]] = {}
+        self.bad: set[int] = set()  # rows that failed their check (a key in each row cost memory)
 
     def load(self, kind: str) -> list[Obj]:
         """Every row of one table, checked and indexed by id."""
@@ -98,7 +99,8 @@ class Assembler:
         for where, row in self.rows(kind):
             row = convert_cells(kind, dict(row), where, self.pkg) if self.convert else dict(row)
             row[WHERE] = where
-            row["_ok"] = check_object(kind, row, where, self.pkg, set())
+            if not check_object(kind, row, where, self.pkg, set()):
+                self.bad.add(id(row))  # rows live until the join ends, so ids stay unique
             out.append(row)
         self.index[kind] = {r["id"]: r for r in out if isinstance(r.get("id"), str)}
         return out
@@ -128,7 +130,7 @@ class Assembler:
             )
         elif broken:
             self.pkg.warnings.append(f"{row[WHERE]}: ignored broken link {', '.join(broken)}")
-        if not row["_ok"]:
+        if id(row) in self.bad:
             self.pkg.invalid |= orgs
             return []
         return parents
@@ -138,7 +140,7 @@ class Assembler:
         organizations = self.load("organization")
         for org in organizations:
             self.owners[("organization", str(org.get("id")))] = {str(org.get("id"))}
-            if not org["_ok"]:
+            if id(org) in self.bad:
                 self.pkg.invalid.add(str(org.get("id")))
         return organizations
 
@@ -184,14 +186,15 @@ class Assembler:
                 "location", location, [("organization_id", "organization")], strict=not reached
             )
             self.owners[key] |= reached
-            if not location["_ok"]:
+            if id(location) in self.bad:
                 self.pkg.invalid |= reached
             for _, org in parents:
                 org.setdefault("locations", []).append(location)
 
     def attributes(self) -> None:
         """Taxonomy attributes, with their term inside, under a service or an organization."""
-        terms = {t["id"]: t for t in self.load("taxonomy_term") if t.get("_ok") and t.get("id")}
+        rows = self.load("taxonomy_term")
+        terms = {t["id"]: t for t in rows if id(t) not in self.bad and t.get("id")}
         self.index["any"] = {**self.index.get("service", {}), **self.index.get("organization", {})}
         for attribute in self.load("attribute"):
             term = terms.get(str(attribute.get("taxonomy_term_id")))

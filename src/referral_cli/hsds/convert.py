@@ -24,23 +24,25 @@ from referral_cli.hsds.fields import (
     all_schedules,
     cost,
     documents,
-    hours,
     reach,
     service_entries,
     service_locations,
     service_notes,
     validation_problems,
 )
+from referral_cli.hsds.languages import lookup
 from referral_cli.hsds.mapping import (
     EXTENSION,
     TAXONOMY_ID,
     TAXONOMY_NAME,
     HsdsProblem,
     Mapping,
+    Outcome,
     hsds_id,
     slug,
 )
 from referral_cli.hsds.results import ImportedAgency, ServiceLine, Unimported
+from referral_cli.hsds.schedules import hours
 from referral_cli.hsds.schema import WHERE, Obj
 from referral_cli.hsds.values import (
     block,
@@ -75,35 +77,46 @@ class Mapper:
         self.services = services
         self.languages = languages
         self.language_names = {name.casefold(): code for code, name in languages.items()}
-        self.used_ids: dict[str, str] = {}
+        self.added: dict[str, str] = {}  # languages not in services.yaml: code -> name
+        self.outcomes: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Outcome] = {}
 
     def language(self, item: Obj) -> tuple[str | None, str]:
         """Our code for an HSDS language, or None and how to show the unknown one."""
         code = text(item.get("code")).casefold()
-        name = text(item.get("name"))
-        for key in (code, name.casefold()):
-            if not key:
-                continue
+        name = text(item.get("name")) or text(item.get("language"))
+        keys = [k for k in (code, name.casefold()) if k]
+        for key in keys:
             if key in self.languages:
                 return key, ""
             if key in self.mapping.languages:
                 return self.mapping.languages[key], ""
             if key in self.language_names:
                 return self.language_names[key], ""
+        for key in keys:
+            found = lookup(key)
+            if found is not None:
+                self.added.setdefault(found[0], found[1])
+                return found[0], ""
         shown = f"{name} ({code})" if name and code else name or code
         return None, shown
 
     def add_languages(self, items: Any, known: list[str], unknown: list[str]) -> None:
-        """Collect the languages of a list of HSDS language objects, once each."""
+        """Collect the languages of a list of HSDS language objects, once each ("English,
+        Spanish" in one cell, as older directories write it, is two languages)."""
         for item in dicts(items):
-            code, shown = self.language(item)
-            if code and code not in known:
-                known.append(code)
-            elif not code and shown and shown not in unknown:
-                unknown.append(shown)
+            name = text(item.get("name")) or text(item.get("language"))
+            parts = re.split(r"\s*(?:[,;/]|\band\b)\s*", name) if name else []
+            singles = [{**item, "name": p} for p in parts if p] if len(parts) > 1 else [item]
+            for single in singles:
+                code, shown = self.language(single)
+                if code and code not in known:
+                    known.append(code)
+                elif not code and shown and shown not in unknown:
+                    unknown.append(shown)
 
-    def service_ids(self, service: Obj) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
-        """Our ids for one HSDS service: our own taxonomy first, then the mapping file."""
+    def service_ids(self, service: Obj) -> tuple[list[tuple[str, tuple[str, ...]]], list[str], str]:
+        """Our ids for one HSDS service (our own taxonomy first, then the mapping file), why
+        each, and why none when none."""
         terms: list[tuple[str, str]] = []
         ours: list[tuple[str, tuple[str, ...]]] = []
         because: list[str] = []
@@ -124,24 +137,23 @@ class Mapper:
             else:
                 terms.append((code, name))
         if ours:
-            return ours, because
+            return ours, because, ""
         names = [text(service.get("name")), text(service.get("alternate_name"))]
-        matches = self.mapping.match_services(names, terms)
-        return [(m.target, m.forms) for m in matches], [m.because for m in matches]
+        key = (tuple(names), tuple(terms))
+        found = self.outcomes.get(key)
+        if found is None:  # directories repeat service names: map each name once
+            found = self.outcomes[key] = self.mapping.outcome(names, terms)
+        matches = found.matches
+        return [(m.target, m.forms) for m in matches], [m.because for m in matches], found.why_not
 
-    def agency_id(self, org: Obj, ext: dict[str, Any]) -> str:
-        """The extension's id if it has one, else a slug of the name, unique in this import."""
+    def agency_id(self, org: Obj, ext: dict[str, Any]) -> tuple[str, str]:
+        """The id our own export carried (also returned as claimed), else a slug of the name;
+        `identity.assign` makes it unique against the catalog."""
         wanted = ext.get("agency_id")
-        hsds = str(org.get("id") or "")
         if isinstance(wanted, str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", wanted):
-            base = wanted
-        else:
-            base = slug(text(org.get("name")), "agency-" + (hsds_id("hsds", hsds)[:8]))
-        ident, n = base, 2
-        while ident in self.used_ids and self.used_ids[ident] != hsds:
-            ident, n = f"{base}-{n}", n + 1
-        self.used_ids[ident] = hsds
-        return ident
+            return wanted, wanted
+        hsds = str(org.get("id") or "")
+        return slug(text(org.get("name")), "agency-" + (hsds_id("hsds", hsds)[:8])), ""
 
     def offer(
         self, services: list[Obj], languages: list[str], unknown: list[str]
@@ -155,8 +167,8 @@ class Mapper:
             if status in ("inactive", "defunct"):
                 lines.append(ServiceLine(label, [], [], skipped=f"status {status}"))
                 continue
-            ids, because = self.service_ids(service)
-            lines.append(ServiceLine(label, [i for i, _ in ids], because))
+            ids, because, why_not = self.service_ids(service)
+            lines.append(ServiceLine(label, [i for i, _ in ids], because, why_not=why_not))
             sext_raw = service.get(EXTENSION)
             sext = sext_raw if isinstance(sext_raw, dict) else {}
             notes = service_notes(service)
@@ -184,17 +196,17 @@ class Mapper:
         """Safe defaults for what neither HSDS nor the extension said (all listed for review)."""
         data, touched = draft.data, draft.touched
         if not covered(("sector",), touched):
-            found = self.mapping.match_sector(
-                [data["name"], text(org.get("alternate_name"))] + [line.name for line in lines], []
+            found, tied = self.mapping.sector_for(
+                [data["name"], text(org.get("alternate_name"))],
+                [line.name for line in lines if not line.skipped],
             )
             if found:
                 data["sector"] = found.target
                 draft.assumed.append(("sector",))
             else:
                 data["sector"] = self.mapping.default_sector
-                draft.default(
-                    ("sector",), f"sector: not in HSDS; set to {self.mapping.default_sector}"
-                )
+                said = f"its services suggest {tied} equally" if tied else "not in HSDS"
+                draft.default(("sector",), f"sector: {said}; set to {self.mapping.default_sector}")
         if not data["hours"].get("regular"):
             data["hours"]["regular"] = "Not stated (ask the agency)"
             draft.default(("hours", "regular"), "hours: no schedule in HSDS")
@@ -205,8 +217,8 @@ class Mapper:
             data["contact"]["role"] = "Intake"
             draft.default(("contact", "role"), "contact role: not in HSDS; set to Intake")
         if "cost" not in data:
-            data["cost"] = "free"
-            draft.default(("cost",), "cost: not stated in HSDS; set to free")
+            data["cost"] = "unknown"
+            draft.default(("cost",), "cost: not stated in HSDS; set to unknown (ask the agency)")
         for path in MAYBE:
             present = data
             for part in path[:-1]:
@@ -239,28 +251,21 @@ class Mapper:
             data["languages"] = [self.mapping.default_language]
             draft.default(
                 ("languages",),
-                f"languages: none the catalog knows; set to {self.mapping.default_language}",
+                f"languages: none in HSDS; set to {self.mapping.default_language}",
             )
         data["populations"] = ages(services)
-        data["hours"] = hours(all_schedules(org, services))
+        data["hours"], notes = hours(all_schedules(org, services))
+        draft.review.extend(notes)
         locations = service_locations(services) + dicts(org.get("locations"))
-        data["access"] = access(locations)
+        data["access"] = access(locations, draft)
         reach(org, services, locations, draft)
         data["intake"] = documents(services)
         cost(services, draft)
         ext.pop("vetting", None)  # the extension: what only our own export carries
-        ident = self.agency_id(org, ext)
+        ident, claimed = self.agency_id(org, ext)
         ext.pop("agency_id", None)
         draft.touched = deep_update(data, ext)
         data["id"] = ident
-        if "phone" not in data:
-            return [
-                HsdsProblem(
-                    where,
-                    f"organization '{name}': no usable phone number "
-                    "(the catalog needs one to make a referral)",
-                )
-            ]
         self.defaults(org, draft, lines)
         try:
             agency = Agency.model_validate(data)
@@ -270,7 +275,9 @@ class Mapper:
             agency=agency,
             hsds_id=str(org.get("id") or ""),
             where=where,
+            claimed=claimed,
             review=draft.review,
+            defaulted=draft.defaulted,
             assumed=[p for p in draft.assumed if not covered(p, draft.touched)],
             services=lines,
             unknown_languages=unknown,

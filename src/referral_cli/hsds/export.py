@@ -153,9 +153,11 @@ def organization(
         org["email"] = agency.email
     if agency.website:
         org["website"] = agency.website
-    org["phones"] = [
-        {"id": hsds_id("phone", agency.id), "organization_id": org_id, "number": agency.phone}
-    ]
+    org["phones"] = (
+        [{"id": hsds_id("phone", agency.id), "organization_id": org_id, "number": agency.phone}]
+        if agency.phone
+        else []
+    )
     contact = agency.contact
     contact_id = hsds_id("contact", agency.id)
     person: Obj = {"id": contact_id, "organization_id": org_id, "title": contact.role}

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from referral_cli.hsds.mapping import HsdsProblem
+from referral_cli.hsds.phones import choose
 from referral_cli.hsds.schema import Obj
 from referral_cli.hsds.values import dicts, ok_email, phone_text, text
 
@@ -28,12 +29,15 @@ class Draft:
     review: list[str] = field(default_factory=list)
     assumed: list[Path] = field(default_factory=list)
     touched: set[Path] = field(default_factory=set)
+    defaulted: list[str] = field(default_factory=list)
 
     def default(self, path: Path, why: str | None = None) -> None:
-        """Record a field the import set without HSDS saying it."""
+        """Record a field the import set without HSDS saying it (moot when merged over a
+        coordinator's value, which the merge keeps)."""
         self.assumed.append(path)
         if why:
             self.review.append(why)
+            self.defaulted.append(why)
 
 
 # --- where things sit in an organization -------------------------------------------------
@@ -84,26 +88,23 @@ def ages(services: list[Obj]) -> dict[str, Any]:
     return populations
 
 
-def hours(schedules: list[Obj]) -> dict[str, Any]:
-    """Hours from the first schedule that says something."""
-    out: dict[str, Any] = {}
-    for schedule in schedules:
-        regular = text(schedule.get("description"))
-        if not regular and (schedule.get("opens_at") or schedule.get("byday")):
-            days = text(schedule.get("byday"))
-            times = "-".join(
-                text(schedule.get(k))[:5] for k in ("opens_at", "closes_at") if schedule.get(k)
-            )
-            regular = " ".join(x for x in (days, times) if x)
-        if regular:
-            out["regular"] = regular
-            if text(schedule.get("notes")):
-                out["note"] = text(schedule.get("notes"))
-            break
-    return out
+# Transit only from positive wording: "No public transit nearby" is not near transit.
+TRANSIT = re.compile(
+    r"\b(bus(es)?|bus lines?|trains?|metro|subway|light rail|tram|streetcar|trolley|bart|muni|"
+    r"caltrain|max|public transit|public transportation|transit|station|stop)\b"
+)
+NEGATION = re.compile(r"\b(no|not|none|never|without|lack|limited|far from|n/a|unavailable)\b")
 
 
-def access(locations: list[Obj]) -> dict[str, Any]:
+def near_transit(words: str) -> bool | None:
+    """True when the text says transit is near, None when it says nothing clear."""
+    folded = words.casefold()
+    if not TRANSIT.search(folded):
+        return None
+    return not NEGATION.search(folded)
+
+
+def access(locations: list[Obj], draft: Draft) -> dict[str, Any]:
     """Coarse area (a city, never a street address), transit and wheelchair access."""
     out: dict[str, Any] = {}
     for location in locations:
@@ -112,12 +113,21 @@ def access(locations: list[Obj]) -> dict[str, Any]:
             state = text(address.get("state_province"), 100)
             if city:
                 out["area"] = ", ".join(x for x in (city, state) if x)
+                if not state:
+                    draft.review.append(f"area: HSDS gives no state for {city}; check")
                 break
         if "area" in out:
             break
     for location in locations:
-        if text(location.get("transportation")):
-            out["transit"] = True
+        said = text(location.get("transportation"))
+        if said:
+            found = near_transit(said)
+            if found:
+                out["transit"] = True
+            elif f"transit: HSDS says '{said[:120]}'" not in " ".join(draft.review):
+                draft.review.append(
+                    f"transit: HSDS says '{said[:120]}'; not marked as near transit, check"
+                )
         for item in dicts(location.get("accessibility")):
             words = " ".join(text(item.get(k)) for k in ("description", "details")).casefold()
             if "wheelchair" in words and not re.search(
@@ -158,9 +168,13 @@ def reach(org: Obj, services: list[Obj], locations: list[Obj], draft: Draft) -> 
         + [p for loc in locations for p in dicts(loc.get("phones"))]
         + [p for c in contacts for p in dicts(c.get("phones"))]
     )
-    numbers = [n for p in phones if (n := phone_text(p))]
-    if numbers:
-        data["phone"] = numbers[0]
+    number, notes = choose(phones)
+    if number:
+        data["phone"] = number
+        draft.review.extend(notes)
+    else:
+        draft.review.extend(notes[:-1])
+        draft.default(("phone",), notes[-1])
     emails = [text(org.get("email"))] + [text(s.get("email")) for s in services]
     emails = [e for e in emails if e]
     good = [e for e in emails if ok_email(e)]
@@ -188,20 +202,26 @@ def documents(services: list[Obj]) -> dict[str, Any]:
 
 
 def cost(services: list[Obj], draft: Draft) -> None:
-    """Fee when a cost option has an amount; free when the source says so."""
+    """Fee, sliding scale, insurance or free as the source says; unknown when it is silent."""
     amounts: list[float] = [
         float(c["amount"])
         for s in services
         for c in dicts(s.get("cost_options"))
-        if isinstance(c.get("amount"), int | float)
+        if isinstance(c.get("amount"), int | float) and abs(c["amount"]) < 1e12  # no inf/NaN
     ]
-    fees = " ".join(text(s.get("fees_description")) + " " + text(s.get("fees")) for s in services)
-    if any(a > 0 for a in amounts):
+    fees = " ".join(
+        text(s.get(k)) for s in services for k in ("fees_description", "fees", "payment_accepted")
+    ).casefold()
+    if re.search(r"\bsliding[- ]?(fee|scale)|\bincome[- ]based\b", fees):
+        draft.data["cost"] = "sliding-scale"
+    elif re.search(r"\b(insurance|medicaid|medi-cal|medicare)\b", fees):
+        draft.data["cost"] = "insurance"
+    elif any(a > 0 for a in amounts) or re.search(r"\$\s?\d|\bfees? (is|are|of)\b", fees):
         draft.data["cost"] = "fee"
         draft.review.append(
             "cost: HSDS lists fees; set to fee (check for sliding scale or insurance)"
         )
-    elif amounts or re.search(r"\b(free|no cost|no charge)\b", fees, re.IGNORECASE):
+    elif amounts or re.search(r"\b(free|no cost|no charge|no fee)\b", fees):
         draft.data["cost"] = "free"
 
 

@@ -24,6 +24,7 @@ def import_hsds(
     dry_run: bool = False,
     region: str = "Imported from HSDS (set the region)",
     show_progress: bool = False,
+    allow_moves: bool = False,
 ) -> ImportResult:
     """Read HSDS, map it, and merge it into the catalog at target (created if missing)."""
     from referral_cli.catalog.load import parse_yaml
@@ -53,10 +54,24 @@ def import_hsds(
         languages = dict(parsed.languages)
     mapping = load_mapping(mapping_path, set(services), set(languages))
     package = read_package(source, show_progress=show_progress)
+    if not package.organizations and not package.problems:
+        raise ReferralError(
+            f"{source}: no HSDS organizations found, so there is nothing to import"
+            + "".join(f"\n  {note}" for note in package.notes[:5])
+        )
     result = plan(package, catalog, mapping, services, languages, skip_invalid)
+    del package  # the nested HSDS objects: free them before agencies.yaml is written
     result.source, result.target, result.dry_run = str(source), str(target), dry_run
     if result.problems and not skip_invalid:
         return result
+    if result.id_conflicts and not allow_moves:
+        raise ReferralError(
+            "Nothing was imported: these matches could move a vetting to another "
+            "organization:\n"
+            + "\n".join(f"  {c}" for c in result.id_conflicts)
+            + "\nAdd `source: {id: ...}` to the right agency in agencies.yaml, or pass "
+            "--allow-moves to match them in file order."
+        )
     if not dry_run and result.agencies:
         write_agencies(target, result, region)
     return result

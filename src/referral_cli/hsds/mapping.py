@@ -18,6 +18,7 @@ writing in `export`.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import unicodedata
 import uuid
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from referral_cli.errors import ReferralError
+from referral_cli.hsds.phrases import find, words
 
 EXTENSION = "x_referral"
 TAXONOMY_NAME = "referral-cli services"
@@ -87,12 +89,24 @@ class HsdsError(ReferralError):
 
 @dataclass(frozen=True)
 class Rule:
-    """How one of our ids is recognised: phrases (whole words) and exact taxonomy terms."""
+    """How one of our ids is recognised: phrases (whole words), exact terms, code patterns,
+    and words that, in the same name, mean the phrase is about something else."""
 
     target: str
-    phrases: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]
     terms: frozenset[str]
     forms: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    unless: tuple[tuple[str, ...], ...] = ()
+
+    def by_term(self, code: str, name: str) -> str:
+        """The term (code or name) that maps exactly or by pattern, or ""."""
+        for key in (code, name):
+            if key and key.casefold() in self.terms:
+                return key
+        if code and any(fnmatch.fnmatchcase(code.casefold(), p) for p in self.patterns):
+            return code
+        return ""
 
 
 @dataclass(frozen=True)
@@ -105,8 +119,16 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What one HSDS service maps to, or why it maps to nothing (for the review list)."""
+
+    matches: list[Match]
+    why_not: str = ""
+
+
+@dataclass(frozen=True)
 class Mapping:
-    """The parsed mapping file: service rules, sector rules, language aliases and defaults."""
+    """The parsed mapping file: service rules, sector rules, cues, language aliases, defaults."""
 
     source: str
     services: tuple[Rule, ...]
@@ -114,50 +136,131 @@ class Mapping:
     languages: dict[str, str]
     default_sector: str
     default_language: str
+    not_services: tuple[tuple[str, ...], ...] = ()
+    unsure: tuple[tuple[str, ...], ...] = ()
 
     def match_services(self, names: list[str], terms: list[tuple[str, str]]) -> list[Match]:
-        """Our service ids for one HSDS service: exact terms first, then phrases in names."""
-        return _match(self.services, names, terms)
+        """Our service ids for one HSDS service (see `outcome` for why none)."""
+        return self.outcome(names, terms).matches
+
+    def outcome(self, names: list[str], terms: list[tuple[str, str]]) -> Outcome:
+        """Exact terms and code patterns first, then phrases in names; a negative cue, a
+        phrase set aside by its `unless` words, or a word too vague alone leaves it unmapped
+        with the reason, never a guess."""
+        found = _by_terms(self.services, terms)
+        if found:
+            return Outcome(found)
+        texts = [n for n in names if n] + [name for _, name in terms if name]
+        for text in texts:
+            cue = _first(self.not_services, words(text))
+            if cue:
+                return Outcome([], f"not a service for a youth ('{cue}' in '{text}')")
+        matches, set_aside = _by_phrases(self.services, texts)
+        if matches:
+            return Outcome(matches)
+        if set_aside:
+            return Outcome([], set_aside[0])
+        for text in texts:
+            vague = _first(self.unsure, words(text))
+            if vague:
+                return Outcome([], f"unsure: '{vague}' alone could mean several services")
+        return Outcome([])
 
     def match_sector(self, names: list[str], terms: list[tuple[str, str]]) -> Match | None:
         """The sector the first matching name suggests (longest phrase wins), if any."""
         for name in names:
-            found = _match(self.sectors, [name], terms)
+            found = _by_terms(self.sectors, terms) or _by_phrases(self.sectors, [name])[0]
             if found:
                 return found[0]
         return None
 
+    def sector_for(self, org_names: list[str], services: list[str]) -> tuple[Match | None, str]:
+        """The sector an organization's name and its services as a whole suggest: the name
+        counts twice, each service once; a tie between sectors is left for review."""
+        score: dict[str, int] = {}
+        why: dict[str, Match] = {}
+        for weight, names in [(2, [n for n in org_names if n])] + [(1, [s]) for s in services]:
+            seen = {m.target: m for m in _by_phrases(self.sectors, names)[0]}
+            for target, found in seen.items():
+                score[target] = score.get(target, 0) + weight
+                why.setdefault(target, found)
+        if not score:
+            return None, ""
+        best = max(score.values())
+        top = [t for t, n in score.items() if n == best]
+        if len(top) > 1:
+            return None, " and ".join(sorted(top))
+        return why[top[0]], ""
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])" + re.escape(phrase.casefold()) + r"(?![\w])")
+
+def _first(phrases: tuple[tuple[str, ...], ...], text: tuple[str, ...]) -> str:
+    for phrase in phrases:
+        if find(phrase, text):
+            return " ".join(phrase)
+    return ""
 
 
-def _match(rules: tuple[Rule, ...], names: list[str], terms: list[tuple[str, str]]) -> list[Match]:
+def _by_terms(rules: tuple[Rule, ...], terms: list[tuple[str, str]]) -> list[Match]:
     found: dict[str, Match] = {}
     for code, name in terms:
         for rule in rules:
-            for key in (code, name):
-                if key and key.casefold() in rule.terms and rule.target not in found:
-                    found[rule.target] = Match(rule.target, f"term '{key}'", rule.forms)
-    texts = [n for n in names if n] + [name for _, name in terms if name]
+            key = rule.by_term(code, name)
+            if key and rule.target not in found:
+                found[rule.target] = Match(rule.target, f"term '{key}'", rule.forms)
+    return list(found.values())
+
+
+def _index(rules: tuple[Rule, ...]) -> dict[str, list[tuple[tuple[str, ...], Rule]]]:
+    """Each rule phrase under its first word, so a name is scanned once, not once a phrase."""
+    index: dict[str, list[tuple[tuple[str, ...], Rule]]] = {}
+    for rule in rules:
+        for phrase in rule.phrases:
+            index.setdefault(phrase[0], []).append((phrase, rule))
+    return index
+
+
+_INDEXES: dict[int, tuple[tuple[Rule, ...], dict[str, list[tuple[tuple[str, ...], Rule]]]]] = {}
+
+
+def _indexed(rules: tuple[Rule, ...]) -> dict[str, list[tuple[tuple[str, ...], Rule]]]:
+    known = _INDEXES.get(id(rules))
+    if known is None or known[0] is not rules:
+        known = (rules, _index(rules))
+        _INDEXES[id(rules)] = known
+    return known[1]
+
+
+def _by_phrases(rules: tuple[Rule, ...], texts: list[str]) -> tuple[list[Match], list[str]]:
+    """Matches of rule phrases in texts (longest first, no overlaps between targets), and the
+    reasons for matches set aside by a rule's `unless` words."""
+    index = _indexed(rules)
+    found: dict[str, Match] = {}
+    set_aside: list[str] = []
     for text in texts:
-        folded = text.casefold()
-        spans: list[tuple[int, int, Rule, str]] = []
-        for rule in rules:
-            for phrase in rule.phrases:
-                for hit in _phrase_pattern(phrase).finditer(folded):
-                    spans.append((hit.start(), hit.end(), rule, phrase))
-        spans.sort(key=lambda s: s[0] - s[1])  # longest first
-        kept: list[tuple[int, int, Rule, str]] = []
+        tokens = words(text)
+        spans = [
+            (start, start + len(phrase), rule, phrase)
+            for start, token in enumerate(tokens)
+            for phrase, rule in index.get(token, ())
+            if tokens[start : start + len(phrase)] == phrase
+        ]
+        spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first, then leftmost
+        kept: list[tuple[int, int, Rule, tuple[str, ...]]] = []
         for start, end, rule, phrase in spans:
-            overlaps = [k for k in kept if k[0] < end and start < k[1]]
-            if any(k[2].target != rule.target for k in overlaps):
+            if any(k[0] < end and start < k[1] and k[2].target != rule.target for k in kept):
                 continue
             kept.append((start, end, rule, phrase))
         for _, _, rule, phrase in sorted(kept, key=lambda s: s[0]):
-            if rule.target not in found:
-                found[rule.target] = Match(rule.target, f"'{phrase}' in '{text}'", rule.forms)
-    return list(found.values())
+            shown = " ".join(phrase)
+            cancel = _first(rule.unless, tokens)
+            if cancel:
+                set_aside.append(
+                    f"unsure: '{shown}' set aside for {rule.target}, since '{cancel}' in "
+                    f"'{text}' suggests another kind of service"
+                )
+            elif rule.target not in found:
+                found[rule.target] = Match(rule.target, f"'{shown}' in '{text}'", rule.forms)
+    return list(found.values()), set_aside
 
 
 def default_mapping_path() -> Path:
@@ -174,6 +277,10 @@ def _strings(value: Any, where: str, problems: list[str]) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
+def _phrases(value: Any, where: str, problems: list[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(w for w in (words(p) for p in _strings(value, where, problems)) if w)
+
+
 def load_mapping(path: Path | None, service_ids: set[str], language_codes: set[str]) -> Mapping:
     """Read and check a mapping file: every id it names must exist in this catalog."""
     from referral_cli.catalog.load import parse_yaml
@@ -186,7 +293,16 @@ def load_mapping(path: Path | None, service_ids: set[str], language_codes: set[s
     if data is None:
         raise ReferralError(f"Cannot use the mapping file: {found[0]}")
     problems: list[str] = []
-    known = {"version", "default_sector", "default_language", "services", "sectors", "languages"}
+    known = {
+        "version",
+        "default_sector",
+        "default_language",
+        "services",
+        "sectors",
+        "languages",
+        "not_services",
+        "unsure",
+    }
     problems += [f"{key}: is not a known field" for key in data if key not in known]
 
     def rules(section: str, valid: set[str], what: str) -> tuple[Rule, ...]:
@@ -205,17 +321,20 @@ def load_mapping(path: Path | None, service_ids: set[str], language_codes: set[s
             if not isinstance(spec, dict):
                 problems.append(f"{where}: must have names and/or terms")
                 continue
-            bad = [k for k in spec if k not in ("names", "terms", "forms")]
+            bad = [k for k in spec if k not in ("names", "terms", "forms", "unless")]
             problems.extend(f"{where}.{k}: is not a known field" for k in bad)
             forms = _strings(spec.get("forms"), f"{where}.forms", problems)
             if any(f not in ("emergency", "ongoing") for f in forms):
                 problems.append(f"{where}.forms: must be emergency and/or ongoing")
+            terms = [t.casefold() for t in _strings(spec.get("terms"), where, problems)]
             out.append(
                 Rule(
                     str(target),
-                    tuple(p.casefold() for p in _strings(spec.get("names"), where, problems)),
-                    frozenset(t.casefold() for t in _strings(spec.get("terms"), where, problems)),
+                    _phrases(spec.get("names"), where, problems),
+                    frozenset(t for t in terms if "*" not in t and "?" not in t),
                     tuple(forms),
+                    tuple(t for t in terms if "*" in t or "?" in t),
+                    _phrases(spec.get("unless"), f"{where}.unless", problems),
                 )
             )
         return tuple(out)
@@ -241,9 +360,20 @@ def load_mapping(path: Path | None, service_ids: set[str], language_codes: set[s
     default_language = str(data.get("default_language") or "en")
     if language_codes and default_language not in language_codes:
         problems.append(f"default_language: '{default_language}' is not in services.yaml languages")
+    not_services = _phrases(data.get("not_services"), "not_services", problems)
+    unsure = _phrases(data.get("unsure"), "unsure", problems)
     if problems:
         raise ReferralError(
             f"The mapping file {shown} has {len(problems)} problem"
             f"{'s' if len(problems) != 1 else ''}:\n" + "\n".join(f"  {p}" for p in problems)
         )
-    return Mapping(shown, services, sectors, languages, default_sector, default_language)
+    return Mapping(
+        shown,
+        services,
+        sectors,
+        languages,
+        default_sector,
+        default_language,
+        not_services,
+        unsure,
+    )

@@ -7,10 +7,11 @@ from typing import Any
 from referral_cli.catalog.contents import Catalog
 from referral_cli.catalog.models import Agency, Service
 from referral_cli.hsds.convert import Mapper
+from referral_cli.hsds.identity import assign
 from referral_cli.hsds.mapping import Mapping
 from referral_cli.hsds.results import ImportedAgency, ImportResult, Unimported
 from referral_cli.hsds.schema import WHERE, Package
-from referral_cli.hsds.values import text
+from referral_cli.hsds.values import dicts, text
 
 
 def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -36,6 +37,18 @@ def merge(existing: Agency, imported: ImportedAgency) -> Agency:
     return Agency.model_validate(new)
 
 
+def read_summary(package: Package) -> str:
+    """What was read, said plainly: "Read an HSDS 1.x tabular package: 14 organizations, ..."."""
+    services = sum(len(dicts(org.get("services"))) for org in package.organizations)
+    form = {"csv": "tabular package", "json": "JSON data"}.get(package.kind, package.kind)
+    what = f"an {package.version} {form}"
+    if package.version == "Open Referral UK":
+        what = "Open Referral UK service pages"
+    elif package.version == "Ohana API CSV":
+        what = "an Ohana API CSV export (read as HSDS 1.0)"
+    return f"Read {what}: {len(package.organizations)} organizations, {services} services"
+
+
 def plan(
     package: Package,
     catalog: Catalog | None,
@@ -48,6 +61,7 @@ def plan(
     result = ImportResult(source="", target="", mapping=mapping.source)
     result.warnings = list(package.warnings)
     result.notes = list(package.notes)
+    result.read_as = read_summary(package)
     problems = list(package.problems)
     mapper = Mapper(mapping, services, languages)
     for org in package.organizations:
@@ -64,9 +78,12 @@ def plan(
         else:
             result.agencies.append(converted)
     result.problems = problems
+    used = {code for item in result.agencies for code in item.agency.languages}
+    result.new_languages = {c: n for c, n in mapper.added.items() if c in used}
     if problems and not skip_invalid:
         result.agencies = []
         return result
+    result.id_conflicts = assign(result.agencies, catalog)
     existing = catalog.agencies if catalog is not None else {}
     for item in result.agencies:
         before = existing.get(item.agency.id)
@@ -75,10 +92,5 @@ def plan(
             continue
         item.agency = merge(before, item)
         item.action = "unchanged" if item.agency == before else "updated"
-        item.review = [r for r in item.review if not _review_kept(r)]
+        item.review = [r for r in item.review if r not in item.defaulted]
     return result
-
-
-def _review_kept(message: str) -> bool:
-    """A review note about a defaulted field is moot once the existing value was kept."""
-    return message.split(":")[0] in ("sector", "hours", "area", "contact role", "cost", "languages")

@@ -12,13 +12,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from referral_cli.catalog.inputs import InputError, read_input
 from referral_cli.errors import ReferralError
 from referral_cli.hsds.assemble import assemble
 from referral_cli.hsds.progress import Progress
 from referral_cli.hsds.schema import TABLE_FILES, WHERE, Obj, Package, check_object
-from referral_cli.hsds.tabular import read_tabular
+from referral_cli.hsds.tabular import MAX_HSDS_BYTES, read_tabular
 
 # --- JSON form ------------------------------------------------------------------------------
+
+
+def _objects(value: Any) -> list[Obj]:
+    """The objects of a list that may be damaged (the damage was reported when checked)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _classify(obj: Any) -> str:
@@ -59,9 +65,9 @@ class _JsonCollector:
             return
         for name, value in org.items():  # the same organization seen again: fill the gaps
             if name == "services":
-                have = {s.get("id") for s in known.get("services") or [] if isinstance(s, dict)}
-                extra = [s for s in value or [] if isinstance(s, dict) and s.get("id") not in have]
-                known["services"] = list(known.get("services") or []) + extra
+                have = {s.get("id") for s in _objects(known.get("services"))}
+                extra = [s for s in _objects(value) if s.get("id") not in have]
+                known["services"] = _objects(known.get("services")) + extra
             elif known.get(name) in (None, "", []):
                 known[name] = value
 
@@ -71,6 +77,8 @@ class _JsonCollector:
         org_id = service.get("organization_id")
         if isinstance(nested, dict):
             nested = {k: v for k, v in nested.items() if k != "services"}
+            if not nested.get("id") and isinstance(nested.get("name"), str):
+                nested["id"] = "name:" + nested["name"]  # Open Referral UK pages may omit it
             self.add_org(nested, f"{where}.organization")
             org_id = nested.get("id")
         owner = {org_id} if isinstance(org_id, str) else {where}
@@ -87,9 +95,27 @@ class _JsonCollector:
             what = {"unknown": "not an HSDS object"}.get(kind, f"a {kind.replace('_', ' ')}")
             self.pkg.notes.append(f"{where}: skipped ({what}; only organizations and services)")
 
+    def _own_organization(self, service: Obj) -> Obj:
+        """A service that names no organization becomes an agency of its own (kept, with a
+        warning), as Open Referral UK service pages often have no organization_id."""
+        key = f"service:{service.get('id')}"
+        self.pkg.warnings.append(
+            f"{service[WHERE]}: service '{service.get('name')}' names no organization; "
+            "imported as an agency of its own name"
+        )
+        fields = ("name", "description", "email", "url", "phones", "contacts")
+        org = {k: service[k] for k in fields if k in service}
+        org.update({"id": key, WHERE: service[WHERE]})
+        if "url" in org:
+            org["website"] = org.pop("url")
+        self.orgs[key] = org
+        return org
+
     def finish(self) -> None:
         for service, org_id in self.loose_services:
             org = self.orgs.get(org_id) if org_id else None
+            if org is None and not org_id and isinstance(service.get("name"), str):
+                org = self._own_organization(service)
             if org is None:
                 how = f"organization_id '{org_id}'" if org_id else "no organization_id"
                 self.pkg.problem(
@@ -105,21 +131,72 @@ class _JsonCollector:
         self.pkg.organizations.extend(self.orgs.values())
 
 
-def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
-    pkg = collector.pkg
+def load_json(path: Path) -> Any:
+    """One JSON document (or JSON lines, one object a line); a file that cannot be read is an
+    error whatever --skip-invalid says, since skipping it would hide every record in it."""
     name = path.name
+    try:  # a regular file, capped: never a link to /dev/zero or a FIFO
+        raw = read_input(path, MAX_HSDS_BYTES, "an HSDS file")
+    except InputError as exc:
+        raise ReferralError(f"{name}: {exc.strerror}") from None
+    except OSError as exc:
+        raise ReferralError(f"{name}: cannot be read ({exc.strerror})") from None
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, UnicodeDecodeError) as exc:
-        pkg.problem(name, f"cannot be read ({exc})", {name})
-        return
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ReferralError(
+            f"{name}:{line}: not UTF-8 text; save the file as UTF-8 and import again"
+        ) from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        pkg.problem(f"{name}:{exc.lineno}", f"not valid JSON ({exc.msg})", {name})
-        return
+        if exc.msg == "Extra data":
+            lines = _json_lines(text)
+            if lines is not None:
+                return lines
+        raise ReferralError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except ValueError:  # a number of more than 4,300 digits: Python refuses to convert it
+        raise ReferralError(f"{name}: holds a number far too long to be real data") from None
     except RecursionError:
-        pkg.problem(name, "nested too deeply", {name})
-        return
-    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        raise ReferralError(f"{name}: nested too deeply to be HSDS") from None
+
+
+def _json_lines(text: str) -> list[Any] | None:
+    """JSON lines (one object a line), or None when the text is not that either."""
+    try:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (ValueError, RecursionError):  # not JSON, or a number of 4,300+ digits
+        return None
+
+
+OHANA = (
+    "This looks like an Ohana API export (Code for America's Ohana API, the format HSDS grew "
+    "out of), not HSDS, so it is not imported. Export it as CSV from Ohana (that CSV is close "
+    "to HSDS 1.0 and imports as a folder), or convert it to HSDS with Open Referral's tools, "
+    "then run import-hsds on the result."
+)
+
+
+def _is_ohana(item: Any) -> bool:
+    """Ohana API locations: an organization inside, and Ohana's own fields."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("organization"), dict)
+        and any(k in item for k in ("slug", "short_desc", "admin_emails", "coordinates"))
+    )
+
+
+def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
+    name = path.name
+    data = load_json(path)
+    if isinstance(data, list) and any(_is_ohana(item) for item in data[:5]):
+        raise ReferralError(OHANA)
+    if isinstance(data, dict) and isinstance(data.get("content"), list):
+        collector.pkg.version = "Open Referral UK"  # paged services: {"content": [...]}
+        for i, item in enumerate(data["content"]):
+            collector.add(item, f"{name}: content[{i}]")
+    elif isinstance(data, dict) and isinstance(data.get("contents"), list):
         for i, item in enumerate(data["contents"]):
             collector.add(item, f"{name}: contents[{i}]")
     elif isinstance(data, dict) and data and all(str(k).endswith(".csv") for k in data):
@@ -205,9 +282,9 @@ def _merge_duplicates(pkg: Package) -> None:
             continue
         for name, value in org.items():
             if name == "services":
-                have = {s.get("id") for s in known.get("services") or [] if isinstance(s, dict)}
-                extra = [s for s in value or [] if isinstance(s, dict) and s.get("id") not in have]
-                known["services"] = list(known.get("services") or []) + extra
+                have = {s.get("id") for s in _objects(known.get("services"))}
+                extra = [s for s in _objects(value) if s.get("id") not in have]
+                known["services"] = _objects(known.get("services")) + extra
             elif known.get(name) in (None, "", []):
                 known[name] = value
     pkg.organizations = merged

@@ -17,6 +17,7 @@ class ServiceLine:
     mapped: list[str]
     because: list[str]
     skipped: str = ""
+    why_not: str = ""  # why it maps to nothing: a negative cue, or the mapping is unsure
 
 
 @dataclass
@@ -26,10 +27,12 @@ class ImportedAgency:
     agency: Agency
     hsds_id: str
     where: str
+    claimed: str = ""  # the agency id our own export carried (x_referral.agency_id)
     review: list[str] = field(default_factory=list)
     assumed: list[tuple[str, ...]] = field(default_factory=list)
     services: list[ServiceLine] = field(default_factory=list)
     unknown_languages: list[str] = field(default_factory=list)
+    defaulted: list[str] = field(default_factory=list)  # review notes about defaulted fields
     action: str = "new"  # new | updated | unchanged
 
 
@@ -53,9 +56,13 @@ class ImportResult:
     unmapped_orgs: list[Unimported] = field(default_factory=list)
     problems: list[HsdsProblem] = field(default_factory=list)
     skipped_invalid: list[str] = field(default_factory=list)
+    id_conflicts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    new_languages: dict[str, str] = field(default_factory=dict)  # added to services.yaml
+    review_files: list[str] = field(default_factory=list)
+    read_as: str = ""  # "Read an HSDS 1.x tabular package: 14 organizations, 17 services"
     backup: str | None = None
     dry_run: bool = False
 
@@ -63,6 +70,7 @@ class ImportResult:
         """Machine-readable summary."""
         return {
             "source": self.source,
+            "read_as": self.read_as,
             "target": self.target,
             "mapping": self.mapping,
             "dry_run": self.dry_run,
@@ -70,6 +78,7 @@ class ImportResult:
                 {
                     "id": a.agency.id,
                     "name": a.agency.name,
+                    "source_id": a.hsds_id,
                     "action": a.action,
                     "needs_review": a.review,
                     "services": [
@@ -78,6 +87,7 @@ class ImportResult:
                             "mapped": s.mapped,
                             "because": s.because,
                             "skipped": s.skipped,
+                            "why_not": s.why_not,
                         }
                         for s in a.services
                     ],
@@ -92,9 +102,12 @@ class ImportResult:
             "unmapped_services": self.unmapped_services(),
             "problems": [p.as_dict() for p in self.problems],
             "skipped_invalid": self.skipped_invalid,
+            "id_conflicts": self.id_conflicts,
             "warnings": self.warnings,
             "notes": self.notes,
+            "new_languages": self.new_languages,
             "written": self.written,
+            "review_files": self.review_files,
             "backup": self.backup,
         }
 

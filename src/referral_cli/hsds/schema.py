@@ -16,18 +16,12 @@ WHERE = "_where"  # where an object came from, for messages; never an HSDS prope
 
 # What the import reads of each HSDS object: required fields, types, enumerations.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "organization": ("id", "name", "description"),
+    # Only what an import cannot do without: a missing description, state or postal code is
+    # not a reason to leave an organization out (the catalog keeps a city at most).
+    "organization": ("id", "name"),
     "service": ("id", "name", "status"),
     "location": ("id", "location_type"),
-    "address": (
-        "id",
-        "address_1",
-        "city",
-        "state_province",
-        "postal_code",
-        "country",
-        "address_type",
-    ),
+    "address": ("id",),
     "phone": ("id", "number"),
     "contact": ("id",),
     "language": ("id",),
@@ -36,7 +30,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "required_document": ("id",),
     "service_at_location": ("id",),
     "attribute": ("id",),
-    "taxonomy_term": ("id", "name", "description"),
+    "taxonomy_term": ("id", "name"),
     "cost_option": ("id",),
 }
 NUMBERS: dict[str, tuple[str, ...]] = {
@@ -142,6 +136,7 @@ class Package:
     notes: list[str] = field(default_factory=list)
     invalid: set[str] = field(default_factory=set)  # ids of organizations with a problem
     kind: str = "json"
+    version: str = "HSDS 3.0"  # what was read, as the summary says it
 
     def problem(self, where: str, message: str, org_ids: set[str] | None = None) -> None:
         """Record a problem and mark the organizations it belongs to as invalid."""
@@ -169,7 +164,8 @@ def _type_name(value: Any) -> str:
 def check_object(kind: str, obj: Any, where: str, pkg: Package, orgs: set[str]) -> bool:
     """Check one HSDS object and its nested children; False if the object itself is unusable."""
     if not isinstance(obj, dict):
-        pkg.problem(where, f"must be an {kind} object, not {_type_name(obj)}", orgs)
+        article = "an" if kind[0] in "aeiou" else "a"
+        pkg.problem(where, f"must be {article} {kind} object, not {_type_name(obj)}", orgs)
         return False
     ok = True
     for name in REQUIRED[kind]:

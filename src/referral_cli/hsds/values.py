@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -14,9 +15,13 @@ MAX_TEXT = 2000
 
 
 def text(value: Any, limit: int = MAX_TEXT) -> str:
+    """One line of plain text (control codes removed), cut at limit; "" for a non-string."""
     if not isinstance(value, str):
         return ""
-    out = one_line(value)
+    if value.isascii() and value.isprintable() and "  " not in value and value.strip() == value:
+        out = value  # already one clean line (most cells): skip the regular expressions
+    else:
+        out = one_line(value)
     return out if len(out) <= limit else out[: limit - 1].rstrip() + "…"
 
 
@@ -26,6 +31,7 @@ def block(value: Any) -> str:
 
 
 def dicts(value: Any) -> list[Obj]:
+    """The objects of an HSDS list; anything else in it was reported when it was checked."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
@@ -34,6 +40,7 @@ _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 
 
 def ok_phone(number: str) -> bool:
+    """Whether the catalog accepts this as a phone number."""
     try:
         _PHONE.validate_python(number)
     except ValidationError:
@@ -42,6 +49,7 @@ def ok_phone(number: str) -> bool:
 
 
 def ok_email(value: str) -> bool:
+    """Whether the catalog accepts this as an email address."""
     try:
         _EMAIL.validate_python(value)
     except ValidationError:
@@ -49,10 +57,25 @@ def ok_email(value: str) -> bool:
     return True
 
 
+# "415-274-0311 X 304", "(503) 555-0100, ext. 228", "555-0100 extension 12"
+_EXTENSION = re.compile(r"[\s,;]*\b(?:x|ext|extension)\b\.?:?\s*#?\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
 def phone_text(phone: Obj) -> str | None:
+    """The phone as the catalog writes it ("503-555-0100 x228"), extension kept, or None."""
     number = text(phone.get("number")).strip("\"' ")
-    extension = phone.get("extension")
-    if isinstance(extension, int | float) and not isinstance(extension, bool) and extension > 0:
+    extension: Any = phone.get("extension")
+    written = _EXTENSION.search(number)
+    if written:
+        number = number[: written.start()].rstrip(" ,;")
+        extension = extension or written.group(1)
+    if isinstance(extension, str) and extension.strip().isdigit() and len(extension) < 10:
+        extension = int(extension.strip())
+    if (
+        isinstance(extension, int | float)
+        and not isinstance(extension, bool)
+        and 0 < extension < 10**9  # not NaN, infinity or a 400-digit number
+    ):
         number = f"{number} x{int(extension)}"
     return number if number and ok_phone(number) else None
 
@@ -74,4 +97,5 @@ def deep_update(
 
 
 def covered(path: tuple[str, ...], touched: set[tuple[str, ...]]) -> bool:
+    """Whether the extension set this field or one that contains it."""
     return any(path[: len(t)] == t for t in touched)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,17 +26,35 @@ AGENCIES_HEADER = """\
 """
 
 
+# libyaml's emitter when PyYAML has it: the pure-Python one took most of a large import.
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _plain(agency: Agency) -> dict[str, Any]:
+    """The agency as YAML data, fields in model order, `- food` for a bare service."""
+    data = agency.model_dump(mode="json", exclude_defaults=True)
+    data["services"] = [s["id"] if set(s) == {"id"} else s for s in data["services"]]
+    return {k: data[k] for k in Agency.model_fields if k in data}
+
+
+def agencies_yaml(agencies: list[Agency], indent: int = 2) -> str:
+    """Agencies as YAML list items, each after a blank line, in one dump (one per agency
+    costs most of a large import)."""
+    if not agencies:
+        return ""
+    text = yaml.dump(
+        [_plain(a) for a in agencies], Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=96
+    )
+    pad = " " * indent
+    return "".join(
+        ("\n" if line.startswith("- ") else "") + (pad + line if line.strip() else line)
+        for line in text.splitlines(True)
+    )
+
+
 def agency_yaml(agency: Agency, indent: int = 2) -> str:
     """One agency as a YAML list item, in the style of the shipped agencies.yaml."""
-    data = agency.model_dump(mode="json", exclude_defaults=True)
-    data["services"] = [
-        s["id"] if set(s) == {"id"} else s
-        for s in agency.model_dump(mode="json", exclude_defaults=True)["services"]
-    ]
-    ordered = {k: data[k] for k in Agency.model_fields if k in data}
-    text = yaml.safe_dump([ordered], sort_keys=False, allow_unicode=True, width=96)
-    pad = " " * indent
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
+    return agencies_yaml([agency], indent)[1:]
 
 
 def _entry_spans(text: str) -> tuple[dict[str, tuple[int, int]], int] | None:
@@ -88,6 +107,10 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
         root.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(default_data_dir() / SERVICES_FILE, root / SERVICES_FILE)
         result.written.append(str(root / SERVICES_FILE))
+    services_before = (root / SERVICES_FILE).read_text(encoding="utf-8")
+    if result.new_languages:
+        add_languages(root / SERVICES_FILE, result.new_languages)
+        result.written.append(str(root / SERVICES_FILE))
     if not changed and agencies_path.exists():
         return
     before = agencies_path.read_text(encoding="utf-8") if agencies_path.exists() else None
@@ -95,7 +118,7 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
         head = AGENCIES_HEADER + yaml.safe_dump(
             {"catalog": {"region": region}}, sort_keys=False, allow_unicode=True
         )
-        after = head + "\nagencies:\n" + "".join("\n" + agency_yaml(a.agency) for a in changed)
+        after = head + "\nagencies:\n" + agencies_yaml([a.agency for a in changed])
     else:
         edited = _edit(before, changed)
         after = edited if edited is not None else _rewrite(root, before, changed, result)
@@ -107,10 +130,58 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
             agencies_path.unlink()
         else:
             atomic_write_text(agencies_path, before, mode=0o644)
+        atomic_write_text(root / SERVICES_FILE, services_before, mode=0o644)
         raise ReferralError(
             "The import would leave the catalog invalid, so nothing was changed:\n"
             + "\n".join(f"  {p}" for p in problems)
         )
+
+
+def add_languages(path: Path, new: dict[str, str]) -> None:
+    """Add languages to services.yaml's `languages:` block as text, so comments survive."""
+    from referral_cli.casefile.files import atomic_write_text
+
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    block = None
+    if isinstance(root, yaml.MappingNode):
+        block = next(
+            (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "languages"),
+            None,
+        )
+    entries = {code: name for code, name in new.items() if code not in _codes(block)}
+    if not entries:
+        return
+    if isinstance(block, yaml.MappingNode) and block.value and not block.flow_style:
+        indent = " " * block.value[0][0].start_mark.column
+        end = block.value[-1][1].end_mark.line + (1 if block.value[-1][1].end_mark.column else 0)
+        added = [f"{indent}{code}: {_scalar(name)}\n" for code, name in entries.items()]
+        lines[end:end] = added
+    elif block is None or (isinstance(block, yaml.ScalarNode) and not block.value):
+        if block is not None:
+            lines = [line for line in lines if not line.startswith("languages:")]
+        lines.append("languages:\n")
+        lines += [f"  {code}: {_scalar(name)}\n" for code, name in entries.items()]
+    else:
+        raise ReferralError(
+            f"{path}: cannot add languages {', '.join(entries)} (languages: is not a block "
+            "mapping); add them by hand and import again"
+        )
+    atomic_write_text(path, "".join(lines), mode=0o644)
+
+
+def _codes(block: object) -> set[str]:
+    if not isinstance(block, yaml.MappingNode):
+        return set()
+    return {k.value for k, _ in block.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar for a language name (quoted only when needed)."""
+    return yaml.safe_dump(value, allow_unicode=True, width=1000).removesuffix("\n...\n").strip()
 
 
 def _edit(text: str, changed: list[ImportedAgency]) -> str | None:
@@ -131,9 +202,7 @@ def _edit(text: str, changed: list[ImportedAgency]) -> str | None:
     for (start, end), new in sorted(replacements.items(), reverse=True):
         lines[start:end] = [new]
     out = "".join(lines)
-    for item in changed:
-        if item.action == "new":
-            out += "\n" + agency_yaml(item.agency, indent)
+    out += agencies_yaml([a.agency for a in changed if a.action == "new"], indent)
     return out
 
 
@@ -153,4 +222,4 @@ def _rewrite(root: Path, before: str, changed: list[ImportedAgency], result: Imp
         sort_keys=False,
         allow_unicode=True,
     )
-    return head + "\nagencies:\n" + "".join("\n" + agency_yaml(a) for a in by_id.values())
+    return head + "\nagencies:\n" + agencies_yaml(list(by_id.values()))

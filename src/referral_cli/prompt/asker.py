@@ -10,17 +10,44 @@ would, except that a file cannot be asked again and so stops with the key named.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 import typer
 
 from referral_cli.errors import ReferralError
+from referral_cli.prompt.parse import (
+    as_list,
+    as_text,
+    check_length,
+    flatten,
+    numbered,
+    parse_date,
+    parse_picks,
+    parse_yes_no,
+    short_line,
+)
 from referral_cli.text import clip, one_line
 
 T = TypeVar("T")
 ESCAPE = "x"
+
+
+Kind = Literal["text", "note", "yes-no", "choice", "number", "date", "pick", "typed-yes"]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question as it was put: its key, its kind, and whether Enter would answer it.
+
+    The log of these lets tests count a session's questions and prove that no fact or
+    attestation can be recorded by pressing Enter.
+    """
+
+    key: str
+    kind: Kind
+    has_default: bool
 
 
 class MissingAnswer(ReferralError):
@@ -31,106 +58,16 @@ class NoReferralRequested(Exception):
     """The worker typed the escape word: leave the steps for the no-referral path."""
 
 
-def flatten(answers: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested answers (`ask: {agency: {called: yes}}`) as dotted keys (`ask.agency.called`)."""
-    flat: dict[str, Any] = {}
-    for key, value in answers.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def parse_yes_no(text: str) -> bool:
-    """yes/no in the forms people type."""
-    word = text.strip().lower()
-    if word in {"y", "yes", "true", "1"}:
-        return True
-    if word in {"n", "no", "false", "0"}:
-        return False
-    raise ReferralError("Answer y or n.")
-
-
-def parse_date(text: str, today: dt.date | None = None) -> dt.date:
-    """A date as YYYY-MM-DD, or +N (or N) for N days from today."""
-    raw = text.strip()
-    if today is not None and re.fullmatch(r"\+?\d{1,4}", raw):
-        return today + dt.timedelta(days=int(raw.lstrip("+")))
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        hint = " or +N for N days from today" if today is not None else ""
-        raise ReferralError(f"'{raw}' is not a date: use YYYY-MM-DD{hint}.") from None
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if str(v).strip()]
-    if value is None:
-        return []
-    return [part.strip() for part in re.split(r"[,;]", str(value)) if part.strip()]
-
-
-def parse_picks(
-    raw: Any,
-    options: Sequence[tuple[str, str]],
-    resolve: Callable[[str], list[str]] | None = None,
-) -> list[str]:
-    """Numbers ("1, 3", "2-4"), values, or (with `resolve`) words that match exactly one option.
-
-    Returns option values in the order chosen, without repeats.
-    """
-    values = [v for v, _ in options]
-    chosen: list[str] = []
-    for token in _as_list(raw):
-        span = re.fullmatch(r"(\d+)\s*-\s*(\d+)", token)
-        if span and not 1 <= int(span[1]) <= int(span[2]) <= len(values):
-            raise ReferralError(f"{token} is not a range on the list (1-{len(values)}).")
-        numbers = (
-            list(range(int(span[1]), int(span[2]) + 1))
-            if span
-            else [int(t) for t in token.split()]
-            if all(t.isdigit() for t in token.split())
-            else None
-        )
-        if numbers is not None:
-            for n in numbers:
-                if not 1 <= n <= len(values):
-                    raise ReferralError(f"{n} is not on the list (1-{len(values)}).")
-                chosen.append(values[n - 1])
-            continue
-        if token in values:
-            chosen.append(token)
-            continue
-        hits = (
-            resolve(token) if resolve else [v for v, lab in options if lab.lower() == token.lower()]
-        )
-        if len(hits) == 1:
-            chosen.append(hits[0])
-        elif hits:
-            labels = dict(options)
-            shown = "; ".join(f"{values.index(h) + 1} {labels[h]}" for h in hits[:8])
-            raise ReferralError(f"'{token}' matches several: {shown}. Pick by number.")
-        else:
-            raise ReferralError(f"Nothing on the list matches '{token}'.")
-    return list(dict.fromkeys(chosen))
-
-
-def numbered(options: Sequence[tuple[str, str]]) -> str:
-    """Options as a numbered list, one per line."""
-    width = len(str(len(options)))
-    return "\n".join(
-        f"  {n:>{width}}  {one_line(label)}" for n, (_, label) in enumerate(options, 1)
-    )
-
-
 class Asker:
     """Asks questions by key; a key found in `answers` is used instead of prompting.
 
     With `escape=True`, typing `x` at any question raises NoReferralRequested, which the
     referral session turns into the no-referral path (reachable from every step).
+
+    `replay` holds answers already given in an earlier run (a paused draft): they are used
+    first, shown as answered, and never reported as unused. `on_answer(key, text)` is called
+    with every answer as soon as it is accepted, in a form that replays to the same value, so
+    the session can save it before the next question.
     """
 
     def __init__(
@@ -143,16 +80,30 @@ class Asker:
         self.interactive = interactive
         self.escape = escape
         self.used: set[str] = set()
+        self.replay: dict[str, str] = {}
+        self.on_answer: Callable[[str, str], None] | None = None
+        self.log: list[Asked] = []
 
     def unused(self) -> list[str]:
         """Answer keys never asked for: usually a typo in the answers file."""
         return sorted(set(self.answers) - self.used)
 
+    def _note(self, key: str, kind: Kind, has_default: bool) -> None:
+        self.log.append(Asked(key, kind, has_default))
+
+    def forget(self, prefix: str) -> None:
+        """Drop replayed answers under `prefix`, so those questions are asked afresh."""
+        for key in [k for k in self.replay if k.startswith(prefix)]:
+            del self.replay[key]
+
     def _given(self, key: str, question: str) -> Any:
+        if key in self.replay:
+            typer.echo(f"{question}: {one_line(self.replay[key])}  (answered before)")
+            return self.replay[key]
         if key in self.answers:
             self.used.add(key)
             value = self.answers[key]
-            shown = " | ".join(map(str, value)) if isinstance(value, list) else _raw(value)
+            shown = " | ".join(map(str, value)) if isinstance(value, list) else as_text(value)
             typer.echo(f"{question}: {one_line(shown)}")  # a file's escape codes stay inert
             if self.escape and str(value).strip().lower() == ESCAPE:
                 raise NoReferralRequested("file")
@@ -176,12 +127,14 @@ class Asker:
         given = self._given(key, question)
         if given is not None:
             try:
-                return parse(given if isinstance(given, str) else _raw(given))
+                value = parse(given if isinstance(given, str) else as_text(given))
             except ReferralError as exc:
                 # a parser may quote the bad answer: keep it short and its escape codes off
                 raise ReferralError(
                     f"The answer for '{key}' ({clip(repr(given), 80)}): {clip(str(exc), 300)}"
                 ) from None
+            self._answered(key, value)
+            return value
 
         def proc(raw: str) -> T:
             text = raw.strip()
@@ -200,7 +153,12 @@ class Asker:
         result: T = typer.prompt(
             label, default="" if default is None else default, show_default=False, value_proc=proc
         )
+        self._answered(key, result)
         return result
+
+    def _answered(self, key: str, value: Any) -> None:
+        if self.on_answer is not None and key not in self.replay:
+            self.on_answer(key, "" if value is None else as_text(value))
 
     def text(
         self,
@@ -217,18 +175,22 @@ class Asker:
                 if default is None:
                     raise ReferralError("An answer is needed here.")
                 value = default
-            _check_length(value)
+            check_length(value)
             return check(value) if check else value
 
+        if default != "":
+            self._note(key, "text", default is not None)
         return self.ask(key, question, parse, default=default)
 
     def optional(self, key: str, question: str) -> str:
         """Free text that may be left empty (press Enter)."""
+        self._note(key, "note", True)
         return self.text(key, question, default="")
 
     def confirm(self, key: str, question: str, default: bool | None = False) -> bool:
         """A yes/no question; default None means the person must answer y or n."""
         hint = "y/n" if default is None else ("Y/n" if default else "y/N")
+        self._note(key, "yes-no", default is not None)
 
         def parse(raw: str) -> bool:
             if not str(raw).strip() and default is not None:
@@ -250,7 +212,20 @@ class Asker:
             raise ReferralError(f"Answer one of: {', '.join(choices)}.")
 
         shown = "/".join(c.upper() if c == default else c for c in choices)
+        self._note(key, "choice", default is not None)
         return self.ask(key, question, parse, default="", shown_default=shown)
+
+    def typed_yes(self, key: str, question: str) -> bool:
+        """An explicit typed yes (or no): for consent, Enter or `y` is not enough."""
+
+        def parse(raw: str) -> bool:
+            word = str(raw).strip().lower()
+            if word in {"yes", "no"}:
+                return word == "yes"
+            raise ReferralError("Type the whole word: yes or no.")
+
+        self._note(key, "typed-yes", False)
+        return self.ask(key, question, parse, default="", shown_default="type yes or no")
 
     def number(
         self, key: str, question: str, low: int, high: int, default: int | None = None
@@ -266,6 +241,7 @@ class Asker:
             return int(text)
 
         shown = str(default) if default is not None else "skip"
+        self._note(key, "number", True)
         return self.ask(key, question, parse, default="", shown_default=shown)
 
     def date(self, key: str, question: str, today: dt.date, default: dt.date) -> dt.date:
@@ -275,29 +251,35 @@ class Asker:
             text = str(raw).strip()
             return default if not text else parse_date(text, today)
 
+        self._note(key, "date", True)
         return self.ask(key, question, parse, default="", shown_default=default.isoformat())
 
     def lines(self, key: str, question: str) -> list[str]:
         """Several short lines: a list in the answers file, else one prompt per line until empty."""
-        if key in self.answers:
+        if key in self.answers or key in self.replay:
+            self._note(key, "note", True)
             given = self._given(key, question)
             listed = (
-                _as_list(given)
+                as_list(given)
                 if not isinstance(given, str)
                 else [line.strip() for line in given.splitlines() if line.strip()]
             )
             try:
                 for line in listed:
-                    _check_length(line)
+                    check_length(line)
             except ReferralError as exc:
                 raise ReferralError(f"The answer for '{key}': {exc}") from None
+            if self.on_answer is not None and key not in self.replay:
+                self.on_answer(key, "\n".join(listed))
             return listed
         if not self.interactive:
             self._given(key, question)
         typer.echo(f"{question} (one per line, Enter on an empty line to finish)")
         found: list[str] = []
         while True:
-            line = self.ask(f"{key}.{len(found) + 1}", f"  {len(found) + 1}", _short, default="")
+            line_key = f"{key}.{len(found) + 1}"
+            self._note(line_key, "note", True)
+            line = self.ask(line_key, f"  {len(found) + 1}", short_line, default="")
             if not line.strip():
                 return found
             found.append(line.strip())
@@ -321,6 +303,7 @@ class Asker:
             return picks[0]
 
         shown = str([v for v, _ in options].index(default) + 1) if default else None
+        self._note(key, "pick", default is not None)
         return self.ask(key, question, parse, default="", shown_default=shown)
 
     def pick_many(
@@ -332,19 +315,37 @@ class Asker:
         show: bool = True,
         resolve: Callable[[str], list[str]] | None = None,
         required: bool = False,
+        numbers: bool = True,
+        explicit: bool = False,
     ) -> list[str]:
-        """Several options: numbers, ranges or (with `resolve`) words, comma-separated."""
+        """Several options: numbers, ranges or (with `resolve`) words, comma-separated.
+
+        Answered "none" (or Enter when nothing is preselected) picks nothing, so a replayed
+        answer always means the same picks. With `explicit=True` Enter asks again: where the
+        answer records a fact, "none" has to be typed.
+        """
         if show:
             typer.echo(numbered(options))
         values = [v for v, _ in options]
 
         def parse(raw: str) -> list[str]:
-            picks = parse_picks(raw, options, resolve) if str(raw).strip() else list(default)
+            text = str(raw).strip()
+            if text.lower() == "none" and not required:
+                return []
+            if not text and explicit:
+                raise ReferralError("Give an answer (type none if none).")
+            picks = parse_picks(raw, options, resolve, numbers) if text else list(default)
             if required and not picks:
-                raise ReferralError("Pick at least one (numbers, separated by commas).")
+                raise ReferralError("Pick at least one (separated by commas).")
             return picks
 
-        shown = ",".join(str(values.index(d) + 1) for d in default) if default else "none"
+        if default and numbers:
+            shown: str | None = ",".join(str(values.index(d) + 1) for d in default)
+        else:
+            shown = ",".join(default) if default else "none"
+        if explicit:
+            shown = None
+        self._note(key, "pick", (not required and not explicit) or bool(default))
         return self.ask(
             key,
             question,
@@ -354,22 +355,6 @@ class Asker:
         )
 
 
-MAX_ANSWER = 2000
-
-
-def _check_length(value: str) -> None:
-    """Case files hold short notes; a pasted page is refused rather than failing later."""
-    if len(value) > MAX_ANSWER:
-        raise ReferralError(
-            f"Keep it under {MAX_ANSWER} characters (this answer has {len(value)})."
-        )
-
-
-def _short(raw: str) -> str:
-    _check_length(raw)
-    return raw
-
-
 def ask_keep_draft() -> bool:
     """After Ctrl-C: keep the draft? Yes unless the person says no (a second Ctrl-C keeps it)."""
     try:
@@ -377,14 +362,3 @@ def ask_keep_draft() -> bool:
     except (KeyboardInterrupt, typer.Abort):
         typer.echo("")
         return True
-
-
-def _raw(value: Any) -> str:
-    """An answers-file value (bool, int, list, date) as the text a person would type."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)

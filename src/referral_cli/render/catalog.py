@@ -16,6 +16,7 @@ from rich.text import Text
 
 from referral_cli.catalog.vocab import GROUPS, SECTORS
 from referral_cli.text import clean, one_line
+from referral_cli.vetting.fit import access_fact, lgbtq_fact
 from referral_cli.vetting.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
 
 if TYPE_CHECKING:
@@ -52,6 +53,28 @@ def status_text(status: VettingStatus, short: bool = False) -> Text:
     return text
 
 
+def standing_text(status: VettingStatus) -> Text:
+    """The outcome with what is behind it: hard fails, or the factors to verify (a 0 named)."""
+    text = status_text(status)
+    if status.outcome is Outcome.VERIFY and status.verify_factors:
+        text.append(": " + ", ".join(status.verify_reasons()))
+    elif status.outcome is Outcome.DO_NOT_REFER and status.hard_fail_texts:
+        text.append(": hard fail " + "; ".join(status.hard_fail_texts))
+    for note in status.notes:
+        text.append(f"\n{note}", style="yellow")
+    return text
+
+
+def _lgbtq(agency: Agency, status: VettingStatus) -> str:
+    """LGBTQ-affirming as the vetting found it, else as the agency says, naming the source."""
+    fact = lgbtq_fact(agency, status)
+    if fact.holds:
+        return f"affirming ({fact.source})"
+    if agency.populations.lgbtq_affirming:
+        return f"NOT confirmed: the agency says affirming, but {fact.source}"
+    return f"not stated ({fact.source})"
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -60,24 +83,24 @@ def services_view(catalog: Catalog) -> RenderableType:
     """The needs taxonomy, one table per group, as a worker scans it."""
     from rich.table import Table
 
+    from referral_cli.render.narrow import TableOrList
+
+    headers = ("id", "service", "forms", "also called")
     tables: list[RenderableType] = []
     for group, title in GROUPS.items():
         services = [s for s in catalog.services.values() if s.group == group]
         if not services:
             continue
         table = Table(title=title, title_justify="left", box=box.SIMPLE, expand=False)
-        table.add_column("id", no_wrap=True)
-        table.add_column("service")
-        table.add_column("forms")
-        table.add_column("also called")
-        for s in services:
-            table.add_row(
-                one_line(s.id),
-                one_line(s.label),
-                ", ".join(s.forms),
-                one_line(", ".join(s.synonyms)),
-            )
-        tables.append(table)
+        for column in headers:
+            table.add_column(column, no_wrap=column == "id")
+        rows = [
+            [one_line(s.id), one_line(s.label), ", ".join(s.forms), one_line(", ".join(s.synonyms))]
+            for s in services
+        ]
+        for row in rows:
+            table.add_row(*row)
+        tables.append(TableOrList(headers, rows, table, title=title))
     return Group(*tables)
 
 
@@ -85,13 +108,18 @@ def hotlines_view(catalog: Catalog) -> RenderableType:
     """The hotlines from the catalog, for the end of a session or a blank checklist."""
     from rich.table import Table
 
+    from referral_cli.render.narrow import TableOrList
+
+    headers = ("hotline", "region", "call", "text", "hours")
     table = Table(title="Hotlines", title_justify="left", box=box.SIMPLE)
-    for column in ("hotline", "region", "call", "text", "hours"):
-        table.add_column(column)
+    for column in headers:
+        table.add_column(column, no_wrap=column in ("call", "text"))
+    rows = []
     for h in catalog.hotlines:
         text = f"{h.text_keyword} to {h.text}" if h.text and h.text_keyword else h.text or ""
-        table.add_row(one_line(h.name), one_line(h.region), h.call or "", text, one_line(h.hours))
-    return table
+        rows.append([one_line(h.name), one_line(h.region), h.call or "", text, one_line(h.hours)])
+        table.add_row(*rows[-1])
+    return TableOrList(headers, rows, table, title="Hotlines")
 
 
 def agencies_view(listing: AgencyListing) -> RenderableType:
@@ -108,10 +136,15 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
         head.append("  ")
         head.append_text(status_text(row.status, short=True))
         facts = [one_line(a.id), one_line(a.sector), ", ".join(a.languages)]
-        if a.populations.lgbtq_affirming:
+        lgbtq = lgbtq_fact(a, row.status)
+        if lgbtq.holds:
             facts.append("LGBTQ+ affirming")
-        if a.hours.after_hours:
+        elif a.populations.lgbtq_affirming:  # the agency says so; the vetting found otherwise
+            facts.append(f"says LGBTQ+ affirming, but {lgbtq.source}")
+        if access_fact(a, row.status, "after-hours").holds:
             facts.append("after-hours")
+        if row.status.outcome is Outcome.VERIFY:
+            facts.append("verify: " + ", ".join(row.status.verify_reasons()))
         parts += [head, Padding(Text(" · ".join(facts)), (0, 0, 0, 2), expand=False)]
     count = f"{len(listing.rows) + listing.more} agencies"
     if listing.more:
@@ -130,6 +163,52 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
     return Group(*parts)
 
 
+def agency_facts(
+    agency: Agency,
+    services: Mapping[str, Service],
+    languages: Mapping[str, str],
+    status: VettingStatus,
+) -> list[tuple[str, str]]:
+    """What the catalog says about one agency, as (label, value) rows: the card and the
+    Markdown copy list the same facts. Values are raw catalog text: escape them to show."""
+    pop = agency.populations
+    ages = f"{pop.age_min if pop.age_min is not None else 'any'}-{pop.age_max or 'any'}"
+    offers = []
+    for offered in agency.services:
+        service = services.get(offered.id)
+        label = service.label if service else offered.id
+        forms = offered.forms or (service.forms if service else [])
+        offers.append(f"{label} ({', '.join(forms)})")
+    spoken = ", ".join(languages.get(code, code) for code in agency.languages)
+    contact = agency.contact
+    return [
+        ("Sector", SECTORS[agency.sector]),
+        ("About", agency.description),
+        ("Services", "\n".join(offers)),
+        ("Languages", spoken),
+        ("Serves", f"ages {ages}; {', '.join(pop.genders)}"),
+        ("LGBTQ+", _lgbtq(agency, status)),
+        (
+            "Hours",
+            agency.hours.regular + (" (after-hours line)" if agency.hours.after_hours else ""),
+        ),
+        ("Area", agency.access.area),
+        (
+            "Access",
+            f"transit: {_yes(agency.access.transit)}; wheelchair: {_yes(agency.access.wheelchair)}",
+        ),
+        ("Address", "confidential" if agency.confidential_address else "listed"),
+        ("Phone", agency.phone or "no phone listed"),
+        ("Email", agency.email or "-"),
+        ("Referral contact", ", ".join(x for x in (contact.role, contact.name) if x)),
+        ("Contact phone", contact.phone or "-"),
+        ("Trauma/CSEC trained contact", _yes(contact.trauma_trained)),
+        ("Intake documents", ", ".join(agency.intake.documents) or "none"),
+        ("Must self-identify", _yes(agency.intake.requires_self_identification)),
+        ("Cost", agency.cost),
+    ]
+
+
 def agency_card(
     agency: Agency,
     services: Mapping[str, Service],
@@ -146,43 +225,12 @@ def agency_card(
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    pop = agency.populations
-    ages = f"{pop.age_min if pop.age_min is not None else 'any'}-{pop.age_max or 'any'}"
-    offers = []
-    for offered in agency.services:
-        service = services.get(offered.id)
-        label = service.label if service else offered.id
-        forms = offered.forms or (service.forms if service else [])
-        offers.append(f"{label} ({', '.join(forms)})")
-    spoken = ", ".join(languages.get(code, code) for code in agency.languages)
-    contact = agency.contact
+    facts = agency_facts(agency, services, languages, status)
     rows: list[tuple[str, str | Text]] = [
-        ("Sector", SECTORS[agency.sector]),
-        ("Vetting", status_text(status)),
+        facts[0],
+        ("Vetting", standing_text(status)),
         ("Re-vet due", str(status.due) if status.due else "-"),
-        ("About", agency.description),
-        ("Services", "\n".join(offers)),
-        ("Languages", spoken),
-        ("Serves", f"ages {ages}; {', '.join(pop.genders)}"),
-        ("LGBTQ+", "affirming" if pop.lgbtq_affirming else "not stated"),
-        (
-            "Hours",
-            agency.hours.regular + (" (after-hours line)" if agency.hours.after_hours else ""),
-        ),
-        ("Area", agency.access.area),
-        (
-            "Access",
-            f"transit: {_yes(agency.access.transit)}; wheelchair: {_yes(agency.access.wheelchair)}",
-        ),
-        ("Address", "confidential" if agency.confidential_address else "listed"),
-        ("Phone", agency.phone),
-        ("Email", agency.email or "-"),
-        ("Referral contact", ", ".join(x for x in (contact.role, contact.name) if x)),
-        ("Contact phone", contact.phone or "-"),
-        ("Trauma/CSEC trained contact", _yes(contact.trauma_trained)),
-        ("Intake documents", ", ".join(agency.intake.documents) or "none"),
-        ("Must self-identify", _yes(agency.intake.requires_self_identification)),
-        ("Cost", agency.cost),
+        *facts[1:],
     ]
     for label, value in rows:
         grid.add_row(label, value if isinstance(value, Text) else Text(clean(value)))

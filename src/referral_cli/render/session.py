@@ -6,22 +6,30 @@ same over piped input. Every piece of catalog or typed text passes through `one_
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from referral_cli.casefile.records import STATUS_LABELS, Session
 from referral_cli.catalog.models import GROUPS, Agency, Hotline, Service
-from referral_cli.session.checklist import BASIC_NEEDS, LAST_STEP, NO_REFERRAL_NOW, Step
+from referral_cli.render.narrow import plain_table, terminal_width, wrap_items
+from referral_cli.session.checklist import (
+    BASIC_NEEDS,
+    IN_ROOM,
+    LAST_STEP,
+    NO_REFERRAL_NOW,
+    ORDER,
+    Step,
+    step,
+)
 from referral_cli.session.matching import Candidate
 from referral_cli.text import one_line
 
 WIDTH = 88
 
 
-def step_header(step: Step) -> str:
+def step_header(current: Step) -> str:
     """The one-line progress header shown at the start of every step."""
-    head = f"Step {step.number} of {LAST_STEP} — {step.title}"
-    return f"\n{head}   (x = no referral, Ctrl-C = pause)\n{one_line(step.purpose)}"
+    head = f"Step {current.number} of {LAST_STEP} — {current.title}"
+    return f"\n{head}   (x = no referral, Ctrl-C = pause)\n{one_line(current.purpose)}"
 
 
 def opening(region: str, example: bool) -> str:
@@ -51,26 +59,23 @@ def services_menu(services: Sequence[Service]) -> str:
         ]
         if not entries:
             continue
-        body = " · ".join(entries)
-        lines.extend(
-            textwrap.wrap(
-                body,
-                WIDTH,
-                initial_indent=f"{title}: ",
-                subsequent_indent="    ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
+        lines.extend(wrap_items(entries, terminal_width(WIDTH), first=f"{title}: "))
     return "\n".join(lines)
 
 
-def candidates(need_label: str, found: Sequence[Candidate], vetted: bool = True) -> str:
-    """Ranked candidates for one need, each with its marks and the reasons for its rank."""
+def candidates(
+    need_label: str, found: Sequence[Candidate], numbers: Mapping[str, int] | None = None
+) -> str:
+    """Ranked candidates for one need, each with its marks and the reasons for its rank.
+
+    `numbers` numbers agencies across several needs (one agency, one number), so the worker
+    picks from every need's list in one answer.
+    """
     lines = [f"Candidates for {one_line(need_label)}:"]
     for n, c in enumerate(found, 1):
         marks = f"  [{', '.join(c.marks)}]" if c.marks else ""
-        lines.append(f"  {n}. {one_line(c.agency.name)}{marks}")
+        number = numbers.get(c.agency.id, n) if numbers else n
+        lines.append(f"  {number}. {one_line(c.agency.name)}{marks}")
         lines.append("     " + "; ".join(one_line(r) for r in c.reasons))
     return "\n".join(lines)
 
@@ -84,7 +89,8 @@ def hotline_line(hotline: Hotline) -> str:
         keyword = f"{hotline.text_keyword} to " if hotline.text_keyword else ""
         ways.append(f"text {keyword}{hotline.text}")
     how = ", ".join(ways)
-    return one_line(f"{hotline.name} ({hotline.region}): {how}, {hotline.hours}")
+    where = "" if hotline.region in hotline.name else f", {hotline.region}"
+    return one_line(f"{hotline.name}{where}: {how}, {hotline.hours}")
 
 
 def nothing_fits(need_label: str, task_force: Agency | None, hotlines: Sequence[Hotline]) -> str:
@@ -92,7 +98,7 @@ def nothing_fits(need_label: str, task_force: Agency | None, hotlines: Sequence[
     lines = [f"No suitable agency in the catalog for {one_line(need_label)}."]
     if task_force is not None:
         lines.append(
-            f"  Ask the local task force: {one_line(task_force.name)}, {one_line(task_force.phone)}"
+            f"  Ask the local task force: {one_line(task_force.name)}, {one_line(task_force.call)}"
         )
     lines.extend(f"  Hotline: {hotline_line(h)}" for h in hotlines[:2])
     return "\n".join(lines)
@@ -107,8 +113,20 @@ def no_referral_now(task_force: Agency | None, hotlines: Sequence[Hotline]) -> s
     lines.extend(f"  - {hotline_line(h)}" for h in hotlines)
     if task_force is not None:
         lines.append(
-            f"Whom to call later: {one_line(task_force.name)}, {one_line(task_force.phone)}"
+            f"Whom to call later: {one_line(task_force.name)}, {one_line(task_force.call)}"
         )
+    return "\n".join(lines)
+
+
+def timeline(session: Session) -> str:
+    """The case's steps in the order they happen: done, next, later."""
+    done = session.done or list(range(1, min(session.step, LAST_STEP + 1)))
+    upcoming = [n for n in ORDER if n not in done]
+    lines = [f"Timeline of {session.reference}"]
+    for n in [*done, *upcoming]:
+        state = "done" if n in done else ("next" if n == upcoming[0] else "later")
+        where = "in the room" if n in IN_ROOM else "after"
+        lines.append(f"  {state:<5}  {n}. {step(n).title} ({where})")
     return "\n".join(lines)
 
 
@@ -116,16 +134,12 @@ def sessions_table(sessions: Sequence[Session]) -> str:
     """Saved sessions: reference, step, status, follow-up date."""
     if not sessions:
         return "No saved sessions."
-    rows = [("Reference", "Step", "Status", "Follow-up", "Updated")]
-    for s in sessions:
-        rows.append(
-            (s.reference, step_text(s), status_text(s), follow_up_text(s), f"{s.updated:%Y-%m-%d}")
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+    rows = [
+        [s.reference, step_text(s), status_text(s), follow_up_text(s), f"{s.updated:%Y-%m-%d}"]
+        for s in sessions
+    ]
+    headers = ["Reference", "Step", "Status", "Follow-up", "Updated"]
+    return plain_table(headers, rows, terminal_width(10_000))
 
 
 def step_text(session: Session) -> str:

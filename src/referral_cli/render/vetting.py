@@ -48,7 +48,7 @@ def outcome_text(status: VettingStatus) -> Text:
     line = Text()
     line.append(OUTCOME_LABELS[status.outcome].upper(), style=OUTCOME_STYLES[status.outcome])
     if status.outcome is Outcome.VERIFY:
-        line.append(": " + ", ".join(status.verify_labels))
+        line.append(": " + ", ".join(status.verify_reasons()))
     elif status.outcome is Outcome.DO_NOT_REFER:
         line.append(": hard fail " + "; ".join(status.hard_fail_texts))
     if status.stale:
@@ -62,6 +62,7 @@ def _status_lines(status: VettingStatus) -> list[Text]:
     if status.contrary_factors:
         names = ", ".join(status.contrary_labels)
         lines.append(Text(f"Contrary evidence (score 0): {names}", style="red"))
+    lines += [Text(note, style="bold yellow") for note in status.notes]
     if status.due is not None:
         when = "OVERDUE" if status.stale else "due"
         lines.append(Text(f"Re-vetting {when}: {status.due} (every {status.revet_months} months)"))
@@ -164,10 +165,12 @@ def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableTy
 
 def partners_view(partners: PartnerList, ascii_only: bool = False) -> RenderableType:
     """The partner list: one row per agency, what needs attention first."""
+    from referral_cli.render.narrow import Cell, TableOrList
     from referral_cli.vetting.judge import score_strip
     from referral_cli.vetting.rubric import rubric
 
     rub = rubric()
+    cells: list[list[Cell]] = []
     table = Table(box=_box(ascii_only), pad_edge=False)
     table.add_column("Agency", overflow="fold", ratio=3)
     table.add_column("Outcome", no_wrap=True)
@@ -187,21 +190,25 @@ def partners_view(partners: PartnerList, ascii_only: bool = False) -> Renderable
             reasons = f"verify {numbers}"
         else:
             reasons = ""
-        table.add_row(
-            one_line(row.name),
-            outcome,
-            score_strip(row.scores),
-            reasons,
-            str(status.last_vetted or "never"),
-            str(status.due or "-"),
+        cells.append(
+            [
+                one_line(row.name),
+                outcome,
+                score_strip(row.scores),
+                reasons,
+                str(status.last_vetted or "never"),
+                str(status.due or "-"),
+            ]
         )
+        table.add_row(*cells[-1])
+    headers = ("Agency", "outcome", "scores", "why", "vetted", "due")
     legend = ", ".join(f"{i} {f.label}" for i, f in enumerate(rub.factors, start=1))
     counts = {o: sum(1 for r in partners.rows if r.status.outcome is o) for o in Outcome}
     stale = sum(1 for r in partners.rows if r.status.stale)
     summary = ", ".join(f"{n} {OUTCOME_LABELS[o]}" for o, n in counts.items() if n)
     return Group(
         Text(f"Partner agencies as of {partners.today}", style="bold"),
-        table,
+        TableOrList(headers, cells, table),
         Text(f"{len(partners.rows)} agencies: {summary or 'none'}; {stale} stale"),
         Text(f"Scores 1-11: {legend}. U = not assessed."),
     )

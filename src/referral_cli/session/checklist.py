@@ -68,7 +68,8 @@ STEPS: tuple[Step, ...] = (
             "Safety: near areas of exploitation or the trafficker's reach? Route and transport? "
             "Is the address confidential?",
             "Hesitant? Explore why: the location, transport, a bad earlier experience, "
-            "rumours, other.",
+            "rumours, other. And what would help: someone going along, another site or time, "
+            "a call with the provider first, more information, or not now.",
             "The youth may decline any option. Never push.",
         ),
     ),
@@ -108,6 +109,12 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 LAST_STEP = len(STEPS)
+# The order the steps really happen in: with the youth in the room needs, find, a call with
+# the youth, weighing the options, consent; after, often over days: the calls without the
+# youth and the representative, the warm hand-off, the escort.
+IN_ROOM: tuple[int, ...] = (1, 2, 3, 4, 6)
+AFTER: tuple[int, ...] = (5, 7, 8)
+ORDER: tuple[int, ...] = IN_ROOM + AFTER
 
 HESITATIONS: dict[str, str] = {
     "location": "Fear of the location",
@@ -115,6 +122,14 @@ HESITATIONS: dict[str, str] = {
     "bad-experience": "A bad earlier experience with this provider",
     "rumours": "Rumours about it",
     "other": "Something else",
+}
+
+HESITATION_HELPS: dict[str, str] = {
+    "goes-along": "Someone goes along",
+    "another-site": "Another site or time",
+    "call-first": "A call with the provider first",
+    "more-info": "More information about it",
+    "not-now": "Not now",
 }
 
 BASIC_NEEDS: dict[str, str] = {

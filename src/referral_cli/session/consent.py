@@ -5,6 +5,11 @@ agency-facing export is built from the `AgencyPacket` it returns and from nothin
 item the youth did not consent to share with that agency, under a release that is informed,
 unexpired and unrevoked today, cannot reach that agency by any route. Withheld items are
 shown only by a neutral slot name ("Need 2"), never by their content or key.
+
+"Today" is two dates: the worker's (`--today`, for training) and the real one. A release
+counts only if it is valid at both, and a recorded revocation counts from the moment it is
+recorded, whatever its date, so no date typed at the keyboard re-opens a consent. The
+revocation ledger in the audit log counts too, so a restored older case file cannot.
 """
 
 from __future__ import annotations
@@ -119,14 +124,20 @@ def items_for(session: Session, agency: str) -> list[Item]:
 
 
 def release_state(release: Release | None, today: dt.date) -> ReleaseState:
-    """Whether a release lets anything be shared today, and if not, why not."""
+    """Whether a release lets anything be shared today, and if not, why not.
+
+    Judged at `today` and at the real date (`clock.real_today`): valid only if valid at
+    both, so a training date can never make a revoked or expired consent valid again.
+    """
+    from referral_cli.clock import real_today
+
     if release is None:
         return "none"
-    if release.revoked is not None and release.revoked <= today:
+    if release.revoked is not None:  # recorded only once it happened: counts at any date
         return "revoked"
-    if today > release.expires:
+    if max(today, real_today()) > release.expires:
         return "expired"
-    if today < release.given:
+    if min(today, real_today()) < release.given:
         return "not-started"
     if not release.informed:
         return "not-informed"
@@ -159,10 +170,28 @@ def find_agency(session: Session, name: str) -> tuple[str, str]:
     )
 
 
+def ledger_revocation(session: Session, agency: str) -> dt.date | None:
+    """A revocation of consent to `agency` that the ledger holds and the case file does not
+    (or holds later): the file is an older copy. LedgerDamaged while the ledger is broken."""
+    from referral_cli.casefile.audit import revoked_in_ledger
+
+    logged = revoked_in_ledger(session.reference, agency)
+    release = session.release_for(agency)
+    if logged is None or release is None:
+        return None
+    if release.revoked is not None and release.revoked <= logged:
+        return None
+    return logged
+
+
 def packet_for(session: Session, agency: str, today: dt.date) -> AgencyPacket:
-    """What `agency` may see today: only items under a valid release that names them."""
+    """What `agency` may see today: only items under a valid release that names them, and
+    none while the ledger says the youth revoked it (see `ledger_revocation`)."""
     referral = session.referral_to(agency)
     release = session.release_for(agency)
+    logged = ledger_revocation(session, agency)
+    if release is not None and logged is not None:
+        release = release.model_copy(update={"revoked": logged})
     state = release_state(release, today)
     items = items_for(session, agency)
     consented = set(release.items) if release is not None and state == "valid" else set()

@@ -15,7 +15,7 @@ import datetime as dt
 import typer
 
 from referral_cli.casefile.records import Session
-from referral_cli.casefile.store import purge_session
+from referral_cli.casefile.store import purge_session, save_session
 from referral_cli.catalog.load import Catalog
 from referral_cli.prompt.asker import Asker, MissingAnswer, NoReferralRequested, ask_keep_draft
 from referral_cli.session import checklist as cl
@@ -30,9 +30,12 @@ from referral_cli.session.steps import (
     needs,
     no_referral,
     opening,
+    plan,
     share,
 )
-from referral_cli.session.steps.context import Context, StepRunner
+from referral_cli.session.steps.context import Context, StepRunner, command
+
+NO_REFERRAL = "no_referral.from"  # in `pending`: the no-referral path is under way
 
 RUNNERS: dict[int, StepRunner] = {
     1: needs.run,
@@ -69,66 +72,141 @@ class Flow:
             if ctx.session is None:
                 opening.run(ctx)
             elif not ctx.s.finished:
-                ctx.echo(f"Resuming {ctx.s.reference} at step {ctx.s.step} of {cl.LAST_STEP}.")
+                kept = len(ctx.s.pending)
+                where = f"; {kept} answer{'s' if kept != 1 else ''} kept" if kept else ""
+                ctx.echo(ctx.screens.timeline(ctx.s))
+                ctx.echo(
+                    f"Resuming {ctx.s.reference} at step {ctx.s.step} of {cl.LAST_STEP}{where}."
+                )
             self.steps()
         except (KeyboardInterrupt, typer.Abort):
             self.pause()
         except MissingAnswer:
             if ctx.session is not None:
-                ctx.echo(f"Draft kept. Resume with: referral resume {ctx.s.reference}")
+                ctx.echo(f"Draft kept. Resume with: {command('resume ' + ctx.s.reference)}")
             raise
+        finally:
+            ctx.asker.on_answer = None
         return ctx.s
 
     def pause(self) -> None:
-        """Ctrl-C: keep the draft (the finished steps) or delete it, as the worker says."""
+        """Ctrl-C: keep the draft (every answer given) or delete it, as the worker says."""
         ctx = self.ctx
+        ctx.asker.on_answer = None
         ctx.echo("\nPaused.")
         if ctx.session is None:
             ctx.echo("Nothing was saved (no case reference yet).")
             raise SessionPaused(None, False)
         if ask_keep_draft():
-            # The file already holds every finished step; the half-done one is not written.
-            ctx.echo(f"Draft kept: step {ctx.s.step} starts again when you resume.")
-            ctx.echo(f"Resume with: referral resume {ctx.s.reference}")
+            # Every answer was saved as it was given; resume goes on at the next question.
+            ctx.echo("Draft kept with every answer given so far.")
+            ctx.echo(f"Resume with: {command('resume ' + ctx.s.reference)}")
             raise SessionPaused(ctx.s.reference, True)
         purge_session(ctx.s.reference)
         ctx.echo(f"Draft {ctx.s.reference} deleted.")
         raise SessionPaused(ctx.s.reference, False)
 
+    def record(self, draft: Session) -> None:
+        """Save `draft` (the session as the step found it) with each answer as it is given.
+
+        The step's own changes are not saved half-done; on resume its questions are asked
+        again in order, the answers kept in `pending` are replayed, and the first unanswered
+        question is the first one put to the worker.
+        """
+        asker = self.ctx.asker
+        asker.replay = dict(draft.pending)
+
+        def keep(key: str, text: str) -> None:
+            draft.pending[key] = text
+            draft.updated = self.ctx.now()
+            save_session(draft)
+
+        asker.on_answer = keep
+
     def steps(self) -> None:
         """Run the remaining steps in order, saving after each; `x` leaves for no-referral."""
         ctx = self.ctx
-        while not ctx.s.finished and ctx.s.step <= cl.LAST_STEP:
-            number = ctx.s.step
+        if NO_REFERRAL in ctx.s.pending:
+            at, why = ctx.s.pending[NO_REFERRAL].split(" ", 1)
+            self.no_referral(int(at), why)
+            return
+        in_room = next_step(ctx.s) in cl.IN_ROOM
+        while not ctx.s.finished and (number := next_step(ctx.s)) is not None:
+            if in_room and number not in cl.IN_ROOM:
+                if not self.end_of_room():
+                    return
+                in_room = False
             ctx.echo(ctx.screens.step_header(cl.step(number)))
-            ctx.asker.escape = True
             before = ctx.s.model_copy(deep=True)
+            self.record(before)
+            ctx.asker.escape = True
             try:
                 reason = RUNNERS[number](ctx)
             except NoReferralRequested as exc:
-                ctx.session = before  # a half-done step is dropped, as when pausing
+                ctx.session = before  # a half-done step is dropped; its answers are kept
                 if not self.confirm_no_referral(exc):
                     continue
                 reason = "no-suitable-agency" if number == 2 else "youth-declined"
             finally:
                 ctx.asker.escape = False
             if reason:
-                no_referral.run(ctx, number, reason)
+                self.no_referral(number, reason)
                 return
-            ctx.s.step = number + 1
+            ctx.s.pending = {}
+            ctx.s.done = [*done_steps(ctx.s), number]
+            ctx.s.step = next_step(ctx.s) or cl.LAST_STEP + 1
             ctx.save()
         if not ctx.s.finished:
             ctx.s.finished = True
             ctx.save()
 
+    def end_of_room(self) -> bool:
+        """The in-room phase ends with the plan; go on with the later steps only if asked."""
+        ctx = self.ctx
+        ctx.asker.on_answer = None
+        ctx.echo()
+        ctx.echo(plan.plan(ctx))
+        key = "plan.continue"
+        if key not in ctx.asker.answers and not ctx.asker.interactive:
+            return False
+        return ctx.asker.confirm(key, "Go on now with the steps after the session?", False)
+
+    def no_referral(self, number: int, reason: str) -> None:
+        """The no-referral path, itself saved answer by answer."""
+        ctx = self.ctx
+        marker = f"{number} {reason}"
+        if ctx.s.pending.get(NO_REFERRAL) != marker:
+            ctx.s.pending = {NO_REFERRAL: marker}
+            ctx.save()
+        self.record(ctx.s)
+        no_referral.run(ctx, number, reason)
+
     def confirm_no_referral(self, exc: NoReferralRequested) -> bool:
         """`x` typed at a prompt is confirmed; `x` in an answers file is meant."""
         if exc.args and exc.args[0] == "file":
             return True
-        self.ctx.asker.escape = False
-        return self.ctx.asker.confirm(
-            "no_referral.take", "Take the no-referral path (record why, show what to do now)?", True
-        )
+        asker = self.ctx.asker
+        asker.escape = False
+        keep, asker.on_answer = asker.on_answer, None  # the answer to this is not the step's
+        try:
+            return asker.confirm(
+                "no_referral.take",
+                "Take the no-referral path (record why, show what to do now)?",
+                True,
+            )
+        finally:
+            asker.on_answer = keep
+
+
+def done_steps(session: Session) -> list[int]:
+    """The steps done; a draft saved before the two phases counts every step before its own."""
+    return session.done or list(range(1, min(session.step, cl.LAST_STEP + 1)))
+
+
+def next_step(session: Session) -> int | None:
+    """The first step, in the order steps really happen, that is not done yet."""
+    done = done_steps(session)
+    return next((n for n in cl.ORDER if n not in done), None)
 
 
 def run_session(

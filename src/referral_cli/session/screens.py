@@ -7,9 +7,10 @@ any object with these methods.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from referral_cli.casefile.records import Session
 from referral_cli.catalog.models import Agency, Hotline, Service
 from referral_cli.session.checklist import Step
 from referral_cli.session.matching import Candidate
@@ -30,14 +31,20 @@ class Screens(Protocol):
         """Every service, numbered."""
         ...
 
-    def candidates(self, need_label: str, found: Sequence[Candidate], vetted: bool = True) -> str:
-        """Ranked candidates for one need."""
+    def candidates(
+        self, need_label: str, found: Sequence[Candidate], numbers: Mapping[str, int] | None = None
+    ) -> str:
+        """Ranked candidates for one need, numbered across needs by `numbers`."""
         ...
 
     def nothing_fits(
         self, need_label: str, task_force: Agency | None, hotlines: Sequence[Hotline]
     ) -> str:
         """What to do when no agency fits a need."""
+        ...
+
+    def timeline(self, session: Session) -> str:
+        """The case's steps: done, next, later."""
         ...
 
     def no_referral_now(self, task_force: Agency | None, hotlines: Sequence[Hotline]) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from referral_cli.catalog.load import Catalog
 from referral_cli.catalog.models import SECTORS, Agency
 from referral_cli.errors import ReferralError
+from referral_cli.vetting.fit import language_fact, lgbtq_fact
 from referral_cli.vetting.judge import agency_status
 from referral_cli.vetting.standing import AgencyListing, AgencyRow, Outcome, VettingStatus
 
@@ -24,11 +25,11 @@ class AgencyFilter:
     search: str | None = None
 
 
-def _language_code(catalog: Catalog, wanted: str) -> str:
-    wanted_folded = wanted.strip().casefold()
-    for code, name in catalog.languages.items():
-        if wanted_folded in (code.casefold(), name.casefold()):
-            return code
+def language_code(catalog: Catalog, wanted: str) -> str:
+    """The catalog's code for a language as typed (code, name or part of it), or an error."""
+    code = catalog.language_code(wanted)
+    if code is not None:
+        return code
     known = ", ".join(f"{code} ({name})" for code, name in sorted(catalog.languages.items()))
     raise ReferralError(f"Unknown language '{wanted}'. Known languages: {known}.")
 
@@ -59,7 +60,7 @@ def find_agencies(
     agencies are held back (and counted, so the worker knows they exist).
     """
     service_id = catalog.find_service(wanted.service).id if wanted.service else None
-    language = _language_code(catalog, wanted.language) if wanted.language else None
+    language = language_code(catalog, wanted.language) if wanted.language else None
     if wanted.sector and wanted.sector not in SECTORS:
         raise ReferralError(
             f"Unknown sector '{wanted.sector}'. Sectors: {', '.join(sorted(SECTORS))}."
@@ -74,17 +75,18 @@ def find_agencies(
     else:
         candidates = catalog.agencies.values()
     for agency in candidates:
-        if language and language not in agency.languages:
-            continue
         if wanted.sector and agency.sector != wanted.sector:
-            continue
-        if wanted.lgbtq and not agency.populations.lgbtq_affirming:
             continue
         if words:
             haystack = _search_text(catalog, agency)
             if not all(word in haystack for word in words):
                 continue
         status = agency_status(agency, catalog.vettings_of(agency.id), catalog.info, today)
+        # LGBTQ and language facts follow the vetting where it assessed them
+        if language and not language_fact(agency, status, language).holds:
+            continue
+        if wanted.lgbtq and not lgbtq_fact(agency, status).holds:
+            continue
         if service_id and status.outcome is Outcome.DO_NOT_REFER:
             withheld += 1
             continue

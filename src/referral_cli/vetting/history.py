@@ -7,14 +7,21 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from referral_cli.catalog.models import Agency, CatalogInfo, FactorId, Score, Vetting
-from referral_cli.vetting.judge import agency_status, judge
+from referral_cli.catalog.models import (
+    Agency,
+    CatalogInfo,
+    FactorAssessment,
+    FactorId,
+    Score,
+    Vetting,
+)
+from referral_cli.vetting.judge import agency_status, clears, judge, standing_hard_fails
 from referral_cli.vetting.rubric import UNASSESSED, rubric
 from referral_cli.vetting.standing import OUTCOME_LABELS, Outcome, VettingStatus
 
 
 class HistoryEntry(BaseModel):
-    """One vetting in an agency's history, judged on its own, and what changed since the last."""
+    """One vetting in an agency's history, the standing it left, and what changed since the last."""
 
     vetting: Vetting
     outcome: Outcome
@@ -37,13 +44,35 @@ def _score_text(score: Score) -> str:
     return str(score)
 
 
-def changes_between(before: Vetting, after: Vetting) -> list[str]:
-    """Plain sentences for what changed from one vetting to the next, factor by factor."""
+def _hard_fail_changes(
+    factor_id: FactorId, old: FactorAssessment, new: FactorAssessment, standing: set[str]
+) -> list[str]:
+    """Found, cleared (only by an assessment saying so), or still standing unassessed."""
+    parts: list[str] = []
+    found = [h for h in new.hard_fails if h not in old.hard_fails]
+    cleared = [h for h in clears(factor_id, new) if h not in found]
+    kept = [h for h in old.hard_fails if h not in new.hard_fails and h in standing]
+    if found:
+        parts.append("hard fail found: " + ", ".join(found))
+    if cleared:
+        parts.append("hard fail no longer observed: " + ", ".join(cleared))
+    if kept:
+        parts.append("hard fail not cleared, still stands: " + ", ".join(kept))
+    return parts
+
+
+def changes_between(
+    before: Vetting, after: Vetting, outcomes: tuple[Outcome, Outcome], standing: set[str]
+) -> list[str]:
+    """Plain sentences for what changed from one vetting to the next, factor by factor.
+
+    `outcomes` are the standings before and after (hard fails carried over included);
+    `standing` the hard fails still standing after `after`.
+    """
     rub = rubric()
     out: list[str] = []
-    old_outcome, new_outcome = judge(before)[0], judge(after)[0]
-    if old_outcome != new_outcome:
-        out.append(f"Outcome: {OUTCOME_LABELS[old_outcome]} -> {OUTCOME_LABELS[new_outcome]}")
+    if outcomes[0] != outcomes[1]:
+        out.append(f"Outcome: {OUTCOME_LABELS[outcomes[0]]} -> {OUTCOME_LABELS[outcomes[1]]}")
     for factor in rub.factors:
         old = before.factors.get(factor.id, UNASSESSED)
         new = after.factors.get(factor.id, UNASSESSED)
@@ -56,12 +85,7 @@ def changes_between(before: Vetting, after: Vetting) -> list[str]:
             parts.append("evidence added: " + ", ".join(added))
         if dropped:
             parts.append("evidence no longer cited: " + ", ".join(dropped))
-        found = [h for h in new.hard_fails if h not in old.hard_fails]
-        cleared = [h for h in old.hard_fails if h not in new.hard_fails]
-        if found:
-            parts.append("hard fail found: " + ", ".join(found))
-        if cleared:
-            parts.append("hard fail cleared: " + ", ".join(cleared))
+        parts += _hard_fail_changes(factor.id, old, new, standing)
         if parts:
             out.append(f"{factor.label}: " + "; ".join(parts))
     return out
@@ -70,18 +94,27 @@ def changes_between(before: Vetting, after: Vetting) -> list[str]:
 def history(
     agency: Agency, vettings: Sequence[Vetting], info: CatalogInfo, today: dt.date
 ) -> VettingHistory:
-    """An agency's vettings oldest first, each judged on its own, with what changed."""
+    """An agency's vettings oldest first, each with the standing it left and what changed.
+
+    An entry's outcome counts hard fails found earlier and never cleared, as the standing does.
+    """
     ordered = sorted(vettings, key=lambda v: v.date)
     entries: list[HistoryEntry] = []
     for i, vetting in enumerate(ordered):
-        outcome, verify, hard_fails, _ = judge(vetting)
+        own, verify, _, _ = judge(vetting)
+        standing = standing_hard_fails(ordered[: i + 1])
+        outcome = Outcome.DO_NOT_REFER if standing else own
+        changes = []
+        if i:
+            was = entries[-1].outcome
+            changes = changes_between(ordered[i - 1], vetting, (was, outcome), set(standing))
         entries.append(
             HistoryEntry(
                 vetting=vetting,
                 outcome=outcome,
                 verify_factors=verify,
-                hard_fails=hard_fails,
-                changes=changes_between(ordered[i - 1], vetting) if i else [],
+                hard_fails=list(standing),
+                changes=changes,
             )
         )
     return VettingHistory(

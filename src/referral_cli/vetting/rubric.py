@@ -154,24 +154,53 @@ def check_vetting(vetting: Vetting) -> Iterator[tuple[tuple[int | str, ...], str
     rub = rubric()
     for factor_id, assessment in vetting.factors.items():
         factor = rub.factor(factor_id)
-        known = [h.id for h in factor.hard_fails]
-        seen: set[str] = set()
-        for i, hard_fail_id in enumerate(assessment.hard_fails):
-            loc: tuple[int | str, ...] = ("factors", factor_id, "hard_fails", i)
-            if hard_fail_id in seen:
-                yield loc, f"hard fail '{hard_fail_id}' is listed twice"
-            seen.add(hard_fail_id)
-            if hard_fail_id in known:
-                continue
-            owner = rub.hard_fail(hard_fail_id)
-            if owner is not None:
-                yield loc, f"'{hard_fail_id}' is a hard fail of {owner[0].id}, not of {factor_id}"
-            else:
-                choices = ", ".join(known) if known else "none (this factor has no hard fails)"
-                yield loc, f"unknown hard fail '{hard_fail_id}' (known for {factor_id}: {choices})"
+        for field in ("hard_fails", "hard_fails_cleared"):
+            yield from _hard_fail_ids(factor, field, getattr(assessment, field))
+        yield from _clearing_rules(factor_id, assessment)
         gap = evidence_gap(assessment.score, assessment.evidence)
         if gap is not None:
             yield ("factors", factor_id, "score"), gap
+
+
+def _hard_fail_ids(
+    factor: Factor, field: str, ids: Sequence[str]
+) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    """Each id listed once, and a hard fail of this factor (not of another, not unknown)."""
+    known = [h.id for h in factor.hard_fails]
+    seen: set[str] = set()
+    for i, hard_fail_id in enumerate(ids):
+        loc: tuple[int | str, ...] = ("factors", factor.id, field, i)
+        if hard_fail_id in seen:
+            yield loc, f"hard fail '{hard_fail_id}' is listed twice"
+        seen.add(hard_fail_id)
+        if hard_fail_id in known:
+            continue
+        owner = rubric().hard_fail(hard_fail_id)
+        if owner is not None:
+            yield loc, f"'{hard_fail_id}' is a hard fail of {owner[0].id}, not of {factor.id}"
+        else:
+            choices = ", ".join(known) if known else "none (this factor has no hard fails)"
+            yield loc, f"unknown hard fail '{hard_fail_id}' (known for {factor.id}: {choices})"
+
+
+def _clearing_rules(
+    factor_id: str, assessment: FactorAssessment
+) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    """A hard fail is cleared only by assessing the factor: a score, evidence and a note."""
+    if not assessment.hard_fails_cleared:
+        return
+    loc: tuple[int | str, ...] = ("factors", factor_id, "hard_fails_cleared")
+    both = [h for h in assessment.hard_fails_cleared if h in assessment.hard_fails]
+    if both:
+        yield loc, f"'{both[0]}' cannot be both observed and no longer observed"
+    if assessment.score == "U" or not assessment.evidence or not assessment.note.strip():
+        yield (
+            loc,
+            (
+                "a hard fail is cleared only by assessing the factor: give a score (not U), "
+                "the evidence and a note saying what shows it is no longer observed"
+            ),
+        )
 
 
 def evidence_gap(score: Score, evidence: Sequence[str]) -> str | None:

@@ -40,6 +40,25 @@ ATTENTION_ORDER: dict[Outcome, int] = {
     Outcome.READY: 4,
 }
 STALE_READY_RANK = 2
+# How cautious an outcome is: for same-day conflicts, and for "did the standing drop".
+SEVERITY: dict[Outcome, int] = {
+    Outcome.READY: 0,
+    Outcome.VERIFY: 1,
+    Outcome.NOT_VETTED: 2,
+    Outcome.DO_NOT_REFER: 3,
+}
+# The per-youth factors: what the vetting found outweighs what the agency says of itself.
+FIT_FACTORS: tuple[str, ...] = ("lgbtq-services", "language-capacity", "location-accessibility")
+# The scale in the few words a reason line has room for (rubric.yaml says it in full; this
+# module stays free of the rubric so the warm path can use it).
+SCORE_WORDS: dict[int | str, str] = {
+    "U": "not assessed",
+    0: "contrary evidence",
+    1: "no such practice",
+    2: "stated only",
+    3: "documented",
+    4: "verified in practice",
+}
 
 
 @dataclass
@@ -60,11 +79,32 @@ class VettingStatus:
     verify_labels: list[str] = field(default_factory=list)
     hard_fail_texts: list[str] = field(default_factory=list)
     contrary_labels: list[str] = field(default_factory=list)
+    # what else a reader must be told: e.g. two vettings on one day that disagree
+    notes: list[str] = field(default_factory=list)
+    # the latest assessed score of each per-youth factor (LGBTQ, language, access)
+    fit_scores: dict[str, int] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         """The outcome as a worker reads it, e.g. "verify before referral"."""
         return OUTCOME_LABELS[self.outcome]
+
+    def verify_reasons(self) -> list[str]:
+        """The factors to verify, a 0 named as contrary evidence so it never looks like a U."""
+        labels = self.verify_labels or self.verify_factors
+        return [
+            f"{label} (contrary evidence)" if factor in self.contrary_factors else label
+            for factor, label in zip(self.verify_factors, labels, strict=False)
+        ]
+
+    def reason(self) -> str:
+        """The standing in one line, with the factors or hard fails behind it."""
+        text = self.label
+        if self.outcome is Outcome.DO_NOT_REFER and self.hard_fail_texts:
+            text += ": hard fail " + "; ".join(self.hard_fail_texts)
+        elif self.outcome is Outcome.VERIFY:
+            text += ": " + (", ".join(self.verify_reasons()) or "some factors")
+        return text
 
     def attention_key(self) -> tuple[int, int, dt.date]:
         """Sort key: do not refer, verify, stale ready, not vetted, ready; then earliest due.

@@ -1,42 +1,68 @@
-"""Step 3: call each agency considered and note what they said."""
+"""Step 3: call each agency considered, with the youth present, and note what they said.
+
+The call is made in the room where it can be, so the youth can ask their own questions; a
+call that cannot be made now is marked for later (the worker makes it after the session).
+"""
 
 from __future__ import annotations
 
-from referral_cli.casefile.records import ProviderCall
+from referral_cli.casefile.records import Considered, ProviderCall
+from referral_cli.session.steps import new_contact
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
+PRESENT: list[tuple[str, str]] = [
+    ("youth", "The youth"),
+    ("worker", "You"),
+    ("guardian", "A safe parent or guardian"),
+    ("interpreter", "An interpreter"),
+    ("support", "Another support person"),
+]
+CALL_NOW = "Call with the youth present, so they can ask their own questions."
+
+
+def call_line(ctx: Context, agency_id: str) -> str:
+    """Whom to call and how, from the catalog (nothing to ask that the catalog says)."""
+    agency = ctx.agency(agency_id)
+    if agency is None:
+        new = new_contact.find(ctx, agency_id)
+        phone = f": {new.phone} (a new contact, NOT VETTED)" if new else ""
+        return one_line(ctx.name(agency_id) + phone)
+    rep = ", ".join(x for x in (agency.contact.role, agency.contact.name) if x)
+    phone = agency.contact.phone or agency.call
+    return one_line(f"{agency.name}: {phone}, ask for {rep}. Hours: {agency.hours.regular}")
+
+
+def the_call(ctx: Context, key: str, agency: str) -> ProviderCall:
+    """A call that was made: who was on it, and what the provider said, in one line."""
+    present = ctx.asker.pick_many(
+        f"{key}.present", "Who was on the call (numbers)", PRESENT, required=True
+    )
+    said = ctx.asker.optional(
+        f"{key}.said", "What they said: experience with exploited youth, what they offer"
+    )
+    return ProviderCall(
+        agency=agency,
+        called=True,
+        youth_present="youth" in present,
+        present=present,
+        experience=said,
+    )
+
+
+def ask_one(ctx: Context, c: Considered) -> ProviderCall:
+    """Call one agency now, later, or not at all."""
+    ctx.echo()
+    ctx.echo(call_line(ctx, c.agency))
+    key = f"ask.{c.agency}"
+    when = ctx.asker.choice(f"{key}.call", f"Call {one_line(c.name)} now?", ["now", "later", "no"])
+    if when != "now":
+        return ProviderCall(agency=c.agency, called=False, later=when == "later")
+    return the_call(ctx, key, c.agency)
+
 
 def run(ctx: Context) -> str | None:
-    """One call per agency considered: whether it was made, and what the provider offered."""
-    calls: list[ProviderCall] = []
-    for c in ctx.s.considered:
-        agency = ctx.agency(c.agency)
-        ctx.echo()
-        if agency is not None:
-            rep = ", ".join(x for x in (agency.contact.role, agency.contact.name) if x)
-            phone = agency.contact.phone or agency.phone
-            ctx.echo(
-                one_line(f"{agency.name}: {phone}, ask for {rep}. Hours: {agency.hours.regular}")
-            )
-        key = f"ask.{c.agency}"
-        called = ctx.asker.confirm(f"{key}.called", f"Called {one_line(c.name)}?", True)
-        if not called:
-            calls.append(ProviderCall(agency=c.agency, called=False))
-            continue
-        present = ctx.asker.confirm(f"{key}.youth_present", "Was the youth on the call?", True)
-        experience = ctx.asker.optional(
-            f"{key}.experience", "Their experience with exploited youth (what they said)"
-        )
-        options = ctx.asker.optional(f"{key}.options", "Service options they offered")
-        calls.append(
-            ProviderCall(
-                agency=c.agency,
-                called=True,
-                youth_present=present,
-                experience=experience,
-                options=options,
-            )
-        )
-    ctx.s.calls = calls
+    """One call per agency considered."""
+    ctx.echo(CALL_NOW)
+    ctx.s.calls = [ask_one(ctx, c) for c in ctx.s.considered]
     return None

@@ -1,56 +1,87 @@
-"""Step 5: a representative at each agency the youth chose; the referral opens here."""
+"""Step 5, after the session: the calls left for later, and a representative at each agency.
+
+The referrals themselves open in step 4, when the youth chooses; consent (step 6) is given
+in the room. What remains is the worker's: reach the agency, confirm who the contact is.
+"""
 
 from __future__ import annotations
 
 from referral_cli.casefile.records import Referral, Representative
 from referral_cli.casework import lifecycle
+from referral_cli.session.steps.ask import call_line, the_call
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
 
-def referral_to(ctx: Context, aid: str) -> Referral:
-    """A new referral to one agency, with its representative and intake documents."""
+def open_referrals(ctx: Context) -> None:
+    """A referral (consent pending) for every option the youth wants that has none yet."""
+    have = {r.agency for r in ctx.s.referrals}
+    for talk in ctx.s.options:
+        if not talk.wants or talk.agency in have:
+            continue
+        agency = ctx.agency(talk.agency)
+        referral = lifecycle.new_referral(
+            talk.agency,
+            ctx.name(talk.agency),
+            "consent_pending",
+            ctx.s.worker,
+            ctx.now(),
+            "the youth chose this option",
+        )
+        needs = next((c.needs for c in ctx.s.considered if c.agency == talk.agency), [])
+        documents = list(agency.intake.documents) if agency else []
+        ctx.s.referrals.append(
+            referral.model_copy(update={"needs": needs, "intake_documents": documents})
+        )
+
+
+def representative(ctx: Context, key: str, aid: str) -> tuple[str, str]:
+    """Role and name: the catalog's contact confirmed in one answer, else typed."""
     agency = ctx.agency(aid)
-    ctx.echo(f"\n{one_line(ctx.name(aid))}")
+    if agency is not None and agency.contact.role:
+        listed = ", ".join(x for x in (agency.contact.role, agency.contact.name) if x)
+        if ctx.asker.confirm(f"{key}.as_listed", f"Representative: {one_line(listed)}?", None):
+            return agency.contact.role, agency.contact.name
+    role = ctx.asker.text(f"{key}.role", "Representative's role")
+    name = ctx.asker.optional(f"{key}.name", "Their name (optional)")
+    return role, name
+
+
+def late_call(ctx: Context, key: str, aid: str) -> None:
+    """The call left for later (made without the youth, most often), if there is one."""
+    at = next((i for i, c in enumerate(ctx.s.calls) if c.agency == aid), None)
+    if at is not None and ctx.s.calls[at].called:
+        return
+    ctx.echo(call_line(ctx, aid))
+    call = the_call(ctx, key, aid)
+    if at is None:
+        ctx.s.calls.append(call)
+    else:
+        ctx.s.calls[at] = call
+
+
+def with_contact(ctx: Context, referral: Referral) -> Referral:
+    """One referral's representative, and whether they know trauma and CSEC."""
+    aid = referral.agency
+    ctx.echo(f"\n{one_line(referral.agency_name)}")
     key = f"contact.{aid}"
-    role = ctx.asker.text(
-        f"{key}.role", "Representative's role", agency.contact.role if agency else None
-    )
-    name = ctx.asker.text(
-        f"{key}.name", "Their name (optional)", agency.contact.name if agency else ""
-    )
-    knows = ctx.asker.confirm(
-        f"{key}.knows_trauma_csec",
-        "Do they know trauma and CSEC?",
-        agency.contact.trauma_trained if agency else None,
-    )
-    referral = lifecycle.new_referral(
-        aid, ctx.name(aid), "consent_pending", ctx.s.worker, ctx.now(), "contact established"
-    )
-    needs = next((c.needs for c in ctx.s.considered if c.agency == aid), [])
-    return referral.model_copy(
-        update={
-            "needs": needs,
-            "intake_documents": list(agency.intake.documents) if agency else [],
-            "contact": Representative(role=role, name=name, knows_trauma_csec=knows),
-        }
-    )
+    late_call(ctx, key, aid)
+    role, name = representative(ctx, key, aid)
+    knows = ctx.asker.confirm(f"{key}.knows_trauma_csec", "Do they know trauma and CSEC?", None)
+    if not knows:
+        ctx.echo(
+            "  Caution: a youth who was exploited needs a contact who knows trauma and CSEC. "
+            "Ask the agency for another contact who does (often their trauma-trained intake "
+            "staff), and note it."
+        )
+    contact = Representative(role=role, name=name, knows_trauma_csec=knows)
+    return referral.model_copy(update={"contact": contact})
 
 
 def run(ctx: Context) -> str | None:
-    """Open a referral for each option the youth chose."""
-    wanted = [t.agency for t in ctx.s.options if t.wants]
-    if len(wanted) > 1:
-        chosen = ctx.asker.pick_many(
-            "contact.choose",
-            "Which did the youth choose (numbers)",
-            [(a, ctx.name(a)) for a in wanted],
-            default=wanted,
-            required=True,
-        )
-    else:
-        chosen = wanted
-    ctx.s.referrals = [referral_to(ctx, aid) for aid in chosen]
+    """Reach each agency the youth chose and record its representative."""
+    open_referrals(ctx)
+    ctx.s.referrals = [with_contact(ctx, r) if r.contact is None else r for r in ctx.s.referrals]
     if not ctx.s.referrals:
         return "youth-declined"
     return None

@@ -6,6 +6,7 @@ import datetime as dt
 
 from referral_cli.casefile.records import Escort, is_open
 from referral_cli.casework import lifecycle
+from referral_cli.session import urgency
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
@@ -17,15 +18,25 @@ def run(ctx: Context) -> str | None:
             continue
         key = f"escort.{referral.agency}"
         ctx.echo(f"\n{one_line(referral.agency_name)}")
-        wants = ctx.asker.confirm(
-            f"{key}.wants", "Does the youth want to be escorted to appointments?", None
-        )
+        talk = next((t for t in ctx.s.options if t.agency == referral.agency), None)
+        if talk is not None and "goes-along" in talk.helps:
+            ctx.echo("The youth said someone going along would help: escort wanted.")
+            wants = True
+        else:
+            wants = ctx.asker.confirm(
+                f"{key}.wants", "Does the youth want to be escorted to appointments?", None
+            )
         plan = ctx.asker.optional(f"{key}.plan", "The plan (who, how, backup)") if wants else ""
+        referral = urgency.ask_urgency(ctx, referral)
         follow_up = ctx.asker.date(
             f"{key}.follow_up",
             "Follow up on (date or +days)",
             ctx.day,
-            referral.follow_up or ctx.day + dt.timedelta(days=lifecycle.FOLLOW_UP_DAYS),
+            urgency.follow_up_default(
+                referral,
+                ctx.day,
+                referral.follow_up or ctx.day + dt.timedelta(days=lifecycle.FOLLOW_UP_DAYS),
+            ),
         )
         ctx.s.referrals[i] = referral.model_copy(
             update={"escort": Escort(wants=wants, plan=plan), "follow_up": follow_up}

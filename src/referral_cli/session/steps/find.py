@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from referral_cli.casefile.records import Considered, YouthProfile
+from referral_cli.casefile.records import Considered, Need, YouthProfile
 from referral_cli.errors import ReferralError
 from referral_cli.session.matching import Candidate, rank
+from referral_cli.session.steps import new_contact
 from referral_cli.session.steps.context import Context
 
 FIT_OPTIONS: list[tuple[str, str]] = [
@@ -32,7 +33,7 @@ def profile(ctx: Context) -> YouthProfile:
         known = ", ".join(f"{c} ({n})" for c, n in list(languages.items())[:10])
         raise ReferralError(f"Unknown language '{t}'. Known: {known}")
 
-    lang = ctx.asker.text("profile.language", "Language the youth prefers", "en", language)
+    lang = ctx.asker.text("profile.language", "Language the youth prefers", None, language)
     age = ctx.asker.number("profile.age", "Age in years", 5, 30)
     gender = ctx.asker.choice("profile.gender", "Gender", GENDERS, default="skip")
     fit = ctx.asker.pick_many("profile.fit", "Also needs (numbers)", FIT_OPTIONS)
@@ -45,47 +46,66 @@ def profile(ctx: Context) -> YouthProfile:
     )
 
 
+def candidates(ctx: Context, need: Need) -> list[Candidate]:
+    """The catalog's agencies for one need, best fit first (never a do-not-refer one)."""
+    return rank(
+        ctx.catalog.agencies.values(),
+        need,
+        ctx.s.profile,
+        ctx.statuses(),
+        ctx.catalog.language_name(ctx.s.profile.language or ""),
+    )
+
+
+def considering(c: Candidate, need: str) -> Considered:
+    """A candidate the worker chose to consider, with why it ranked where it did."""
+    return Considered(
+        agency=c.agency.id,
+        name=c.agency.name,
+        needs=[need],
+        score=c.score,
+        marks=c.marks,
+        reasons=c.reasons,
+    )
+
+
 def run(ctx: Context) -> str | None:
-    """Pick the agencies to consider; none at all is the no-referral path."""
+    """Pick the agencies to consider, from every need's list in one answer."""
     ctx.s.profile = profile(ctx)
-    considered: dict[str, Considered] = {}
+    found: dict[str, list[Candidate]] = {}
+    numbers: dict[str, int] = {}
+    options: list[tuple[str, str]] = []
+    default: list[str] = []
     for need in (n for n in ctx.s.needs if not n.own_program):
-        found = rank(
-            ctx.catalog.agencies.values(),
-            need,
-            ctx.s.profile,
-            ctx.statuses(),
-            ctx.catalog.language_name(ctx.s.profile.language or ""),
-        )
+        found[need.service] = ranked = candidates(ctx, need)
         label = f"{need.label} ({need.form})"
         ctx.echo()
-        if not found:
+        if not ranked:
             ctx.echo(ctx.screens.nothing_fits(label, ctx.task_force(), ctx.catalog.hotlines))
             continue
-        ctx.echo(ctx.screens.candidates(label, found))
-        default = [found[0].agency.id] if not found[0].marks else []
-        picked = ctx.asker.pick_many(
-            f"find.{need.service}",
-            "Consider which (numbers)",
-            [(c.agency.id, c.agency.name) for c in found],
-            default=default,
-            show=False,
-        )
-        by_id: dict[str, Candidate] = {c.agency.id: c for c in found}
-        for aid in picked:
-            c = by_id[aid]
-            if aid in considered:
-                considered[aid].needs.append(need.service)
+        for c in ranked:
+            if c.agency.id not in numbers:
+                numbers[c.agency.id] = len(options) + 1
+                options.append((c.agency.id, c.agency.name))
+        ctx.echo(ctx.screens.candidates(label, ranked, numbers))
+        if not ranked[0].marks and ranked[0].agency.id not in default:
+            default.append(ranked[0].agency.id)
+    options.append((new_contact.NEW, new_contact.NEW_LABEL))
+    ctx.echo(f"  {len(options)}. {new_contact.NEW_LABEL}")
+    picked = ctx.asker.pick_many(
+        "find.consider", "Consider which (numbers)", options, default=default, show=False
+    )
+    considered: dict[str, Considered] = {}
+    for service, ranked in found.items():
+        for c in (c for c in ranked if c.agency.id in picked):
+            if c.agency.id in considered:
+                considered[c.agency.id].needs.append(service)
             else:
-                considered[aid] = Considered(
-                    agency=aid,
-                    name=c.agency.name,
-                    needs=[need.service],
-                    score=c.score,
-                    marks=c.marks,
-                    reasons=c.reasons,
-                )
-    ctx.s.considered = list(considered.values())
+                considered[c.agency.id] = considering(c, service)
+    chosen = sorted(considered.values(), key=lambda c: picked.index(c.agency))
+    if new_contact.NEW in picked:
+        chosen.append(new_contact.add(ctx))
+    ctx.s.considered = chosen
     if not considered:
         ctx.echo("\nNo agency to consider, so this is the no-referral path.")
         return "no-suitable-agency"

@@ -13,7 +13,7 @@ def hand_off(ctx: Context, referral: Referral) -> Referral:
     key = f"handoff.{referral.agency}"
     ctx.echo(f"\n{one_line(referral.agency_name)}")
     answer = ctx.asker.choice(
-        f"{key}.agency_answer", "Agency's answer", ["accepted", "waiting", "rejected"], "waiting"
+        f"{key}.agency_answer", "Agency's answer", ["accepted", "waiting", "rejected"]
     )
     if answer == "rejected":
         why = ctx.asker.text(f"{key}.reason", "Why did they decline (short)")

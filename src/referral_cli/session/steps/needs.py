@@ -44,23 +44,25 @@ def run(ctx: Context) -> str | None:
         resolve=resolver(services),
         required=True,
     )
+    chosen = [(sid, ctx.catalog.services[sid].label) for sid in picked]
+    own = ctx.asker.pick_many(
+        "needs.own_program",
+        "Which of them does your own program meet (numbers; none)",
+        chosen,
+        resolve=resolver([ctx.catalog.services[sid] for sid in picked]),
+        explicit=True,
+    )
     needs: list[Need] = []
     for sid in picked:
         service = ctx.catalog.services[sid]
-        label = one_line(service.label)
-        if len(service.forms) > 1:
+        form: str = service.forms[0]
+        if len(service.forms) > 1 and sid not in own:
             form = ctx.asker.choice(
                 f"needs.{sid}.form",
-                f"{label}: emergency or ongoing?",
+                f"{one_line(service.label)}: emergency or ongoing?",
                 service.forms,
-                default=service.forms[0],
             )
-        else:
-            form = service.forms[0]
-        own = ctx.asker.confirm(
-            f"needs.{sid}.own_program", f"{label}: does your own program meet it?", False
-        )
-        needs.append(Need(service=sid, label=service.label, form=form, own_program=own))
+        needs.append(Need(service=sid, label=service.label, form=form, own_program=sid in own))
     ctx.s.needs = needs
     if all(n.own_program for n in needs):
         ctx.echo("Your program meets every need: no referral is needed.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from referral_cli.casefile.records import NoReferral, is_open
 from referral_cli.casework import lifecycle
 from referral_cli.session import checklist as cl
+from referral_cli.session import reoffer
 from referral_cli.session.steps.context import Context
 
 
@@ -26,18 +27,18 @@ def run(ctx: Context, at_step: int, default_reason: str) -> None:
         "no_referral.basic_needs", "Basic needs met today (numbers)", list(cl.BASIC_NEEDS.items())
     )
     info = ctx.asker.confirm(
-        "no_referral.info_given", "Gave information about trafficking and services?", True
+        "no_referral.info_given", "Gave information about trafficking and services?", None
     )
     hotlines = [(h.id, h.name) for h in ctx.catalog.hotlines]
     given = ctx.asker.pick_many(
         "no_referral.hotlines",
         "Hotlines given (numbers)",
         hotlines,
-        default=[hotlines[0][0]] if hotlines else [],
+        explicit=True,
     )
-    tf = ctx.task_force()
-    later = f"{ctx.s.worker}, {ctx.s.program}" + (f"; {tf.name}, {tf.phone}" if tf else "")
+    later = reoffer.call_later_default(ctx)
     call_later = ctx.asker.text("no_referral.call_later", "Whom to call later", later)
+    again = reoffer.ask_reoffer(ctx, reason)
     for i, referral in enumerate(ctx.s.referrals):
         if is_open(referral.status):
             ctx.s.referrals[i] = lifecycle.move(
@@ -49,8 +50,10 @@ def run(ctx: Context, at_step: int, default_reason: str) -> None:
         at_step=at_step,
         basic_needs=basic,
         info_given=info,
-        hotlines=given,
+        hotlines=reoffer.hotline_names(ctx, given),
         call_later=call_later,
+        follow_up=again,
     )
     ctx.s.finished = True
+    ctx.s.pending = {}
     ctx.save()

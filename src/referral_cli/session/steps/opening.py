@@ -5,14 +5,15 @@ from __future__ import annotations
 from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import check_reference, session_exists
 from referral_cli.errors import ReferralError
-from referral_cli.session.steps.context import Context
+from referral_cli.session import worker
+from referral_cli.session.steps.context import Context, command
 
 
 def new_reference(text: str) -> str:
     """A well-formed case reference that is not in use yet."""
     ref = check_reference(text)
     if session_exists(ref):
-        raise ReferralError(f"{ref} already exists. Continue it with: referral resume {ref}")
+        raise ReferralError(f"{ref} already exists. Continue it with: {command('resume ' + ref)}")
     return ref
 
 
@@ -26,10 +27,6 @@ def run(ctx: Context) -> None:
         "Case reference (your program's, never the youth's name)",
         check=new_reference,
     )
-    worker = ctx.asker.text("opening.worker", "Your name or initials")
-    program = ctx.asker.text("opening.program", "Your program")
     at = ctx.now()
-    ctx.session = Session(
-        reference=ref, worker=worker, program=program, created=at, updated=at, step=1
-    )
+    ctx.session = Session(reference=ref, **worker.identity(ctx), created=at, updated=at, step=1)
     ctx.save()

@@ -1,42 +1,112 @@
-"""Step 6: one release per agency, item by item: only what the youth agrees to share."""
+"""Step 6: one release per agency, item by item: only what the youth agrees to share.
+
+Items are picked by their stable names (need:<service>, about:language, ...), never by
+position, and nothing is saved until the screen has read back, by name, exactly what will
+and will not go to the agency and until when, and the worker has typed yes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 
 from referral_cli.casefile.records import Referral, Release
 from referral_cli.casework import lifecycle
 from referral_cli.errors import ReferralError
 from referral_cli.session import checklist as cl
-from referral_cli.session.consent import STATE_TEXT, items_for, release_state
+from referral_cli.session.consent import STATE_TEXT, Item, items_for, release_state
+from referral_cli.session.steps import standing
+from referral_cli.session.steps.contact import open_referrals
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
-DEFAULT_PURPOSE = "To arrange the services the youth asked for"
+
+def purpose_of(ctx: Context, referral: Referral) -> str:
+    """The release's stated purpose, from the needs it is for (read back, never typed)."""
+    labels = [n.label for n in ctx.s.needs if n.service in referral.needs]
+    return "To arrange " + (", ".join(labels) if labels else "the services the youth asked for")
+
+
+def item_words(items: Sequence[Item]) -> Callable[[str], list[str]]:
+    """An item by its key, the key's short name ("language"), "all", or a unique word."""
+
+    def resolve(word: str) -> list[str]:
+        w = word.strip().casefold()
+        if w == "all":
+            return [i.key for i in items] if len(items) == 1 else []
+        short = [i.key for i in items if i.key.split(":", 1)[1] == w]
+        if short:
+            return short
+        return [i.key for i in items if w in f"{i.label}: {i.text}".casefold()]
+
+    return resolve
+
+
+def item_menu(items: Sequence[Item]) -> str:
+    """Each item with the name to type for it."""
+    width = max((len(i.key) for i in items), default=0)
+    return "\n".join(f"  {i.key:<{width}}  {one_line(f'{i.label}: {i.text}')}" for i in items)
+
+
+def read_back(name: str, release: Release, items: Sequence[Item], today: dt.date) -> str:
+    """Exactly what will and will not go to the agency, by name, and until when."""
+    state = release_state(release, today)
+    named = [one_line(f"{i.label}: {i.text}") for i in items]
+    shared = [n for i, n in zip(items, named, strict=True) if i.key in release.items]
+    kept = [n for i, n in zip(items, named, strict=True) if i.key not in release.items]
+    if state != "valid":
+        return f"Nothing will be shared with {name}: {STATE_TEXT[state]}."
+    lines = [
+        f"Shared with {name} until {release.expires}: " + ("; ".join(shared) or "nothing") + ".",
+        "Not shared: " + ("; ".join(kept) or "nothing") + ".",
+        f"Purpose: {one_line(release.purpose)}. Shared {release.shared_how}; consent given "
+        f"{release.given_how} by {' and '.join(release.consent_by)}; revocable at any time.",
+    ]
+    return "\n".join(lines)
 
 
 def release_for(ctx: Context, referral: Referral) -> Release:
-    """The youth's consent for one agency: items, purpose, how, by whom, until when."""
+    """The youth's consent for one agency, saved only after the read-back and a typed yes."""
+    key = f"share.{referral.agency}"
+    name = one_line(referral.agency_name)
+    while True:
+        release = ask_release(ctx, referral)
+        items = items_for(ctx.s, referral.agency)
+        ctx.echo()
+        ctx.echo(read_back(name, release, items, ctx.day))
+        if ctx.asker.typed_yes(f"{key}.confirm", "Is that what the youth agreed to?"):
+            return release
+        if f"{key}.confirm" in ctx.asker.answers:
+            raise ReferralError(f"The answers file says no at '{key}.confirm': nothing saved.")
+        ctx.echo("Then answer again; nothing was saved.")
+        ctx.asker.forget(f"{key}.")
+
+
+def ask_release(ctx: Context, referral: Referral) -> Release:
+    """The release's questions: items by name, how, by whom, expiry, rights told."""
     aid = referral.agency
     key = f"share.{aid}"
-    name = one_line(referral.agency_name)
-    ctx.echo(f"\nWhat may go to {name}? Only what the youth agrees to, item by item.")
+    ctx.echo(f"\nWhat may go to {one_line(referral.agency_name)}? Only what the youth agrees to.")
+    considered = next((c for c in ctx.s.considered if c.agency == aid), None)
+    if considered is not None:
+        standing.check(ctx, key, considered)
     items = items_for(ctx.s, aid)
+    ctx.echo(item_menu(items))
     picked = ctx.asker.pick_many(
         f"{key}.items",
-        "Items the youth agrees to share (numbers)",
+        "Items the youth agrees to share (names, e.g. language; or none)",
         [(item.key, f"{item.label}: {item.text}") for item in items],
+        show=False,
+        resolve=item_words(items),
+        numbers=False,
+        explicit=True,
     )
-    purpose = ctx.asker.text(f"{key}.purpose", "Purpose", DEFAULT_PURPOSE)
-    how = ctx.asker.choice(
-        f"{key}.shared_how", "Shared how", ["verbal", "written", "electronic"], "verbal"
-    )
-    given_how = ctx.asker.choice(
-        f"{key}.given_how", "Consent given", ["written", "verbal"], "written"
-    )
+    purpose = purpose_of(ctx, referral)
+    how = ctx.asker.choice(f"{key}.shared_how", "Shared how", ["verbal", "written", "electronic"])
+    given_how = ctx.asker.choice(f"{key}.given_how", "Consent given", ["written", "verbal"])
     consent_by = ["youth"]
     guardian_required = ctx.asker.confirm(
-        f"{key}.guardian_required", "Does the law require a guardian's consent too?", False
+        f"{key}.guardian_required", "Does the law require a guardian's consent too?", None
     )
     if guardian_required and ctx.asker.confirm(
         f"{key}.guardian_consents", "Did a non-abusive parent or guardian consent?", None
@@ -54,12 +124,12 @@ def release_for(ctx: Context, referral: Referral) -> Release:
         f"{key}.informed",
         "Youth told: voluntary, not a condition of service, revocable any time, "
         "risks and benefits, whether the agency is a mandated reporter?",
-        True,
+        None,
     )
     interpreter = False
     if ctx.s.profile.language and ctx.s.profile.language != "en":
-        interpreter = ctx.asker.confirm(f"{key}.interpreter", "Was an interpreter used?", False)
-    release = Release(
+        interpreter = ctx.asker.confirm(f"{key}.interpreter", "Was an interpreter used?", None)
+    return Release(
         agency=aid,
         items=picked,
         purpose=purpose,
@@ -73,12 +143,6 @@ def release_for(ctx: Context, referral: Referral) -> Release:
         language=ctx.s.profile.language or "",
         interpreter=interpreter,
     )
-    state = release_state(release, ctx.day)
-    if state != "valid":
-        ctx.echo(f"Nothing will be shared with {name}: {STATE_TEXT[state]}.")
-    else:
-        ctx.echo(f"{len(picked)} of {len(items)} items may be shared with {name} until {expires}.")
-    return release
 
 
 def run(ctx: Context) -> str | None:
@@ -87,6 +151,7 @@ def run(ctx: Context) -> str | None:
         "share.considerations",
         "Special considerations given the youth's trauma (no names, addresses or birth dates)",
     )
+    open_referrals(ctx)  # a draft from before the referrals opened in step 4
     releases: list[Release] = []
     for i, referral in enumerate(ctx.s.referrals):
         releases.append(release_for(ctx, referral))

@@ -1,0 +1,145 @@
+"""Parsing answers: the same code whether an answer was typed or came from a file.
+
+Pure functions, no terminal: yes/no, dates, picks from a numbered list, length limits, and
+the text form of an answers-file value (so a replayed answer parses to the same value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from referral_cli.errors import ReferralError
+from referral_cli.text import one_line
+
+
+def flatten(answers: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested answers (`ask: {agency: {called: yes}}`) as dotted keys (`ask.agency.called`)."""
+    flat: dict[str, Any] = {}
+    for key, value in answers.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def parse_yes_no(text: str) -> bool:
+    """yes/no in the forms people type."""
+    word = text.strip().lower()
+    if word in {"y", "yes", "true", "1"}:
+        return True
+    if word in {"n", "no", "false", "0"}:
+        return False
+    raise ReferralError("Answer y or n.")
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date:
+    """A date as YYYY-MM-DD, or +N (or N) for N days from today."""
+    raw = text.strip()
+    if today is not None and re.fullmatch(r"\+?\d{1,4}", raw):
+        return today + dt.timedelta(days=int(raw.lstrip("+")))
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        hint = " or +N for N days from today" if today is not None else ""
+        raise ReferralError(f"'{raw}' is not a date: use YYYY-MM-DD{hint}.") from None
+
+
+def as_list(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if value is None:
+        return []
+    return [part.strip() for part in re.split(r"[,;]", str(value)) if part.strip()]
+
+
+def parse_picks(
+    raw: Any,
+    options: Sequence[tuple[str, str]],
+    resolve: Callable[[str], list[str]] | None = None,
+    numbers: bool = True,
+) -> list[str]:
+    """Numbers ("1, 3", "2-4"), values, or (with `resolve`) words that match exactly one option.
+
+    With `numbers=False` positions are refused: where a wrong pick would share the wrong
+    thing (consent), only names count, since numbers shift from one session to the next.
+    Returns option values in the order chosen, without repeats.
+    """
+    values = [v for v, _ in options]
+    chosen: list[str] = []
+    for token in as_list(raw):
+        if not numbers and re.fullmatch(r"[\d\s-]+", token):
+            raise ReferralError(f"'{token}' is a position: give the item's name, e.g. {values[0]}.")
+        span = re.fullmatch(r"(\d+)\s*-\s*(\d+)", token)
+        if span and not 1 <= int(span[1]) <= int(span[2]) <= len(values):
+            raise ReferralError(f"{token} is not a range on the list (1-{len(values)}).")
+        positions = (
+            list(range(int(span[1]), int(span[2]) + 1))
+            if span
+            else [int(t) for t in token.split()]
+            if all(t.isdigit() for t in token.split())
+            else None
+        )
+        if positions is not None:
+            for n in positions:
+                if not 1 <= n <= len(values):
+                    raise ReferralError(f"{n} is not on the list (1-{len(values)}).")
+                chosen.append(values[n - 1])
+            continue
+        if token in values:
+            chosen.append(token)
+            continue
+        hits = (
+            resolve(token) if resolve else [v for v, lab in options if lab.lower() == token.lower()]
+        )
+        if len(hits) == 1:
+            chosen.append(hits[0])
+        elif hits:
+            labels = dict(options)
+            if not numbers:
+                shown = "; ".join(hits[:8])
+                raise ReferralError(f"'{token}' matches several: {shown}. Give one of those names.")
+            shown = "; ".join(f"{values.index(h) + 1} {labels[h]}" for h in hits[:8])
+            raise ReferralError(f"'{token}' matches several: {shown}. Pick by number.")
+        else:
+            raise ReferralError(f"Nothing on the list matches '{token}'.")
+    return list(dict.fromkeys(chosen))
+
+
+def numbered(options: Sequence[tuple[str, str]]) -> str:
+    """Options as a numbered list, one per line."""
+    width = len(str(len(options)))
+    return "\n".join(
+        f"  {n:>{width}}  {one_line(label)}" for n, (_, label) in enumerate(options, 1)
+    )
+
+
+MAX_ANSWER = 2000
+
+
+def check_length(value: str) -> None:
+    """Case files hold short notes; a pasted page is refused rather than failing later."""
+    if len(value) > MAX_ANSWER:
+        raise ReferralError(
+            f"Keep it under {MAX_ANSWER} characters (this answer has {len(value)})."
+        )
+
+
+def short_line(raw: str) -> str:
+    check_length(raw)
+    return raw
+
+
+def as_text(value: Any) -> str:
+    """An answers-file value (bool, int, list, date) as the text a person would type."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

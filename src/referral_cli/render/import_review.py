@@ -1,0 +1,145 @@
+"""The import's review list as files a coordinator works through: Markdown and CSV.
+
+One section per organization: what its services became, the services left unmapped and why,
+and the fields to check. Organizations not imported, skipped ones and warnings follow. All
+imported text is data: escaped for Markdown, and CSV cells that a spreadsheet would run as
+a formula are quoted with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from referral_cli.hsds.results import ImportedAgency, ImportResult, ServiceLine
+from referral_cli.text import md, one_line
+
+COLUMNS = ["organization", "agency_id", "source_id", "action", "kind", "item", "detail"]
+
+
+def _service_rows(line: ServiceLine) -> tuple[str, str, str]:
+    """(kind, item, detail) for one HSDS service."""
+    if line.skipped:
+        return "skipped", line.name, line.skipped
+    if line.mapped:
+        return "mapped", line.name, ", ".join(line.mapped) + " (" + "; ".join(line.because) + ")"
+    return "unmapped", line.name, line.why_not or "matches nothing in the mapping"
+
+
+def rows(result: ImportResult) -> list[list[str]]:
+    """One row per thing a coordinator may check (mapped services too, to confirm them)."""
+    out: list[list[str]] = []
+    for item in result.agencies:
+        head = [item.agency.name, item.agency.id, item.hsds_id, item.action]
+        out += [[*head, *_service_rows(line)] for line in item.services]
+        out += [[*head, "review", note.split(":")[0], note] for note in item.review]
+        out += [
+            [*head, "language", lang, "not recognised; left out"] for lang in item.unknown_languages
+        ]
+    for org in result.unmapped_orgs:
+        head = [org.name, "", org.where, "not imported"]
+        out += [[*head, *_service_rows(line)] for line in org.services]
+        if not org.services:
+            out.append([*head, "not imported", "", "no services"])
+    out += [[name, "", "", "skipped", "invalid", "", ""] for name in result.skipped_invalid]
+    out += [["", "", "", "", "problem", p.where, p.message] for p in result.problems]
+    out += [["", "", "", "", "warning", "", w] for w in result.warnings]
+    return out
+
+
+def _cell(value: str) -> str:
+    text = one_line(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def review_csv(result: ImportResult) -> str:
+    """The review list as CSV (one row per item, see COLUMNS)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([_cell(c) for c in row] for row in rows(result))
+    return buffer.getvalue()
+
+
+def _agency_section(item: ImportedAgency) -> list[str]:
+    out = [
+        f"### {md(item.agency.name)}",
+        "",
+        f"Agency `{md(item.agency.id)}` ({item.action}); source id {md(item.hsds_id) or '-'}, "
+        f"{md(item.where)}",
+        "",
+    ]
+    unmapped = [line for line in item.services if not line.mapped and not line.skipped]
+    checks = [*item.review] + (
+        [f"languages not recognised, left out: {', '.join(item.unknown_languages)}"]
+        if item.unknown_languages
+        else []
+    )
+    for title, lines in (
+        ("Fields to check", [f"- [ ] {md(note)}" for note in checks]),
+        (
+            "Services left unmapped",
+            [
+                f"- [ ] {md(line.name)}: {md(line.why_not or 'matches nothing')}"
+                for line in unmapped
+            ],
+        ),
+        (
+            "Services mapped (confirm)",
+            [
+                f"- {md(line.name)} -> {md(', '.join(line.mapped))}"
+                for line in item.services
+                if line.mapped
+            ],
+        ),
+    ):
+        if lines:
+            out += [f"{title}:", "", *lines, ""]
+    return out
+
+
+def review_markdown(result: ImportResult) -> str:
+    """The review list as a Markdown checklist, one section per organization."""
+    needing = [
+        a
+        for a in result.agencies
+        if a.review
+        or a.unknown_languages
+        or any(not s.mapped and not s.skipped for s in a.services)
+    ]
+    out = [
+        "# HSDS import: review list",
+        "",
+        f"Source: {md(result.source)}  ",
+        f"Catalog: {md(result.target)}  ",
+        f"Mapping: {md(result.mapping)}",
+        "",
+        f"- {len(result.agencies)} agencies imported, {len(needing)} with something to check",
+        f"- {len(result.unmapped_orgs)} organizations not imported (no service maps)",
+        f"- {len(result.unmapped_services())} distinct unmapped service names",
+        f"- {len(result.skipped_invalid)} skipped as invalid, {len(result.warnings)} warnings",
+        "",
+        "Imported agencies are not vetted: vet each one before referring a youth.",
+        "",
+        "## Agencies to check",
+        "",
+    ]
+    for item in needing:
+        out += _agency_section(item)
+    if result.unmapped_orgs:
+        out += ["## Not imported: no service maps to the catalog", ""]
+        for org in result.unmapped_orgs:
+            names = "; ".join(
+                f"{md(s.name)} ({md(s.why_not or s.skipped or 'matches nothing')})"
+                for s in org.services
+            )
+            out.append(f"- [ ] {md(org.name)} ({md(org.where)}): {names or 'no services'}")
+        out.append("")
+    if result.skipped_invalid or result.problems:
+        out += ["## Skipped as invalid", ""]
+        out += [f"- [ ] {md(name)}" for name in result.skipped_invalid]
+        out += [f"- {md(str(p))}" for p in result.problems]
+        out.append("")
+    if result.warnings:
+        out += ["## Warnings", "", *[f"- {md(w)}" for w in result.warnings], ""]
+    return "\n".join(out)

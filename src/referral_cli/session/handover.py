@@ -1,0 +1,64 @@
+"""What a receiving agency needs to act on a referral, beside the consented items.
+
+The consent gate (consent.py) decides what about the youth may be shared. This adds what the
+agency needs to act on a referral the youth agreed to: who referred and how to call them
+back, how soon to make contact, and the hand-off and escort the youth agreed to. That
+logistics part is given only while the release is valid, as the consented items are; the
+worker's own contact is always given, so the agency can call back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+from referral_cli.casefile.records import Session
+from referral_cli.session.consent import AgencyPacket
+from referral_cli.session.urgency import URGENCY_TEXT, contact_by
+
+
+class Handover(BaseModel):
+    """The referrer's contact, and (under a valid release) urgency, hand-off and escort."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    worker: str
+    program: str
+    phone: str = ""
+    email: str = ""
+    urgency: str = ""
+    urgency_text: str = ""
+    contact_by: dt.date | None = None
+    handoff_when: str = ""
+    handoff_who: str = ""
+    handoff_transport: str = ""
+    escort: str = ""
+
+
+def handover_for(session: Session, packet: AgencyPacket) -> Handover:
+    """The handover for the agency `packet` was made for; logistics only if it is valid."""
+    base = Handover(
+        worker=session.worker,
+        program=session.program,
+        phone=session.worker_phone,
+        email=session.worker_email,
+    )
+    referral = session.referral_to(packet.agency)
+    if referral is None or packet.consent != "valid":
+        return base
+    update: dict[str, object] = {}
+    if referral.urgency:
+        update["urgency"] = referral.urgency
+        update["urgency_text"] = URGENCY_TEXT[referral.urgency]
+        update["contact_by"] = contact_by(referral)
+    if referral.handoff:
+        # "Today 5pm" means nothing to a reader days later: say when it was arranged
+        on = next((c.at.date() for c in referral.history if c.status == "handoff_scheduled"), None)
+        said = f" (arranged on {on.isoformat()})" if on else ""
+        update["handoff_when"] = referral.handoff.when + said
+        update["handoff_who"] = referral.handoff.who
+        update["handoff_transport"] = referral.handoff.transport
+    if referral.escort and referral.escort.wants:
+        update["escort"] = referral.escort.plan or "the youth wants to be escorted"
+    return base.model_copy(update=update)

@@ -1,0 +1,48 @@
+"""An agency's vetting standing where the decision is made (steps 4 and 6, and the plan).
+
+An agency marked VERIFY, NOT VETTED or STALE is never a plain name once the youth is
+weighing it: the screen says what is in question, and the worker confirms they checked it.
+"""
+
+from __future__ import annotations
+
+from referral_cli.casefile.records import Considered
+from referral_cli.session.steps.context import Context, command
+from referral_cli.text import one_line
+from referral_cli.vetting.standing import Outcome
+
+
+def in_question(ctx: Context, agency_id: str) -> list[str]:
+    """What the agency's vetting leaves to check, one line per mark; [] when ready."""
+    if ctx.agency(agency_id) is None:
+        how = command("contacts")
+        return [f"NOT VETTED: a new contact, not in the catalog; the coordinator adds it ({how})"]
+    status = ctx.statuses().get(agency_id)
+    if status is None or status.outcome == Outcome.NOT_VETTED:
+        how = command(f"vet {agency_id} --record")
+        return [f"NOT VETTED: no factor assessed yet; check it with your lead ({how})"]
+    lines: list[str] = []
+    if status.outcome == Outcome.VERIFY:
+        factors = ", ".join(status.verify_labels or status.verify_factors) or "some factors"
+        lines.append(f"VERIFY before referral: {factors}")
+    if status.stale:
+        due = f" since {status.due.isoformat()}" if status.due else ""
+        lines.append(f"STALE: vetting overdue{due}; ask about anything that may have changed")
+    return [one_line(line) for line in lines]
+
+
+def check(ctx: Context, key: str, considered: Considered) -> None:
+    """Show what is in question; once per agency, ask whether the worker checked it."""
+    lines = in_question(ctx, considered.agency)
+    if not lines:
+        return
+    for line in lines:
+        ctx.echo(f"  {line}")
+    if considered.checked:
+        ctx.echo("  (you confirmed you checked these)")
+        return
+    considered.checked = ctx.asker.confirm(
+        f"{key}.checked", "Did you check these with the agency or your lead?", None
+    )
+    if not considered.checked:
+        ctx.echo("  Check them before the referral goes ahead: it is on the plan.")

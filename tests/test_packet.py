@@ -1,0 +1,95 @@
+"""The agency packet: enough to act on without calling back, and no trace of what was kept back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from referral_cli.casefile.records import Escort, Handoff, Release, Session
+from referral_cli.casework.lifecycle import move
+from referral_cli.export.session import agency_json, agency_sections, agency_title, to_markdown
+from referral_cli.export.session import to_text as plain
+from referral_cli.session.consent import items_for, packet_for
+from referral_cli.session.handover import handover_for
+from tests.test_consent_gate import AGENCY, AT, DAY, make_session
+
+PLACEHOLDERS = {"-", "none", "nothing", "n/a", "unknown", "withheld", "not shared"}
+
+
+def with_logistics(session: Session) -> Session:
+    referral = session.referrals[0]
+    referral = move(referral, "accepted", "Sam", AT)
+    referral = move(referral, "handoff_scheduled", "Sam", AT, "Thu 3pm")
+    referral = referral.model_copy(
+        update={
+            "urgency": "emergency",
+            "handoff": Handoff(when="Thu 3pm", who="Sam and the youth", transport="bus"),
+            "escort": Escort(wants=True, plan="Sam comes to the first visit"),
+        }
+    )
+    return session.model_copy(
+        update={"referrals": [referral], "worker_phone": "503-555-0142", "worker_email": ""}
+    )
+
+
+def documents(session: Session, today: dt.date) -> list[str]:
+    packet = packet_for(session, AGENCY, today)
+    handover = handover_for(session, packet)
+    sections = agency_sections(packet, handover)
+    title = agency_title(packet)
+    return [
+        to_markdown(title, sections),
+        plain(title, sections),
+        agency_json(packet, handover),
+    ]
+
+
+tokens = st.lists(st.from_regex(r"[A-Z]{12}", fullmatch=True), min_size=3, max_size=6, unique=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=tokens, chosen=st.lists(st.booleans(), min_size=10, max_size=10), valid=st.booleans())
+def test_never_an_unconsented_item_nor_a_trace_of_one(
+    texts: list[str], chosen: list[bool], valid: bool
+) -> None:
+    needs, considerations = texts[:2], texts[2:]
+    probe = make_session(needs, considerations, [], None)
+    keys = [i.key for i in items_for(probe, AGENCY)]
+    picked = [k for k, c in zip(keys, chosen, strict=False) if c]
+    release = Release(
+        agency=AGENCY, purpose="p", given=DAY, expires=DAY, informed=valid, items=picked
+    )
+    session = with_logistics(make_session(needs, considerations, [], release))
+    shared_texts = {i.text for i in items_for(session, AGENCY) if i.key in picked and valid}
+    for doc in documents(session, DAY):
+        for token in texts:
+            if not any(token in t for t in shared_texts):
+                assert token not in doc
+        assert "withheld" not in doc.lower()
+        assert not any(i.slot in doc for i in items_for(session, AGENCY))
+        for line in doc.splitlines():
+            value = line.rsplit(":", 1)[-1].strip(" *-\"',").lower()
+            assert value not in PLACEHOLDERS or not value, line
+
+
+def test_the_agency_can_act_without_calling_back() -> None:
+    release = Release(agency=AGENCY, purpose="p", given=DAY, expires=DAY, informed=True)
+    text = documents(with_logistics(make_session(["Shelter"], [], [], release)), DAY)[1]
+    assert "Referred by: Sam, Outreach" in text and "Phone: 503-555-0142" in text
+    assert "within 24 hours (by 2026-11-24)" in text
+    assert "Hand-off visit: Thu 3pm (arranged on 2026-11-23); who: Sam and the youth" in text
+    assert "Escort: Sam comes to the first visit" in text
+
+
+def test_a_lapsed_consent_keeps_only_whom_to_call_back() -> None:
+    release = Release(
+        agency=AGENCY, purpose="p", given=DAY, expires=DAY, informed=True, revoked=DAY
+    )
+    session = with_logistics(make_session(["Shelter"], [], [], release))
+    text, data = documents(session, DAY)[1], json.loads(documents(session, DAY)[2])
+    assert "Phone: 503-555-0142" in text and "consent was revoked" in text
+    assert "Thu 3pm" not in text and "24 hours" not in text
+    assert set(data["referrer"]) == {"worker", "program", "phone", "email"}
