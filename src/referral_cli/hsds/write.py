@@ -2,17 +2,21 @@
 
 New agencies are appended as YAML text and a changed agency's entry is replaced in place, so
 comments elsewhere in the file survive. Only when the file's layout does not allow that is it
-rewritten whole, after a copy to `agencies.yaml.bak`.
+rewritten whole, after a copy to `agencies.yaml.bak`. A catalog that keeps its agencies one
+file each (`agencies/<id>.yaml`), or a new catalog of more than FILES_LAYOUT_ABOVE agencies,
+gets one file per imported agency instead (`write_files`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from referral_cli.catalog.layout import FILES_LAYOUT_ABOVE, uses_files
 from referral_cli.catalog.load import AGENCIES_FILE, SERVICES_FILE, default_data_dir
 from referral_cli.catalog.models import Agency
 from referral_cli.errors import ReferralError
@@ -114,11 +118,11 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
     if not changed and agencies_path.exists():
         return
     before = agencies_path.read_text(encoding="utf-8") if agencies_path.exists() else None
+    if uses_files(root) or (before is None and len(changed) > FILES_LAYOUT_ABOVE):
+        write_files(root, result, (before, services_before), _head(region), changed)
+        return
     if before is None:
-        head = AGENCIES_HEADER + yaml.safe_dump(
-            {"catalog": {"region": region}}, sort_keys=False, allow_unicode=True
-        )
-        after = head + "\nagencies:\n" + agencies_yaml([a.agency for a in changed])
+        after = _head(region) + "\nagencies:\n" + agencies_yaml([a.agency for a in changed])
     else:
         edited = _edit(before, changed)
         after = edited if edited is not None else _rewrite(root, before, changed, result)
@@ -135,6 +139,95 @@ def write_agencies(root: Path, result: ImportResult, region: str) -> None:
             "The import would leave the catalog invalid, so nothing was changed:\n"
             + "\n".join(f"  {p}" for p in problems)
         )
+
+
+FILES_HEADER = (
+    "# Its agencies are in agencies/, one file each (`referral catalog join` puts them here).\n"
+)
+
+
+def write_files(
+    root: Path,
+    result: ImportResult,
+    before: tuple[str | None, str],
+    head: str,
+    changed: list[ImportedAgency],
+) -> None:
+    """The files layout: each new or changed agency as agencies/<id>.yaml, except one that
+    agencies.yaml lists (edited there, as in the single layout).
+
+    `before` is agencies.yaml's and services.yaml's text before the import (agencies.yaml
+    None if new). As with agencies.yaml, a catalog left with problems is put back as it was
+    (files replaced get their old text, new files go); so is one interrupted part-way.
+    """
+    from referral_cli.casefile.files import atomic_write_text
+    from referral_cli.catalog.inputs import read_input
+    from referral_cli.catalog.layout import write_agency_files
+    from referral_cli.catalog.places import AGENCY_DIR
+    from referral_cli.catalog.yamlfile import MAX_FILE_BYTES
+    from referral_cli.vetting.rules import check_catalog
+
+    agencies_yaml_before, services_before = before
+    agencies_path, folder = root / AGENCIES_FILE, root / AGENCY_DIR
+    listed = set() if agencies_yaml_before is None else set(_listed(agencies_yaml_before))
+    in_yaml = [a for a in changed if a.agency.id in listed]
+    own = [a.agency for a in changed if a.agency.id not in listed]
+    paths = [folder / f"{a.id}.yaml" for a in own]
+    replaced = {p: read_input(p, MAX_FILE_BYTES, "a catalog") for p in paths if p.exists()}
+    had_folder = folder.is_dir()
+
+    def put_back() -> None:
+        for path in paths:
+            if path in replaced:
+                atomic_write_text(path, replaced[path].decode("utf-8"), mode=0o644)
+            else:
+                path.unlink(missing_ok=True)
+        if not had_folder:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if agencies_yaml_before is None:
+            agencies_path.unlink(missing_ok=True)
+        else:
+            atomic_write_text(agencies_path, agencies_yaml_before, mode=0o644)
+        atomic_write_text(root / SERVICES_FILE, services_before, mode=0o644)
+
+    try:
+        if agencies_yaml_before is None:
+            atomic_write_text(agencies_path, head + FILES_HEADER, mode=0o644)
+            result.written.append(str(agencies_path))
+        elif in_yaml:
+            edited = _edit(agencies_yaml_before, in_yaml)
+            if edited is None:
+                edited = _rewrite(root, agencies_yaml_before, in_yaml, result)
+            atomic_write_text(agencies_path, edited, mode=0o644)
+            result.written.append(str(agencies_path))
+        if own:
+            write_agency_files(root, own)
+            result.written.append(f"{folder}/")  # one entry for the lot: there may be 50,000
+        _, problems = check_catalog(root)
+    except BaseException:
+        put_back()
+        raise
+    if problems:
+        put_back()
+        raise ReferralError(
+            "The import would leave the catalog invalid, so nothing was changed:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+def _listed(text: str) -> list[str]:
+    """The ids of the agencies agencies.yaml itself lists."""
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    agencies = data.get("agencies") if isinstance(data, dict) else None
+    return [str(a.get("id")) for a in agencies or [] if isinstance(a, dict)]
+
+
+def _head(region: str) -> str:
+    """A new agencies.yaml's header and `catalog:` section."""
+    return AGENCIES_HEADER + yaml.safe_dump(
+        {"catalog": {"region": region}}, sort_keys=False, allow_unicode=True
+    )
 
 
 def add_languages(path: Path, new: dict[str, str]) -> None:
