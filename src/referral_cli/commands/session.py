@@ -26,6 +26,7 @@ from referral_cli.commands.common import (
 from referral_cli.commands.handout import (
     SummaryFormat,
     file_name,
+    recheck_on_resume,
     summary_text,
     youth_card,
 )
@@ -109,6 +110,12 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
 
     catalog = load(data)
     asker.known.update(_not_the_youths(catalog))
+    if session is not None and not recheck_on_resume(session, catalog, day, asker):
+        from referral_cli.session.steps.context import command
+
+        resume_again = command(f"resume {session.reference}")
+        typer.echo(f"Paused, nothing changed. Resume when it is checked: {resume_again}")
+        return
     try:
         done = run_session(asker, catalog, day, screens, session)
     except SessionPaused as paused:  # on purpose: a success, unless nothing could be kept
