@@ -68,6 +68,8 @@ def recheck_on_resume(session: Session, catalog: Catalog, day: dt.date, asker: A
     from referral_cli.vetting.recheck import session_drops
 
     open_ids = [r.agency for r in session.referrals if is_open(r.status)]
+    if not open_ids:  # nothing chosen yet: step 2 and 4 show today's standing anyway
+        return True
     statuses = {
         i: agency_status(catalog.agencies[i], catalog.vettings_of(i), catalog.info, day)
         for i in open_ids
