@@ -702,3 +702,37 @@ def test_an_answers_file_clears_a_hard_fail_only_with_the_explicit_key(
     explicit.write_text(yaml.safe_dump(answers))
     assert run(*args, "--answers", str(explicit)).exit_code == 0
     assert "READY TO REFER" in run("vet", "new-dawn", "--data", str(root)).output
+
+
+def test_resume_stops_at_a_standing_that_dropped_until_the_worker_decides(
+    run: Run, data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from referral_cli.casefile.store import load_session
+
+    answers = yaml.safe_load(EXAMPLE.read_text())
+    answers["plan"] = {"continue": "no"}  # the in-room phase only; the calls come later
+    first = tmp_path / "in-room.yaml"
+    first.write_text(yaml.safe_dump(answers))
+    data = ["--data", str(data_copy)]
+    assert run("start", "--answers", str(first), "--no-input", *data).exit_code == 0
+    before = load_session("AC-2041")
+    assert not before.finished
+
+    hard_fail_found(data_copy, "2026-11-24")
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-25")
+    answers["resume"] = {"standing": {CHOSEN: "no"}}
+    later = tmp_path / "later.yaml"
+    later.write_text(yaml.safe_dump(answers))
+    stopped = run("resume", "AC-2041", "--answers", str(later), "--no-input", *data)
+    assert stopped.exit_code == 0, stopped.output
+    out = flat(stopped.output)
+    assert "Vetting standing dropped since it was chosen: Alder County Youth Harbor" in out
+    assert "Paused, nothing changed" in out
+    assert load_session("AC-2041").done == before.done  # no later step ran
+
+    del answers["resume"]  # no answer: a fact the worker must give, never a default
+    unanswered = tmp_path / "unanswered.yaml"
+    unanswered.write_text(yaml.safe_dump(answers))
+    refused = run("resume", "AC-2041", "--answers", str(unanswered), "--no-input", *data)
+    assert refused.exit_code == 1
+    assert "resume.standing.alder-county-youth-harbor" in flat(refused.output)

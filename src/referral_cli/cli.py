@@ -61,7 +61,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "contacts",
         "New contacts from your sessions, not in the catalog yet: for the coordinator to add.",
     ),
-    "consent": ("session", "Record changes to a youth's consent."),
+    "consent": ("consent", "Record changes to a youth's consent."),
     "vet": ("vet", "Show an agency's vetting scorecard, its history, or record a new vetting."),
     "vettings": (
         "vet",

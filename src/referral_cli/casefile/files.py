@@ -50,18 +50,12 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     lock, may remove it), gets its final permissions before any byte is written, and is
     fsynced before the rename. Missing folders are made owner-only, whatever the umask.
     """
-    make_dirs(path.parent, mode)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX)
+    tmp = _finished_temp(path, data, mode)
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
+        tmp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            Path(tmp).unlink()
+            tmp.unlink()
         raise
     fsync_dir(path.parent)
 
@@ -70,6 +64,17 @@ def create_new(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     """Write a file that must not exist yet: FileExistsError if it does, even when another
     process creates it at the same moment (the finished temp file is hard-linked into place,
     which fails instead of replacing). A crash leaves no file or the whole one."""
+    tmp = _finished_temp(path, data, mode)
+    try:
+        os.link(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    fsync_dir(path.parent)
+
+
+def _finished_temp(path: Path, data: bytes, mode: int) -> Path:
+    """`data` in a temp file beside `path`, with its final mode and fsynced; gone on failure."""
     make_dirs(path.parent, mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX)
     try:
@@ -78,11 +83,11 @@ def create_new(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(tmp, path)
-    finally:
+    except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
-    fsync_dir(path.parent)
+        raise
+    return Path(tmp)
 
 
 def atomic_write_text(path: Path, text: str, mode: int = PRIVATE_FILE) -> None:

@@ -17,6 +17,8 @@ from referral_cli.commands.common import EXTENSIONS, Format
 
 if TYPE_CHECKING:
     from referral_cli.casefile.records import Session
+    from referral_cli.catalog.contents import Catalog
+    from referral_cli.prompt.asker import Asker
 
 
 class SummaryFormat(StrEnum):
@@ -54,6 +56,31 @@ def recheck_standing(
             "exported; talk to your lead, then add --despite-standing to export anyway."
         )
     typer.echo(f"Warning: vetting standing dropped since it was chosen: {drop.message}", err=True)
+
+
+def recheck_on_resume(session: Session, catalog: Catalog, day: dt.date, asker: Asker) -> bool:
+    """Before the later steps (contact, hand-off, escort) go on with an open referral: has
+    its agency's vetting standing dropped since it was chosen (a new hard fail, say)? Each
+    drop is shown and the worker decides, with no default: False means stop here."""
+    from referral_cli.casefile.records import is_open
+    from referral_cli.text import one_line
+    from referral_cli.vetting.judge import agency_status
+    from referral_cli.vetting.recheck import session_drops
+
+    open_ids = [r.agency for r in session.referrals if is_open(r.status)]
+    if not open_ids:  # nothing chosen yet: step 2 and 4 show today's standing anyway
+        return True
+    statuses = {
+        i: agency_status(catalog.agencies[i], catalog.vettings_of(i), catalog.info, day)
+        for i in open_ids
+        if i in catalog.agencies
+    }
+    for agency_id, drop in session_drops(session, statuses, open_ids).items():
+        typer.echo(f"Vetting standing dropped since it was chosen: {one_line(drop.message)}")
+        question = "Go on with this agency anyway (you have checked with your lead)?"
+        if not asker.confirm(f"resume.standing.{agency_id}", question, default=None):
+            return False
+    return True
 
 
 def ledger_notes(session: Session, agencies: list[str], strict: bool) -> None:
