@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 from typer.testing import CliRunner, Result
 
 from referral_cli.catalog.load import default_data_dir
@@ -74,3 +74,13 @@ def _case_key(_private_home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     crypto.forget()
     crypto.create_key(TEST_PASSPHRASE)
     return TEST_PASSPHRASE
+
+
+# scripts/mutation.sh: the same examples every run (scores comparable run to run), and no
+# shrinking (a mutant is killed by the first failure; shrinking it only costs time).
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
