@@ -50,7 +50,7 @@ for entry in "${MODULES[@]}"; do
     for t in $tests; do
       [ -f "tests/$t" ] && echo "    tests/$t"
     done
-    echo "pytest_add_cli_args = -p no:cacheprovider"
+    echo "pytest_add_cli_args = -p no:cacheprovider --hypothesis-profile=mutation"
   } >"$dir/setup.cfg"
   echo "== $name: mutating $files"
   # the copy's pyproject must not carry a [tool.mutmut] table, or setup.cfg is ignored
