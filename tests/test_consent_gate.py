@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+
+import pytest
+from typer.testing import Result
 
 from referral_cli.casefile.records import Need, Referral, Release, Session, YouthProfile
 from referral_cli.casework.lifecycle import new_referral
@@ -80,3 +84,107 @@ def test_markdown_in_consented_text_is_escaped() -> None:
     session = make_session([], ["[call me](http://x) <b>"], [], release)
     md = exports(session, AGENCY, DAY)[0]
     assert "](http" not in md.replace("\\]", "") and "<b>" not in md
+
+
+# --- `summary --for NAME`: which agency the worker meant --------------------------------
+
+
+def _saved_case(run: Callable[..., Result]) -> str:
+    from referral_cli.casefile.store import save_session
+
+    release = Release(
+        agency="harbor",
+        purpose="Referral",
+        given=dt.date.today(),
+        expires=dt.date.today(),
+        informed=True,
+        items=["need:svc-0"],
+    )
+    session = make_session(["Shelter"], [], [], release)
+    other = new_referral("north-harbor-clinic", "North Clinic", "requested", "Sam", AT)
+    only_released = Release(
+        agency="lone-star", purpose="Referral", given=DAY, expires=DAY, informed=True
+    )
+    session = session.model_copy(
+        update={
+            "referrals": [*session.referrals, other],
+            "releases": [*session.releases, only_released],
+        }
+    )
+    save_session(session)
+    return session.reference
+
+
+@pytest.mark.parametrize(
+    ("name", "agency_name"),
+    [
+        ("harbor", "Harbor"),  # the id
+        ("Harbor", "Harbor"),  # the name, any case
+        ("north", "North Clinic"),  # a prefix of an id
+        ("north c", "North Clinic"),  # a prefix of a name
+        ("clinic", "North Clinic"),  # a word inside the name
+        ("lone", "lone-star"),  # released to, never referred: its id stands in for a name
+    ],
+)
+def test_for_name_finds_the_agency_meant(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, name: str, agency_name: str
+) -> None:
+    monkeypatch.delenv("REFERRAL_TODAY", raising=False)
+    ref = _saved_case(run)
+    result = run("summary", ref, "--for", name, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["agency_name"] == agency_name
+
+
+def test_for_name_refuses_ambiguous_and_unknown(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REFERRAL_TODAY", raising=False)
+    ref = _saved_case(run)
+    ambiguous = run("summary", ref, "--for", "ar")  # inside harbor, lone-star and more
+    assert ambiguous.exit_code == 1
+    assert "matches more than one agency" in ambiguous.output
+    unknown = run("summary", ref, "--for", "nowhere")
+    assert unknown.exit_code == 1
+    assert (
+        f"{ref} has no referral to 'nowhere'. Agencies in this case: harbor, lone-star, "
+        "north-harbor-clinic."
+    ) in " ".join(unknown.output.split())
+
+
+def test_an_agency_with_a_release_but_no_referral(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REFERRAL_TODAY", raising=False)
+    ref = _saved_case(run)
+    out = run("summary", ref, "--for", "lone-star").stdout
+    assert "To: lone-star" in out and "Status: no referral" in out
+    data = json.loads(run("summary", ref, "--for", "harbor", "--format", "json").stdout)
+    assert data["status"] == "requested" and data["agency_name"] == "Harbor"
+    assert data["shared"] == [{"label": "Need", "text": "Shelter (ongoing)"}]
+
+
+def test_each_reason_consent_does_not_count_is_said() -> None:
+    base = Release(agency=AGENCY, purpose="p", given=DAY, expires=DAY, informed=True)
+    cases = [
+        (base.model_copy(update={"revoked": DAY, "informed": False}), "consent was revoked"),
+        (base.model_copy(update={"expires": DAY - dt.timedelta(days=1)}), "consent expired"),
+        (
+            base.model_copy(update={"given": DAY + dt.timedelta(days=1)}),
+            "the consent starts on a later",
+        ),
+        (base.model_copy(update={"informed": False}), "not told their rights"),
+        (base.model_copy(update={"guardian_required": True}), "guardian's consent is required"),
+        (None, "no consent to share anything has been recorded"),
+    ]
+    for release, why in cases:
+        session = make_session(["Shelter"], [], [], release)
+        text = exports(session, AGENCY, DAY)[2]
+        line = next(x for x in text.splitlines() if "Nothing about the youth is shared" in x)
+        assert why in line, why
+        assert "Shelter" not in text
+    guardian = base.model_copy(
+        update={"guardian_required": True, "consent_by": ["youth", "guardian"]}
+    )
+    assert release_state(guardian, DAY) == "valid"
+    assert release_state(base.model_copy(update={"consent_by": ["guardian"]}), DAY) == "valid"
