@@ -19,12 +19,12 @@ MUTMUT="$ROOT/.venv/bin/mutmut"
 
 # module name | files to mutate (under src/referral_cli) | test files that exercise them
 MODULES=(
-  "consent|session/consent.py|test_consent_gate.py test_consent_oracle.py test_session_flow.py test_session_piped.py test_reports.py"
+  "consent|session/consent.py|test_consent_gate.py test_consent_oracle.py test_session_flow.py"
   "matching|session/matching.py|test_matching.py test_session_flow.py"
   "vetting|vetting/judge.py vetting/standing.py|test_vetting.py test_vetting_rules.py test_vet_cli.py"
   "store|casefile/store.py casefile/files.py|test_store_sessions.py test_durability.py test_crash_safety.py test_security.py"
   "crypto|casefile/crypto.py|test_crypto.py test_security.py"
-  "retention|casefile/retention.py|test_retention.py test_security.py"
+  "retention|casefile/retention.py|test_durability.py test_security.py"
 )
 
 wanted=("$@")
@@ -51,6 +51,7 @@ for entry in "${MODULES[@]}"; do
       [ -f "tests/$t" ] && echo "    tests/$t"
     done
     echo "pytest_add_cli_args = -p no:cacheprovider --hypothesis-profile=mutation"
+    echo "timeout_multiplier = 4.0"
   } >"$dir/setup.cfg"
   echo "== $name: mutating $files"
   # the copy's pyproject must not carry a [tool.mutmut] table, or setup.cfg is ignored
