@@ -30,7 +30,7 @@ from referral_cli.casefile.records import (
     StatusChange,
     YouthProfile,
 )
-from referral_cli.casefile.store import save_session
+from referral_cli.casefile.store import purge_session, save_session
 
 Run = Callable[..., Result]
 TODAY = dt.date.today()  # exports judge consent at the real date; every date is relative to it
@@ -256,7 +256,10 @@ def _check_agency_copy(run: Run, case: Case, agency: str) -> None:
     if valid and consent is not None:
         visible.add(consent.purpose)
 
-    data = json.loads(_summary(run, case.reference, agency, "json"))
+    copies = {
+        fmt: _summary(run, case.reference, agency, fmt) for fmt in ("text", "markdown", "json")
+    }
+    data = json.loads(copies["json"])
     assert data["copy"] == "agency"
     assert data["agency_name"] == case.names[agency]
     assert data["status"] == "requested"
@@ -269,8 +272,7 @@ def _check_agency_copy(run: Run, case: Case, agency: str) -> None:
     lapsed = consent.lapsed_on if consent is not None else None
     assert data["lapsed_on"] == (lapsed.isoformat() if lapsed else None)
 
-    for fmt in ("text", "markdown", "json"):
-        out = _summary(run, case.reference, agency, fmt)
+    for fmt, out in copies.items():
         for t in case.all_tokens:
             assert (t in out) == (t in visible), (fmt, t)
         labels = {i.label for i in shared}
@@ -310,3 +312,4 @@ def test_each_agency_copy_shows_exactly_what_its_release_allows_today(
             assert result.exit_code == 0, result.output
     for agency in AGENCIES:
         _check_agency_copy(run, case, agency)
+    purge_session(case.reference)  # keep the folder small: every command reads every case
