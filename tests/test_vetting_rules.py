@@ -446,3 +446,53 @@ def test_standing_and_scorecard_survive_the_cache_round_trip(run: Run, catalog: 
     moved = card.as_of(later)
     assert moved.today == later and moved.status.stale
     assert moved == scorecard(_agency(), history, INFO, later)
+
+
+def test_standing_without_a_vetting_and_the_attention_order() -> None:
+    day = dt.date(2026, 4, 1)
+    none = agency_status(_agency("dawn"), [], INFO, day)
+    assert (none.agency, none.outcome, none.stale, none.due) == (
+        "dawn",
+        Outcome.NOT_VETTED,
+        False,
+        None,
+    )
+    assert none.revet_months == 12 and none.vettings == 0
+    assert agency_status(_agency("dawn", revet_months=6), [], INFO, day).revet_months == 6
+    due = dt.date(2026, 1, 1)
+    keys = {
+        "stale ready": VettingStatus("a", Outcome.READY, True, None, due).attention_key(),
+        "ready": VettingStatus("a", Outcome.READY, False, None, due).attention_key(),
+        "stale verify": VettingStatus("a", Outcome.VERIFY, True, None, due).attention_key(),
+        "verify": VettingStatus("a", Outcome.VERIFY, False, None, due).attention_key(),
+        "not vetted": none.attention_key(),
+    }
+    assert keys == {
+        "stale ready": (2, 0, due),
+        "ready": (4, 1, due),
+        "stale verify": (1, 0, due),
+        "verify": (1, 1, due),
+        "not vetted": (3, 1, dt.date.min),
+    }
+    assert score_strip({"csec-experience": 4}) == "4" + "U" * 10
+
+
+def test_scorecard_rows_carry_the_vetting_they_come_from() -> None:
+    from referral_cli.vetting.judge import scorecard
+
+    card = scorecard(_agency(), [_vetting(ABUSE)], INFO, dt.date(2026, 4, 1))
+    row = next(r for r in card.rows if r.factor == "professionalism")
+    assert (row.assessor, row.date) == ("R. Alvarez, coordinator", dt.date(2026, 3, 10))
+    assert row.hard_fail_texts[0].startswith("An active, substantiated abuse")
+    assert row.hard_fails == ["substantiated-abuse-finding"] and row.score == 0
+    assert [r.number for r in card.rows] == list(range(1, 12))
+    empty = scorecard(_agency(), [], INFO, dt.date(2026, 4, 1))
+    assert all(r.assessor is None and r.date is None and r.score == "U" for r in empty.rows)
+
+
+def test_saved_vetting_keeps_text_as_written(tmp_path: Path) -> None:
+    note = "Évaluée sur place; " + "a long note that goes on " * 8
+    vetting = _vetting(CLEAN + f"note: {note}\n")
+    text = save_vetting(tmp_path, vetting).read_text(encoding="utf-8")
+    assert "Évaluée" in text  # readable, not \\xC9 escapes
+    assert yaml.safe_load(text)["note"] == note.strip()
