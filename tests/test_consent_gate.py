@@ -188,3 +188,30 @@ def test_each_reason_consent_does_not_count_is_said() -> None:
     )
     assert release_state(guardian, DAY) == "valid"
     assert release_state(base.model_copy(update={"consent_by": ["guardian"]}), DAY) == "valid"
+
+
+def test_a_name_prefix_wins_over_a_word_inside_another_name(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from referral_cli.casefile.store import save_session
+
+    monkeypatch.delenv("REFERRAL_TODAY", raising=False)
+    release = Release(
+        agency="youth-harbor", purpose="p", given=DAY, expires=dt.date.today(), informed=True
+    )
+    session = make_session([], [], [], None).model_copy(
+        update={
+            "referrals": [
+                new_referral("youth-harbor", "Harbor House", "requested", "Sam", AT),
+                new_referral("north-clinic", "North Harbor House", "requested", "Sam", AT),
+            ],
+            "releases": [release],
+        }
+    )
+    save_session(session)
+    found = run("summary", session.reference, "--for", "harbor", "--format", "json")
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.stdout)["agency"] == "youth-harbor"
+    revoked = run("consent", "revoke", session.reference, "harbor")
+    assert revoked.exit_code == 0, revoked.output
+    assert f"nothing more about {session.reference} is shared with Harbor House" in revoked.output

@@ -61,6 +61,7 @@ class Consent:
 
     items: list[str]
     purpose: str
+    shared_how: str
     given: dt.date
     expires: dt.date
     informed: bool
@@ -111,6 +112,7 @@ def consents(draw: st.DrawFn, keys: list[str], purpose: str) -> Consent:
     return Consent(
         items=chosen,
         purpose=purpose,
+        shared_how=draw(st.sampled_from(["verbal", "written", "electronic"])),
         given=given,
         expires=expires,
         informed=not draw(FLAW),
@@ -228,6 +230,7 @@ def cases(draw: st.DrawFn) -> Case:
                 agency=agency,
                 items=c.items,
                 purpose=c.purpose,
+                shared_how=c.shared_how,  # type: ignore[arg-type]
                 given=c.given,
                 expires=c.expires,
                 informed=c.informed,
@@ -268,6 +271,7 @@ def _check_agency_copy(run: Run, case: Case, agency: str) -> None:
     assert data["shared"] == [{"label": i.label, "text": i.text} for i in shared]
     assert [w["item"] for w in data["withheld"]] == withheld
     assert data["purpose"] == (consent.purpose if valid and consent else "")
+    assert data["shared_how"] == (consent.shared_how if valid and consent else "")
     assert data["expires"] == (consent.expires.isoformat() if valid and consent else None)
     lapsed = consent.lapsed_on if consent is not None else None
     assert data["lapsed_on"] == (lapsed.isoformat() if lapsed else None)
@@ -288,7 +292,11 @@ def _check_agency_copy(run: Run, case: Case, agency: str) -> None:
             continue
         assert ("Nothing about the youth is shared" in out) is not valid
         if valid and consent is not None:
-            assert f"Valid until{':' if fmt == 'text' else ':**'} {consent.expires}" in out
+            colon = ":" if fmt == "text" else ":**"
+            assert f"Valid until{colon} {consent.expires}" in out
+            assert f"Shared how{colon} {consent.shared_how}" in out
+        else:
+            assert "Shared how" not in out and "Valid until" not in out
         if not valid and lapsed is not None:
             assert f"on {lapsed}." in out
         for slot in withheld:
