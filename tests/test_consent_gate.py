@@ -215,3 +215,16 @@ def test_a_name_prefix_wins_over_a_word_inside_another_name(
     revoked = run("consent", "revoke", session.reference, "harbor")
     assert revoked.exit_code == 0, revoked.output
     assert f"nothing more about {session.reference} is shared with Harbor House" in revoked.output
+
+
+def test_for_name_in_a_case_with_no_agency(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from referral_cli.casefile.store import save_session
+
+    monkeypatch.delenv("REFERRAL_TODAY", raising=False)
+    session = make_session([], [], [], None).model_copy(update={"referrals": []})
+    save_session(session)
+    result = run("summary", session.reference, "--for", "harbor")
+    assert result.exit_code == 1
+    assert "Agencies in this case: none." in " ".join(result.output.split())
