@@ -221,6 +221,7 @@ def test_age_limits(low: int | None, high: int | None, age: int, fits: bool, spa
         (["female"], "female", False, True),
         (["female", "nonbinary"], "nonbinary", False, True),
         (["female"], "male", False, False),
+        (["female", "nonbinary"], "male", False, False),
         (["male"], "female", True, False),  # affirming does not admit a girl to a boys' house
         (["female"], None, False, True),  # gender not given: no restriction applies
         (["female"], "transgender", False, False),
