@@ -496,3 +496,74 @@ def test_saved_vetting_keeps_text_as_written(tmp_path: Path) -> None:
     text = save_vetting(tmp_path, vetting).read_text(encoding="utf-8")
     assert "Évaluée" in text  # readable, not \\xC9 escapes
     assert yaml.safe_load(text)["note"] == note.strip()
+
+
+def test_history_first_entry_has_no_changes_and_the_standing_is_the_latest(
+    run: Run, catalog: Path
+) -> None:
+    folder = catalog / "vettings"
+    folder.mkdir()
+    for name, text in (("01-10", CLEAN), ("03-10", ABUSE)):
+        (folder / f"harbor--2026-{name}.yaml").write_text(text)
+    raw = run("vet", "harbor", "--history", "-f", "json", "--data", str(catalog)).output
+    data = json.loads(raw)
+    assert data["entries"][0]["changes"] == []
+    assert data["status"]["outcome"] == "do-not-refer" and data["status"]["vettings"] == 2
+
+
+def test_partner_list_service_filter_skips_only_agencies_without_it() -> None:
+    shelter_only = _agency("aaa", services=["housing-emergency"])
+    agencies = [_agency("zed", services=["food"]), shelter_only, _agency("bee")]
+    day = dt.date(2026, 4, 1)
+    food = partner_list(agencies, {}, INFO, day, service="food")
+    assert sorted(r.agency for r in food.rows) == ["bee", "zed"]
+
+
+def test_choices_skip_none_markers_but_keep_going() -> None:
+    allowed = ["phone", "documents"]
+    assert parse_choices("none, phone", allowed, "method") == ["phone"]
+    assert parse_choices(["-", "documents"], allowed, "method") == ["documents"]
+
+
+def test_answers_file_trigger_and_notes_are_kept(run: Run, catalog: Path, tmp_path: Path) -> None:
+    answers: dict[str, object] = {f"{f.id}.score": "U" for f in rubric().factors}
+    answers |= {
+        "professionalism.score": 2,
+        "professionalism.note": "Says supervision is weekly.",
+        "professionalism.hard-fail.substantiated-abuse-finding": False,
+        "assessor": "Script",
+        "date": "2026-11-20",
+        "method": "documents",
+        "trigger": "incident",
+        "note": "After the March report.",
+        "save": True,
+    }
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers))
+    args = ("vet", "dawn", "--record", "--no-input", "--answers", str(path))
+    result = run(*args, "--data", str(catalog))
+    assert result.exit_code == 0, result.output
+    saved = load_catalog(catalog).vettings_of("dawn")[0]
+    assert (saved.trigger, saved.note) == ("incident", "After the March report.")
+    assert saved.factors["professionalism"].note == "Says supervision is weekly."
+    answers["professionalism.hard-fail.substantiated-abuse-finding"] = True
+    path.write_text(yaml.safe_dump(answers))
+    result = run(*args, "--data", str(catalog))
+    assert result.exit_code == 0, result.output
+    latest = load_catalog(catalog).vettings_of("dawn")[-1]
+    assert latest.factors["professionalism"].hard_fails == ["substantiated-abuse-finding"]
+
+
+def test_standing_edges_for_views() -> None:
+    from referral_cli.vetting.judge import hard_fail_text
+
+    day = dt.date(2026, 4, 1)
+    status = agency_status(_agency(), [_vetting(CLEAN)], INFO, day)
+    assert status.due is not None
+    assert not status.as_of(status.due).stale and status.as_of(status.due).due == status.due
+    none = agency_status(_agency(), [], INFO, day)
+    assert VettingStatus.from_json(json.loads(json.dumps(none.to_json()))) == none
+    assert rubric().number("csec-experience") == 1 and rubric().number("location-accessibility") == 11
+    text = hard_fail_text("substantiated-abuse-finding", with_id=True)
+    assert text.endswith(" (substantiated-abuse-finding)") and text.startswith("Professionalism: ")
+    assert hard_fail_text("no-such-id") == "no-such-id"
