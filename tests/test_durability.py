@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,13 +22,16 @@ from referral_cli.casefile import retention
 from referral_cli.casefile.files import atomic_write, atomic_write_text, private_dir
 from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import (
+    SessionInUse,
     check_reference,
     list_sessions,
     load_session,
+    lock_session,
     purge_session,
     purge_sessions,
     save_session,
     session_exists,
+    session_locks,
     session_path,
     sessions_dir,
     shred,
@@ -348,3 +353,96 @@ def test_startup_says_what_retention_removed(
     assert "deleted 2 closed sessions older than 1 days: AC-2, AC-3." in err
     assert retention.case_command_startup(AT.date() + dt.timedelta(days=3)) == []
     assert capsys.readouterr().err == ""
+
+
+# --- locks: who holds a case, and what a stale lock says ------------------------------------
+
+HOLDER = """
+import fcntl, json, os, sys, time
+path, since = sys.argv[1], sys.argv[2]
+fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.ftruncate(fd, 0)
+os.pwrite(fd, json.dumps({"pid": os.getpid(), "since": since}).encode(), 0)
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def _held_by_another(ref: str, since: str) -> subprocess.Popen[str]:
+    lock = sessions_dir() / f"{ref}.lock"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(lock), since], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+@pytest.mark.parametrize("today", [True, False])
+def test_a_held_case_names_the_holder_and_when(_private_home: Path, today: bool) -> None:
+    since = dt.datetime.now().replace(hour=7, minute=5, second=0, microsecond=0)
+    if not today:
+        since -= dt.timedelta(days=3)
+    proc = _held_by_another("AC-1", since.isoformat())
+    try:
+        with pytest.raises(SessionInUse) as caught:
+            save_session(_session("AC-1"))
+        when = "07:05" if today else since.strftime("%Y-%m-%d 07:05")
+        assert str(caught.value) == (
+            f"Session AC-1 is in use since {when} by another referral process (pid {proc.pid})."
+        )
+        save_session(_session("AC-2"))
+        assert purge_sessions() == ["AC-2"]  # the held case is left alone, the rest go
+    finally:
+        proc.kill()
+        proc.wait()
+    assert not session_exists("AC-1")  # it was never written
+
+
+@pytest.mark.parametrize(
+    ("left", "note"),
+    [
+        ('{"pid": 999999999, "since": "2026-01-01T00:00:00"}', True),
+        ("not json", False),
+        ('{"since": "x"}', False),
+        ('{"pid": null}', False),
+    ],
+)
+def test_a_stale_lock_is_taken_over(
+    _private_home: Path, capsys: pytest.CaptureFixture[str], left: str, note: bool
+) -> None:
+    (sessions_dir() / "AC-1.lock").write_text(left)
+    save_session(_session("AC-1"))
+    err = capsys.readouterr().err
+    said = "AC-1 was left locked by pid 999999999, which is no longer running"
+    assert (said in err) is note
+    assert not (sessions_dir() / "AC-1.lock").exists()  # released after the save
+
+
+def test_the_lock_names_this_process_while_held(_private_home: Path) -> None:
+    with session_locks():
+        lock_session("AC-1")
+        lock = sessions_dir() / "AC-1.lock"
+        mine = json.loads(lock.read_text())
+        assert mine["pid"] == os.getpid()
+        assert "." not in mine["since"] and dt.datetime.fromisoformat(mine["since"])
+        assert oct(lock.stat().st_mode & 0o777) == "0o600"
+    assert not lock.exists()
+    save_session(_session("AC-1"))
+    assert purge_session("AC-1") is True
+    assert list(sessions_dir().iterdir()) == []  # no lock file left behind either
+
+
+def test_plaintext_sessions_are_encrypted_and_logged(_private_home: Path) -> None:
+    from referral_cli.casefile.store import migrate_plaintext
+
+    folder = sessions_dir()
+    (folder / "AC-1.json").write_text(_session("AC-2").model_dump_json())  # wrong name
+    (folder / "AC-3.json").write_text(_session("AC-3").model_dump_json())
+    (folder / "AC-4.json").write_text("{broken")
+    assert migrate_plaintext() == (["AC-3"], ["AC-1.json", "AC-4.json"])
+    assert load_session("AC-3").reference == "AC-3"
+    assert not (folder / "AC-3.json").exists() and (folder / "AC-1.json").exists()
+    lines = [json.loads(line) for line in (_private_home / "audit.log").open()]
+    migrated = [line for line in lines if line["event"] == "migrated"]
+    assert len(migrated) == 1 and migrated[0]["case"].startswith("case-")

@@ -563,7 +563,9 @@ def test_standing_edges_for_views() -> None:
     assert not status.as_of(status.due).stale and status.as_of(status.due).due == status.due
     none = agency_status(_agency(), [], INFO, day)
     assert VettingStatus.from_json(json.loads(json.dumps(none.to_json()))) == none
-    assert rubric().number("csec-experience") == 1 and rubric().number("location-accessibility") == 11
+    assert (
+        rubric().number("csec-experience") == 1 and rubric().number("location-accessibility") == 11
+    )
     text = hard_fail_text("substantiated-abuse-finding", with_id=True)
     assert text.endswith(" (substantiated-abuse-finding)") and text.startswith("Professionalism: ")
     assert hard_fail_text("no-such-id") == "no-such-id"
