@@ -192,6 +192,8 @@ def test_answers_file_hard_fail_needs_its_note(run: Run, catalog: Path, tmp_path
     assert result.exit_code == 0, result.output
     saved = load_catalog(catalog).vettings_of("dawn")[0].factors["professionalism"]
     assert saved.hard_fails == ["substantiated-abuse-finding"] and saved.note == "State finding."
+    whole = load_catalog(catalog).vettings_of("dawn")[0]
+    assert whole.note == "" and whole.factors["confidentiality"].note == ""  # none given
 
 
 def test_answers_file_score_too_thin_is_an_error(run: Run, catalog: Path, tmp_path: Path) -> None:
@@ -503,11 +505,14 @@ def test_history_first_entry_has_no_changes_and_the_standing_is_the_latest(
 ) -> None:
     folder = catalog / "vettings"
     folder.mkdir()
-    for name, text in (("01-10", CLEAN), ("03-10", ABUSE)):
+    weak = CLEAN.replace("confidentiality: {score: 3", "confidentiality: {score: 2")
+    for name, text in (("01-10", weak), ("03-10", ABUSE)):
         (folder / f"harbor--2026-{name}.yaml").write_text(text)
     raw = run("vet", "harbor", "--history", "-f", "json", "--data", str(catalog)).output
     data = json.loads(raw)
     assert data["entries"][0]["changes"] == []
+    assert data["entries"][0]["verify_factors"] == ["confidentiality"]
+    assert data["entries"][1]["hard_fails"] == ["substantiated-abuse-finding"]
     assert data["status"]["outcome"] == "do-not-refer" and data["status"]["vettings"] == 2
 
 
