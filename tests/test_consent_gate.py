@@ -228,3 +228,13 @@ def test_for_name_in_a_case_with_no_agency(
     result = run("summary", session.reference, "--for", "harbor")
     assert result.exit_code == 1
     assert "Agencies in this case: none." in " ".join(result.output.split())
+
+
+def test_several_fit_needs_are_shared_as_one_readable_item() -> None:
+    release = Release(
+        agency=AGENCY, purpose="p", given=DAY, expires=DAY, informed=True, items=["about:fit"]
+    )
+    session = make_session([], [], [], release)
+    session.profile = session.profile.model_copy(update={"fit": ["transit", "wheelchair"]})
+    data = json.loads(agency_json(packet_for(session, AGENCY, DAY)))
+    assert data["shared"] == [{"label": "Access and fit needs", "text": "transit, wheelchair"}]
