@@ -52,6 +52,7 @@ class Recorder:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.renames: list[tuple[Path, Path]] = []
         real_fsync, real_replace, real_write = os.fsync, os.replace, os.write
 
         def fsync(fd: int) -> None:
@@ -60,6 +61,7 @@ class Recorder:
 
         def replace(src: str | Path, dst: str | Path) -> None:
             self.calls.append(("replace", f"{Path(src).name}->{Path(dst).name}"))
+            self.renames.append((Path(src), Path(dst)))
             real_replace(src, dst)
 
         def write(fd: int, data: bytes) -> int:
@@ -92,7 +94,8 @@ def test_atomic_write_syncs_data_before_the_rename_and_the_folder_after(
     rename = renames[0]
     tmp_name = rec.calls[rename][1].split("->")[0]
     assert rec.calls[rename][1] == f"{tmp_name}->case.bin"
-    assert tmp_name.startswith(".case.bin.") and tmp_name.endswith(".tmp")  # hidden, same folder
+    assert tmp_name.startswith(".case.bin.") and tmp_name.endswith(".tmp")  # hidden
+    assert rec.renames[0][0].parent == target.parent  # same folder: the rename is atomic
     before = [what for i, what in fsyncs if i < rename]
     after = [what for i, what in fsyncs if i > rename]
     assert before == [tmp_name], rec.calls  # the data itself, under its temporary name
@@ -243,10 +246,10 @@ def test_references_refused_with_a_reason(ref: str, why: str) -> None:
 def test_list_sessions_newest_first_skipping_damaged(_private_home: Path) -> None:
     for n, day in ((1, 3), (2, 9), (3, 5)):
         save_session(_session(f"AC-{n}", AT + dt.timedelta(days=day)))
-    (sessions_dir() / "AC-9.json.enc").write_bytes(b"RCE1" + b"\0" * 40)  # damaged
+    (sessions_dir() / "AC-0.json.enc").write_bytes(b"RCE1" + b"\0" * 40)  # damaged, sorts first
     assert [s.reference for s in list_sessions()] == ["AC-2", "AC-3", "AC-1"]
     with pytest.raises(ReferralError, match="cannot be decrypted"):
-        load_session("AC-9")
+        load_session("AC-0")
     with pytest.raises(NotFoundError, match="List them with: referral sessions"):
         load_session("AC-77")
 
@@ -383,10 +386,11 @@ def test_a_held_case_names_the_holder_and_when(_private_home: Path, today: bool)
     since = dt.datetime.now().replace(hour=7, minute=5, second=0, microsecond=0)
     if not today:
         since -= dt.timedelta(days=3)
+    save_session(_session("AC-1"))
     proc = _held_by_another("AC-1", since.isoformat())
     try:
         with pytest.raises(SessionInUse) as caught:
-            save_session(_session("AC-1"))
+            save_session(_session("AC-1", worker="Someone else"))
         when = "07:05" if today else since.strftime("%Y-%m-%d 07:05")
         assert str(caught.value) == (
             f"Session AC-1 is in use since {when} by another referral process (pid {proc.pid})."
@@ -396,7 +400,7 @@ def test_a_held_case_names_the_holder_and_when(_private_home: Path, today: bool)
     finally:
         proc.kill()
         proc.wait()
-    assert not session_exists("AC-1")  # it was never written
+    assert load_session("AC-1").worker == "Sam"  # the refused save changed nothing
 
 
 @pytest.mark.parametrize(
