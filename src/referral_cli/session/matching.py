@@ -126,4 +126,3 @@ def rank(
         found.append(Candidate(agency, score + fit_score, marks, reasons + fit_reasons))
     found.sort(key=lambda c: (-c.score, c.agency.name.casefold()))
     return found
-
