@@ -25,6 +25,17 @@ AT = dt.datetime(2026, 11, 23, 10, 0)
 AGENCY, OTHER = "harbor", "other-place"
 
 
+@pytest.fixture(autouse=True)
+def _judged_on_the_system_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These cases are dated from the system date; where the suite pins the real clock
+    (`clock.real_now`), pin it to that date too, so both sides mean the same today."""
+    from referral_cli import clock
+
+    if hasattr(clock, "real_now"):
+        noon = dt.datetime.combine(dt.date.today(), dt.time(12, 0))
+        monkeypatch.setattr(clock, "real_now", lambda: noon)
+
+
 def make_session(
     needs: list[str], considerations: list[str], documents: list[str], release: Release | None
 ) -> Session:

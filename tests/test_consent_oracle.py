@@ -40,6 +40,18 @@ GENDERS = ("female", "male", "nonbinary", "transgender")
 FITS = ("lgbtq-affirming", "after-hours", "wheelchair", "transit", "confidential-address")
 _REFS = itertools.count(100)
 
+
+@pytest.fixture(autouse=True)
+def _judged_on_the_system_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These cases are dated from the system date; where the suite pins the real clock
+    (`clock.real_now`), pin it to that date too, so both sides mean the same today."""
+    from referral_cli import clock
+
+    if hasattr(clock, "real_now"):
+        noon = dt.datetime.combine(dt.date.today(), dt.time(12, 0))
+        monkeypatch.setattr(clock, "real_now", lambda: noon)
+
+
 # Distinct tokens of one length: none is a substring of another or of the tool's own wording.
 TOKEN = st.from_regex(r"[A-Z]{12}", fullmatch=True)
 
