@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 from typer.testing import CliRunner, Result
 
 from referral_cli.catalog.load import default_data_dir
@@ -106,3 +106,13 @@ def real_clock(monkeypatch: pytest.MonkeyPatch) -> RealClock:
     pinned = RealClock(REAL_START)
     monkeypatch.setattr(clock, "real_now", pinned)
     return pinned
+
+
+# scripts/mutation.sh: the same examples every run (scores comparable run to run), and no
+# shrinking (a mutant is killed by the first failure; shrinking it only costs time).
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)

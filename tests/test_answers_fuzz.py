@@ -103,14 +103,17 @@ def _invoke(args: list[str], input: str | None = None) -> Result:
     return CliRunner().invoke(app, args, input=input, catch_exceptions=True)
 
 
-def _assert_clean(result: Result) -> None:
-    """Exit 0, or exit 1 with one `Error:` line (or a pause); never an exception."""
+def _assert_clean(result: Result, valid: bool = False) -> None:
+    """Exit 0, or exit 1 with one `Error:` line (or a pause); never an exception.
+
+    `valid` answers must succeed: a clean error for answers that are right is a bug too.
+    """
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
     )
     assert "Traceback" not in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code in ((0,) if valid else (0, 1)), result.output
     if result.exit_code == 1:
         at = result.stderr.find("Error: ")
         if at < 0:
@@ -135,7 +138,7 @@ def test_start_with_mistyped_answers_never_crashes(
     args = ["start", "--answers", str(path), "--today", "2026-11-23"]
     # Without --no-input a missing answer is asked for; the empty stdin ends it (EOF = pause).
     result = _invoke([*args, "--no-input"] if no_input else args, input="")
-    _assert_clean(result)
+    _assert_clean(result, valid=answers == EXAMPLE)
 
 
 @st.composite
@@ -261,4 +264,30 @@ def test_vet_record_with_mistyped_answers_never_crashes(
     path.write_text(_dump(answers), encoding="utf-8")
     first_agency = "alder-county-youth-harbor"
     args = ["vet", first_agency, "--record", "--answers", str(path), "--no-input", "--yes"]
-    _assert_clean(_invoke([*args, "--data", str(data_copy), "--today", "2026-11-23"]))
+    result = _invoke([*args, "--data", str(data_copy), "--today", "2026-11-23"])
+    _assert_clean(result, valid=answers == _vet_answers())
+
+
+def test_valid_answers_written_in_each_accepted_way_succeed(
+    tmp_path: Path, _private_home: Path, data_copy: Path
+) -> None:
+    """The other side of the fuzz tests: answers that are right are never refused."""
+    path = tmp_path / "answers.yaml"
+    path.write_text(_dump(EXAMPLE), encoding="utf-8")
+    result = _invoke(["start", "--answers", str(path), "--no-input", "--today", "2026-11-23"])
+    _assert_clean(result, valid=True)
+    first_agency = "alder-county-youth-harbor"
+    args = ["vet", first_agency, "--record", "--no-input", "--yes", "--data", str(data_copy)]
+    for changes in (
+        {},
+        {f"{f.id}.score": "3" for f in rubric().factors},  # a score typed as text
+        {f"{f.id}.evidence": "2" for f in rubric().factors},  # evidence by number
+        {f"{f.id}.evidence": "written-policy, 1" for f in rubric().factors},
+        {"method": "documents, phone"},
+        {"method": "2"},
+    ):
+        path = tmp_path / "vet.yaml"
+        path.write_text(_dump(_vet_answers() | changes), encoding="utf-8")
+        result = _invoke([*args, "--answers", str(path), "--today", "2026-11-23"])
+        _assert_clean(result, valid=True)
+        assert "Saved " in result.output, changes

@@ -95,8 +95,10 @@ def test_case_commands_need_init_first_catalog_commands_do_not(
         assert result.exit_code == 1
         assert "Run `referral init` first" in result.output
     assert not list((_private_home / "sessions").glob("*"))
-    assert run("checklist").exit_code == 0
-    assert run("vettings").exit_code == 0
+    checklist = run("checklist")
+    assert checklist.exit_code == 0 and "If no referral is made" in checklist.output
+    partners = run("vettings", "--format", "json")
+    assert partners.exit_code == 0 and len(json.loads(partners.output)["rows"]) > 3
 
 
 def test_init_sets_up_encryption_and_encrypts_earlier_plaintext_sessions(

@@ -300,7 +300,13 @@ def test_purge(run: Run, tmp_path: Path, _private_home: Path, real_clock: RealCl
     result = run("purge", "--older-than", "10", "--yes")
     assert "AC-2042" in result.output
     assert run("sessions").output.strip() == "No saved sessions."
-    assert run("purge", "--all", "--yes").exit_code == 0
+    for ref in ("AC-2043", "AC-2044"):
+        answers["opening"]["reference"] = ref
+        run("start", "--answers", write(tmp_path, answers), "--no-input")
+    purged = run("purge", "--all", "--yes")
+    assert purged.exit_code == 0 and "AC-2043" in purged.output and "AC-2044" in purged.output
+    assert not list((_private_home / "sessions").glob("*.json.enc"))
+    assert run("sessions").output.strip() == "No saved sessions."
     assert run("purge", "AC-2041", "--yes").exit_code == 1
 
 

@@ -200,8 +200,3 @@ def rank(
         )
     found.sort(key=lambda c: (c.tier, -c.fit, c.agency.name.casefold()))
     return found
-
-
-def never_offered(statuses: Mapping[str, VettingStatus]) -> set[str]:
-    """The agencies that must never be offered (do-not-refer), for tests and warnings."""
-    return {a for a, s in statuses.items() if s.outcome == Outcome.DO_NOT_REFER}
