@@ -496,6 +496,11 @@ def test_followups_and_the_agency_copy_flag_a_standing_that_dropped(
     rows = json.loads(run("followups", "--format", "json", *data).output)
     assert rows[0]["standing_dropped"].startswith("Alder County Youth Harbor: chosen as")
 
+    worker = run("summary", "AC-2041", *data)
+    assert worker.exit_code == 0  # the worker's own record is never blocked...
+    assert "Warning: vetting standing dropped since chosen: Alder County Youth Harbor" in flat(
+        worker.stderr
+    )  # ...but it says the standing it shows is no longer today's
     stopped = run("summary", "AC-2041", "--for", CHOSEN, "-f", "markdown", *data)
     assert stopped.exit_code == 1
     assert "Vetting standing dropped since it was chosen" in flat(stopped.output)

@@ -202,3 +202,17 @@ def test_hostile_catalog_text_prints_literally(run: Run, tmp_path: Path) -> None
     assert MARKER in text and "<script>alert(1)</script>" in text and "**b**" in text
     assert "\x1b" not in page and "\u202e" not in page
     assert HOSTILE.split()[0] in text
+
+
+def test_youth_card_prints_on_one_page_in_both_languages(
+    run: Run, example: None, tmp_path: Path
+) -> None:
+    from referral_cli.export.youthcard import has_blocked_word
+
+    for language in ("en", "es"):
+        page = html_of(run, "summary", "AC-2041", "--youth", "--language", language)
+        pages, text = print_pdf(page, tmp_path)
+        assert pages == 1, language
+        assert_no_markup(text)
+        assert "503-555" in text  # whom to call, whole
+        assert not has_blocked_word(text), language

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from referral_cli.casefile.records import Session
     from referral_cli.catalog.contents import Catalog
     from referral_cli.prompt.asker import Asker
+    from referral_cli.vetting.recheck import StandingDrop
 
 
 class SummaryFormat(StrEnum):
@@ -58,24 +59,47 @@ def recheck_standing(
     typer.echo(f"Warning: vetting standing dropped since it was chosen: {drop.message}", err=True)
 
 
-def recheck_on_resume(session: Session, catalog: Catalog, day: dt.date, asker: Asker) -> bool:
-    """Before the later steps (contact, hand-off, escort) go on with an open referral: has
-    its agency's vetting standing dropped since it was chosen (a new hard fail, say)? Each
-    drop is shown and the worker decides, with no default: False means stop here."""
+def open_drops(session: Session, catalog: Catalog, day: dt.date) -> dict[str, StandingDrop]:
+    """The open referrals whose agency's vetting standing dropped since it was chosen."""
     from referral_cli.casefile.records import is_open
-    from referral_cli.text import one_line
     from referral_cli.vetting.judge import agency_status
     from referral_cli.vetting.recheck import session_drops
 
     open_ids = [r.agency for r in session.referrals if is_open(r.status)]
-    if not open_ids:  # nothing chosen yet: step 2 and 4 show today's standing anyway
-        return True
+    if not open_ids:  # nothing chosen yet: steps 2 and 4 show today's standing anyway
+        return {}
     statuses = {
         i: agency_status(catalog.agencies[i], catalog.vettings_of(i), catalog.info, day)
         for i in open_ids
         if i in catalog.agencies
     }
-    for agency_id, drop in session_drops(session, statuses, open_ids).items():
+    return session_drops(session, statuses, open_ids)
+
+
+def _warn_dropped(session: Session, data: Path | None, day: dt.date) -> None:
+    """The worker's own copy still says how each agency stood when chosen: say on stderr
+    which of them has dropped since, so the record is never read as today's standing."""
+    from referral_cli.commands.common import load
+    from referral_cli.errors import ReferralError
+    from referral_cli.text import one_line
+
+    try:
+        catalog = load(data)
+    except ReferralError:
+        return  # the worker's copy needs no catalog; `followups` says why it cannot check
+    for drop in open_drops(session, catalog, day).values():
+        typer.echo(
+            f"Warning: vetting standing dropped since chosen: {one_line(drop.message)}", err=True
+        )
+
+
+def recheck_on_resume(session: Session, catalog: Catalog, day: dt.date, asker: Asker) -> bool:
+    """Before the later steps (contact, hand-off, escort) go on with an open referral: has
+    its agency's vetting standing dropped since it was chosen (a new hard fail, say)? Each
+    drop is shown and the worker decides, with no default: False means stop here."""
+    from referral_cli.text import one_line
+
+    for agency_id, drop in open_drops(session, catalog, day).items():
         typer.echo(f"Vetting standing dropped since it was chosen: {one_line(drop.message)}")
         question = "Go on with this agency anyway (you have checked with your lead)?"
         if not asker.confirm(f"resume.standing.{agency_id}", question, default=None):
@@ -135,6 +159,7 @@ def summary_text(
         if fmt is SummaryFormat.FHIR:
             raise typer.BadParameter("fhir is the copy for one agency: add --for AGENCY")
         ledger_notes(session, [r.agency for r in session.releases], strict=False)
+        _warn_dropped(session, data, day)
         if fmt is SummaryFormat.JSON:
             return export.worker_json(session, day)
         sections = export.worker_sections(session, day)
