@@ -2,7 +2,8 @@
 # Create .venv (if missing) and install referral-cli with its test tools. Safe to re-run.
 # The print tests need a real browser: headless Chromium and pdftotext (Debian packages
 # chromium, poppler-utils, fonts-dejavu-core), installed here with apt-get when missing and
-# when this runs as root or with sudo. Set REFERRAL_NO_APT=1 to skip that step.
+# when this runs as root or with sudo, if asked with --browser (scripts/test.sh does; trying
+# the tool needs none of it). Set REFERRAL_NO_APT=1 to skip that step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -42,7 +43,9 @@ browser_tools() {
   return 1
 }
 
-browser_tools
+if [ "${1:-}" = "--browser" ]; then
+  browser_tools
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi

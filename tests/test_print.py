@@ -1,8 +1,9 @@
 """Printable pages: self-contained HTML, printed by a real browser to PDF and read back.
 
 Headless Chromium (Debian package `chromium`) prints each page to PDF; pdftotext (poppler-utils)
-reads it back. scripts/setup.sh installs both; these tests are never skipped unless
-REFERRAL_SKIP_BROWSER is set by hand on a machine where they cannot be installed.
+reads it back. `scripts/setup.sh --browser` (run by scripts/test.sh) installs both; these
+tests are never skipped unless REFERRAL_SKIP_BROWSER is set by hand on a machine where they
+cannot be installed.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def print_pdf(page: str, tmp_path: Path) -> tuple[int, str]:
     if chromium is None or pdftotext is None:
         if os.environ.get("REFERRAL_SKIP_BROWSER"):
             pytest.skip("REFERRAL_SKIP_BROWSER is set")
-        pytest.fail("chromium and pdftotext are missing: run `bash scripts/setup.sh` as root")
+        pytest.fail("chromium and pdftotext are missing: run `bash scripts/setup.sh --browser`")
     source = tmp_path / "page.html"
     source.write_text(page, encoding="utf-8")
     pdf = tmp_path / "page.pdf"
