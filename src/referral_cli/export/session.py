@@ -332,7 +332,7 @@ def worker_json(session: Session, today: dt.date) -> str:
 
 def agency_json(packet: AgencyPacket, handover: Handover | None = None) -> str:
     """An agency's copy as JSON: the packet's released items and the handover, nothing else."""
-    data = packet.model_dump(mode="json", exclude={"withheld", "shared"})
+    data = packet.model_dump(mode="json", exclude={"shared"})
     data["copy"] = "agency"
     data["shared"] = [{"label": i.label, "text": i.text} for i in packet.shared]
     if handover is not None:

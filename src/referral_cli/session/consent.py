@@ -67,7 +67,6 @@ class AgencyPacket(BaseModel):
     expires: dt.date | None = None
     lapsed_on: dt.date | None = None
     shared: list[Item] = []
-    withheld: list[str] = []
 
 
 _ABOUT = {"age": "Age", "language": "Language", "gender": "Gender", "fit": "Access and fit needs"}
@@ -196,7 +195,6 @@ def packet_for(session: Session, agency: str, today: dt.date) -> AgencyPacket:
     items = items_for(session, agency)
     consented = set(release.items) if release is not None and state == "valid" else set()
     shared = [item for item in items if item.key in consented]
-    withheld = [item.slot for item in items if item.key not in consented]
     lapsed = None
     if release is not None and state == "revoked":
         lapsed = release.revoked
@@ -217,5 +215,4 @@ def packet_for(session: Session, agency: str, today: dt.date) -> AgencyPacket:
         expires=release.expires if release and state == "valid" else None,
         lapsed_on=lapsed,
         shared=shared,
-        withheld=withheld if state == "valid" else [],
     )
