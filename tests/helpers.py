@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 SERVICES = """\
 languages:
@@ -80,3 +83,19 @@ def write_catalog(
         (root / "vettings").mkdir(exist_ok=True)
         (root / "vettings" / name).write_text(text)
     return root
+
+
+EXAMPLE_ANSWERS = Path(__file__).resolve().parents[1] / "docs" / "answers-example.yaml"
+
+
+def example_answers() -> dict[str, Any]:
+    """docs/answers-example.yaml as a mapping, to change one answer in a test."""
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE_ANSWERS.read_text())
+    return data
+
+
+def write_answers(tmp_path: Path, answers: dict[str, Any], name: str = "answers.yaml") -> str:
+    """An answers file in tmp_path; its path as the CLI takes it."""
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(answers))
+    return str(path)

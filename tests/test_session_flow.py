@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from typer.testing import Result
 
 from referral_cli.casefile.records import Session
 from tests.conftest import RealClock
+from tests.helpers import example_answers, write_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "answers-example.yaml"
@@ -31,15 +31,8 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFERRAL_TODAY", TODAY)
 
 
-def example() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
-    return data
-
-
-def write(tmp_path: Path, answers: dict[str, Any], name: str = "answers.yaml") -> str:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(answers))
-    return str(path)
+example = example_answers
+write = write_answers
 
 
 def saved(home: Path, ref: str) -> Session:
