@@ -124,3 +124,16 @@ def test_a_mistyped_command_gets_a_suggestion(run: Run) -> None:
     result = run("agenc")
     assert result.exit_code == 2
     assert "Did you mean 'agencies'?" in result.output
+
+
+@pytest.mark.parametrize("columns", ["60", "80"])
+def test_agency_list_has_no_trailing_spaces_and_whole_commands(
+    run: Run, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    """A list pasted into an e-mail or piped on keeps no padding, and the command it suggests
+    is never split over two lines."""
+    monkeypatch.setenv("COLUMNS", columns)
+    lines = run("agencies", "--limit", "3").output.splitlines()
+    assert [line for line in lines if line != line.rstrip()] == []
+    assert any("--limit=0" in line for line in lines)
+    assert all(len(line) <= int(columns) for line in lines)

@@ -83,7 +83,7 @@ def test_limit_counts_the_agencies_not_shown(warm: Path, run: Run) -> None:
     result = run("agencies", "--service", "food", "--limit", "1", "--data", str(warm))
     every = run("agencies", "--service", "food", "--limit", "0", "--data", str(warm))
     total = every.output.count("\n")
-    assert "the first 1 shown" in result.output and "--limit 0" in result.output
+    assert "the first 1 shown" in result.output and "--limit=0" in result.output
     assert result.output.count("\n") < total
     assert "shown" not in every.output
 

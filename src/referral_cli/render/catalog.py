@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
 from referral_cli.catalog.vocab import GROUPS, SECTORS
+from referral_cli.render.narrow import Indented
 from referral_cli.text import clean, one_line
 from referral_cli.vetting.fit import access_fact, lgbtq_fact
 from referral_cli.vetting.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
@@ -145,14 +145,14 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
             facts.append("after-hours")
         if row.status.outcome is Outcome.VERIFY:
             facts.append("verify: " + ", ".join(row.status.verify_reasons()))
-        parts += [head, Padding(Text(" · ".join(facts)), (0, 0, 0, 2), expand=False)]
+        parts += [head, Indented(Text(" · ".join(facts)))]
     count = f"{len(listing.rows) + listing.more} agencies"
     if listing.more:
         count += (
             f", the first {len(listing.rows)} shown: narrow with --language, --sector, --lgbtq"
-            " or --search, or see them all with --limit 0"
+            " or --search, or see them all with --limit=0"
         )
-    parts.append(Text(count))
+    parts.append(Indented(Text(count), indent=0))
     if listing.withheld:
         parts.append(
             Text(

@@ -127,3 +127,20 @@ class TableOrList:
             yield Text(self.title, style="bold")
         for line in rows_as_list(self.headers, self.rows, width):
             yield Text(line, no_wrap=True, overflow="ignore")
+
+
+class Indented:
+    """Text wrapped two columns in, with no trailing spaces: rich's Padding pads every line to
+    the widest, and a list copied from a terminal or a pipe should not carry them."""
+
+    def __init__(self, text: Text, indent: int = 2) -> None:
+        self.text = text
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Wrap at print time, to the width actually available."""
+        from rich.text import Text
+
+        for line in self.text.wrap(console, max(options.max_width - self.indent, 10)):
+            line.rstrip()
+            yield Text(" " * self.indent) + line
