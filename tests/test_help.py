@@ -33,6 +33,7 @@ NOT_RUN = {
     "referral catalog import-hsds export/ --dry-run",
     "referral catalog import-hsds organizations.json --data my-catalog",
     "referral status AC-2041 --from-fhir task-update.json",
+    "referral contacts add-to-catalog eastside --sector runaway-homeless-youth --data DIR",
 }
 
 

@@ -154,14 +154,14 @@ def test_vetting_points_and_reasons() -> None:
             VETTED_VERIFY,
             ["VERIFY"],
             ["verify before referral: confidentiality, informed-consent"],
-            "verify first",
+            "verify",
         ),
         (
             status("a", Outcome.VERIFY),
             VETTED_VERIFY,
             ["VERIFY"],
             ["verify before referral: some factors"],
-            "verify first",
+            "verify",
         ),
         (
             status("a", Outcome.READY, stale=True, due=dt.date(2025, 3, 31)),
@@ -175,7 +175,7 @@ def test_vetting_points_and_reasons() -> None:
             VETTED_VERIFY + STALE,
             ["VERIFY", "STALE"],
             ["verify before referral: some factors", "vetting overdue"],
-            "verify first",
+            "verify",
         ),
     ]
     for vetting, score, marks, reasons, tier in cases:

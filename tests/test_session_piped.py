@@ -46,7 +46,7 @@ def saved(home: Path) -> Session:
 
 def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     steps_3_to_8 = [
-        *["now", "1,2", ""],  # ask: call now, who was on the call, what they said
+        *["now", "1,2", "", ""],  # ask: call now, who was on it, what they said, new contact
         *["", "yes", "unsure", ""],  # discuss: view, wants, near danger, transport
         *["", "emergency-shelter", "verbal", "written", "n", "", "y", "yes"],  # share
         "y",  # the plan: go on now with the steps after the session
@@ -103,7 +103,7 @@ def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -
 
 
 def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path) -> None:
-    to_step_6 = ["now", "1", "", "", "yes", "unsure", ""]
+    to_step_6 = ["now", "1", "", "", "", "yes", "unsure", ""]
     first = run(
         "start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "Quiet room", "", "shelter")
     )

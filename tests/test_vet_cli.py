@@ -129,7 +129,7 @@ def test_not_vetted_says_how_to_vet(run: Run, catalog: Path) -> None:
     result = run("vet", "fresh-start", "--data", str(catalog))
     assert result.exit_code == 0
     assert "NOT VETTED" in result.output
-    assert "referral vet fresh-start --record" in result.output
+    assert "vet fresh-start --record" in result.output
 
 
 def test_unknown_agency_and_conflicting_flags_are_plain_errors(run: Run, catalog: Path) -> None:

@@ -2,19 +2,23 @@
 
 Seed 004 asks coalitions to use data to find where youth have nowhere safe to go; US
 child-welfare agencies must document consultation with partner agencies (P.L. 113-183).
-These reports read only the catalog and its vetting records, never case files, so they hold
-aggregates and partner facts, no youth data. Each is a pure function returning a small
-model that the screen, Markdown and JSON renderers share.
+These reports read the catalog and its vetting records; the gap report may also count,
+from the worker's own sessions, where youth hesitated (coalition/hesitations.py): aggregates
+and partner facts only, never a case reference or any youth data. Each is a pure function
+returning a small model that the screen, Markdown and JSON renderers share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from referral_cli.casefile.records import Session
 from referral_cli.catalog.load import Catalog
 from referral_cli.catalog.models import GROUPS, SECTORS, Agency, ServiceForm
+from referral_cli.coalition.hesitations import HesitationCounts, hesitations
 from referral_cli.errors import ReferralError
 from referral_cli.vetting.browse import language_code, statuses
 from referral_cli.vetting.fit import access_fact, language_fact, lgbtq_fact
@@ -78,6 +82,7 @@ class GapReport(BaseModel):
     no_provider: list[str]
     no_ready_provider: list[str]
     missing_forms: list[str]
+    hesitations: HesitationCounts | None = None  # from the worker's sessions, counts only
 
 
 def _ready(status: VettingStatus) -> bool:
@@ -85,11 +90,17 @@ def _ready(status: VettingStatus) -> bool:
     return status.outcome is Outcome.READY and not status.stale
 
 
-def gaps(catalog: Catalog, today: dt.date, wanted: GapFilter | None = None) -> GapReport:
+def gaps(
+    catalog: Catalog,
+    today: dt.date,
+    wanted: GapFilter | None = None,
+    sessions: Sequence[Session] | None = None,
+) -> GapReport:
     """For each need: agencies offering it, ready to refer, and the needs nobody safe meets.
 
     "Ready" means vetted READY and not overdue for re-vetting; a stale vetting is counted
-    apart, because a coalition should not plan on a partner it has not re-checked.
+    apart, because a coalition should not plan on a partner it has not re-checked. With
+    `sessions`, also where youth hesitated and what would have helped (counts only).
     """
     wanted = wanted or GapFilter()
     language = language_code(catalog, wanted.language) if wanted.language else None
@@ -159,6 +170,9 @@ def gaps(catalog: Catalog, today: dt.date, wanted: GapFilter | None = None) -> G
         no_provider=[r.service for r in rows if r.no_provider],
         no_ready_provider=[r.service for r in rows if r.no_ready_provider],
         missing_forms=[f"{r.service} ({f})" for r in rows for f in r.forms_without_ready],
+        hesitations=None
+        if sessions is None
+        else hesitations(sessions, {s.id: s.label for s in catalog.services.values()}),
     )
 
 

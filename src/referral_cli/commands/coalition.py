@@ -27,6 +27,7 @@ from referral_cli.commands.common import (
 )
 
 if TYPE_CHECKING:
+    from referral_cli.casefile.records import Session
     from referral_cli.hsds.results import ImportResult
 
 
@@ -204,16 +205,31 @@ def gaps(
     after_hours: Annotated[
         bool, typer.Option("--after-hours", help="Count only agencies answering after hours.")
     ] = False,
+    catalog_only: Annotated[
+        bool,
+        typer.Option(
+            "--catalog-only",
+            help="Leave out where youth hesitated (counted from your sessions, no case "
+            "references).",
+        ),
+    ] = False,
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """For each need: agencies offering it, how many are ready to refer, and the gaps."""
+    """For each need: agencies offering it, how many are ready to refer, and the gaps.
+
+    With case files on this laptop, also where youth hesitated about the options for each
+    need and what would have helped: counts only, never a case reference.
+    """
     from referral_cli.coalition.reports import GapFilter
     from referral_cli.coalition.reports import gaps as report
 
     result = report(
-        load(data), today(), GapFilter(language=language, lgbtq=lgbtq, after_hours=after_hours)
+        load(data),
+        today(),
+        GapFilter(language=language, lgbtq=lgbtq, after_hours=after_hours),
+        None if catalog_only else _own_sessions(),
     )
     from referral_cli.export.reports import gaps_markdown
     from referral_cli.render.reports import gaps_view
@@ -227,6 +243,27 @@ def gaps(
         force=force,
         name="gaps",
     )
+
+
+def _own_sessions() -> list[Session] | None:
+    """The worker's sessions, for counts; None (and a note on stderr) when there are none
+    to read or they cannot be unlocked, so the catalog's gaps are still shown."""
+    from referral_cli.casefile.files import private_home
+    from referral_cli.casefile.store import SESSION_SUFFIX, SESSIONS_DIR
+    from referral_cli.errors import ReferralError
+
+    folder = private_home() / SESSIONS_DIR
+    if not folder.is_dir() or not any(p.name.endswith(SESSION_SUFFIX) for p in folder.iterdir()):
+        return None
+    from referral_cli.casefile.retention import case_command_startup
+    from referral_cli.casefile.store import list_sessions
+
+    try:
+        case_command_startup()
+        return list(list_sessions())
+    except ReferralError as exc:
+        typer.echo(f"Hesitations from your sessions not counted: {exc}", err=True)
+        return None
 
 
 def coverage(

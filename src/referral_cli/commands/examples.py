@@ -20,6 +20,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         f"referral summary {REF} --youth --language es -o exports/",
     ),
     "contacts": ("referral contacts", "referral contacts --format json"),
+    "contacts add-to-catalog": (
+        "referral contacts add-to-catalog eastside --sector runaway-homeless-youth --data DIR",
+    ),
     "profile": (
         'referral profile --name "Sam R." --program "Youth Outreach" --phone 503-555-0100',
         "referral profile --show",

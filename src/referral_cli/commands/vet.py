@@ -149,6 +149,7 @@ def vet(
         return
     past = catalog.vettings_of(found.id)
     plain = _ascii() or output is not None
+    how = _record_command(found.id)
     if history:
         from referral_cli.export.vetting import history_markdown, to_json
         from referral_cli.render.vetting import history_view
@@ -158,13 +159,13 @@ def vet(
             agency_history(found, past, catalog.info, day),
             fmt,
             output,
-            markdown=history_markdown,
-            view=lambda h: history_view(h, ascii_only=plain),
+            markdown=lambda h: history_markdown(h, how),
+            view=lambda h: history_view(h, ascii_only=plain, record=how),
             json=to_json,
             force=force,
         )
         return
-    from referral_cli.export.vetting import scorecard_markdown, to_json
+    from referral_cli.export.vetting import scorecard_json, scorecard_markdown
     from referral_cli.render.vetting import scorecard_view
     from referral_cli.vetting.judge import scorecard
 
@@ -172,11 +173,18 @@ def vet(
         scorecard(found, past, catalog.info, day),
         fmt,
         output,
-        markdown=scorecard_markdown,
-        view=lambda c: scorecard_view(c, ascii_only=plain),
-        json=to_json,
+        markdown=lambda c: scorecard_markdown(c, how),
+        view=lambda c: scorecard_view(c, ascii_only=plain, record=how),
+        json=lambda c: scorecard_json(c, how),
         force=force,
     )
+
+
+def _record_command(agency_id: str) -> str:
+    """`vet ID --record` as it runs here (a full path when `referral` is not on PATH)."""
+    from referral_cli.session.steps.context import command
+
+    return command(f"vet {agency_id} --record")
 
 
 def _check_modes(history: bool, record: bool, blank: bool, record_options: bool) -> None:
@@ -204,7 +212,7 @@ def _quick_scorecard(agency: str, data: Path | None, day: dt.date) -> bool:
         return False
     from referral_cli.render.vetting import scorecard_view
 
-    show(scorecard_view(card, ascii_only=_ascii()))
+    show(scorecard_view(card, ascii_only=_ascii(), record=_record_command(card.agency)))
     return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from referral_cli.catalog.models import GROUPS
+from referral_cli.coalition.hesitations import HesitationCounts, help_label, reason_label
 from referral_cli.coalition.reports import ConsultationLog, CoverageReport, GapReport
 from referral_cli.export.markdown import bullets, table
 from referral_cli.text import md
@@ -39,7 +40,33 @@ def gaps_markdown(report: GapReport) -> str:
             ],
         ),
     ]
+    if report.hesitations is not None:
+        parts += hesitations_markdown(report.hesitations)
     return "\n\n".join(parts) + "\n"
+
+
+def hesitations_markdown(counts: HesitationCounts) -> list[str]:
+    """Where youth hesitated, by need, and what would have helped: counts, no case."""
+    parts = [
+        "## Where youth hesitated",
+        f"From {counts.sessions} of the worker's sessions; counts only, no case references. "
+        f"{counts.options_hesitant} option(s) hesitated over, {counts.wanted_after} wanted "
+        "after talking it through.",
+    ]
+    if not counts.by_need:
+        return parts
+    rows = [
+        [
+            n.label,
+            str(n.options_hesitant),
+            str(n.wanted_after),
+            ", ".join(f"{reason_label(r)} {c}" for r, c in n.by_reason.items()),
+            ", ".join(f"{help_label(h)} {c}" for h, c in n.by_help.items()),
+        ]
+        for n in counts.by_need
+    ]
+    parts.append(table(["need", "hesitant", "wanted after", "why", "would help"], rows))
+    return parts
 
 
 def coverage_markdown(report: CoverageReport) -> str:

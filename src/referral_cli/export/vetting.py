@@ -53,7 +53,44 @@ def _status_pairs(status: VettingStatus) -> list[tuple[str, str]]:
     return pairs
 
 
-def scorecard_markdown(card: Scorecard) -> str:
+def record_hint(agency: str, record: str | None) -> str:
+    """The command that records a vetting, as the caller can run it (a full path if needed)."""
+    return record or f"referral vet {agency} --record"
+
+
+def unassessed_markdown(agency: str, record: str | None) -> list[str]:
+    """A never-vetted agency: all eleven factors still to assess, and how to record them."""
+    factors = rubric().factors
+    rows = [
+        [str(n), f.label + (" (critical)" if f.critical else ""), "U", "not assessed"]
+        for n, f in enumerate(factors, start=1)
+    ]
+    return [
+        md(f"No vetting on file: none of the {len(factors)} factors is assessed yet."),
+        "",
+        table(["#", "Factor", "Score", "Standing"], rows),
+        "",
+        f"Record a vetting: `{record_hint(agency, record)}`",
+        "",
+    ]
+
+
+def scorecard_json(card: Scorecard, record: str | None = None) -> str:
+    """The scorecard as JSON; a never-vetted one also names the factors left and the command.
+
+    The extra keys appear only when no vetting is on file (`rows` then all score U).
+    """
+    import json
+
+    data = json.loads(to_json(card))
+    if card.date is None:
+        data["vetting_on_file"] = False
+        data["not_assessed"] = [f.id for f in rubric().factors]
+        data["record_command"] = record_hint(card.agency, record)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def scorecard_markdown(card: Scorecard, record: str | None = None) -> str:
     """The scorecard for a case file: summary fields, then one table row per factor."""
     rub = rubric()
     pairs = [("Agency", f"{card.agency_name} ({card.agency})"), *_status_pairs(card.status)]
@@ -70,7 +107,7 @@ def scorecard_markdown(card: Scorecard) -> str:
     pairs.append(("Printed", str(card.today)))
     out = [f"# Vetting scorecard: {md(card.agency_name)}", "", field_list(pairs), ""]
     if card.date is None:
-        out += ["No vetting on file.", ""]
+        out += unassessed_markdown(card.agency, record)
         return "\n".join(out)
     rows = []
     for row in card.rows:
@@ -99,13 +136,13 @@ def scorecard_markdown(card: Scorecard) -> str:
     return "\n".join(out)
 
 
-def history_markdown(hist: VettingHistory) -> str:
+def history_markdown(hist: VettingHistory, record: str | None = None) -> str:
     """Every vetting (factor by date), then what changed at each one."""
     rub = rubric()
     pairs = [("Agency", f"{hist.agency_name} ({hist.agency})"), *_status_pairs(hist.status)]
     out = [f"# Vetting history: {md(hist.agency_name)}", "", field_list(pairs), ""]
     if not hist.entries:
-        out += ["No vetting on file.", ""]
+        out += unassessed_markdown(hist.agency, record)
         return "\n".join(out)
     headers = ["Factor", *(str(e.vetting.date) for e in hist.entries)]
     rows = []

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from referral_cli.catalog.models import GROUPS
+from referral_cli.coalition.hesitations import HesitationCounts, help_label, reason_label
 from referral_cli.coalition.reports import ConsultationLog, CoverageReport, GapReport
 from referral_cli.hsds.results import ImportResult
 from referral_cli.render.catalog import outcome_text
@@ -78,6 +79,38 @@ def gaps_view(report: GapReport) -> RenderableType:
         parts.append(_lines("No ready agency for this form:", report.missing_forms, "yellow"))
     if not report.no_ready_provider and not report.missing_forms:
         parts.append(Text("Every need has at least one agency ready to refer.", style="green"))
+    if report.hesitations is not None:
+        parts.append(hesitations_view(report.hesitations))
+    return Group(*parts)
+
+
+def hesitations_view(counts: HesitationCounts) -> RenderableType:
+    """Where youth hesitated, by need, and what would have helped: counts, no case."""
+    from rich.padding import Padding
+
+    def line(text: str) -> RenderableType:
+        return Padding(Text(one_line(text)), (0, 0, 0, 2))  # wrapped lines stay indented
+
+    parts: list[RenderableType] = [
+        Text(f"Where youth hesitated ({counts.sessions} of your sessions, counts only)", "bold")
+    ]
+    if not counts.options_hesitant:
+        return Group(*parts, line("No hesitation recorded."))
+    parts.append(
+        line(
+            f"{counts.options_hesitant} option(s) hesitated over; "
+            f"{counts.wanted_after} wanted after talking it through"
+        )
+    )
+    for need in counts.by_need:
+        why = ", ".join(f"{reason_label(r)} {n}" for r, n in need.by_reason.items()) or "-"
+        helps = ", ".join(f"{help_label(h)} {n}" for h, n in need.by_help.items()) or "-"
+        parts.append(
+            line(
+                f"{need.label}: {need.options_hesitant} hesitant ({need.wanted_after} wanted "
+                f"after); why: {why}; would help: {helps}"
+            )
+        )
     return Group(*parts)
 
 

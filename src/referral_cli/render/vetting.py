@@ -69,14 +69,45 @@ def _status_lines(status: VettingStatus) -> list[Text]:
     return lines
 
 
-def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
+def record_hint(agency: str, record: str | None) -> str:
+    """The command that records a vetting, as the caller can run it (a full path if needed)."""
+    return record or f"referral vet {agency} --record"
+
+
+def unassessed_view(agency: str, record: str | None, ascii_only: bool) -> RenderableType:
+    """A never-vetted agency: all eleven factors still to assess, and how to record them.
+
+    The worker deciding on a referral needs to see what nobody has checked yet, not a blank.
+    """
+    from referral_cli.vetting.rubric import rubric
+
+    factors = rubric().factors
+    table = Table(box=_box(ascii_only), pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Factor", overflow="fold")
+    table.add_column("Score", justify="center", no_wrap=True)
+    table.add_column("Standing", no_wrap=True)
+    for number, factor in enumerate(factors, start=1):
+        name = factor.label + (" *" if factor.critical else "")
+        table.add_row(str(number), name, _score("U"), "not assessed")
+    return Group(
+        Text(f"No vetting on file: none of the {len(factors)} factors is assessed yet."),
+        table,
+        Text("* critical factor: U or 2 or less means verify before referral"),
+        Text(f"Record a vetting: {record_hint(agency, record)}", style="bold"),
+    )
+
+
+def scorecard_view(
+    card: Scorecard, ascii_only: bool = False, record: str | None = None
+) -> RenderableType:
     """The scorecard: header, outcome, one row per factor with score, evidence and note."""
     parts: list[RenderableType] = [
         Text(f"{one_line(card.agency_name)} ({card.agency})", style="bold"),
         *_status_lines(card.status),
     ]
     if card.date is None:
-        parts.append(Text(f"No vetting on file. Record one: referral vet {card.agency} --record"))
+        parts.append(unassessed_view(card.agency, record, ascii_only))
         return Group(*parts)
     how = ", ".join(card.method)
     parts.append(
@@ -115,7 +146,9 @@ def scorecard_view(card: Scorecard, ascii_only: bool = False) -> RenderableType:
     return Group(*parts)
 
 
-def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableType:
+def history_view(
+    hist: VettingHistory, ascii_only: bool = False, record: str | None = None
+) -> RenderableType:
     """Every vetting side by side (factor by date), then what changed at each one."""
     from referral_cli.vetting.rubric import rubric
 
@@ -125,7 +158,7 @@ def history_view(hist: VettingHistory, ascii_only: bool = False) -> RenderableTy
         *_status_lines(hist.status),
     ]
     if not hist.entries:
-        parts.append(Text(f"No vetting on file. Record one: referral vet {hist.agency} --record"))
+        parts.append(unassessed_view(hist.agency, record, ascii_only))
         return Group(*parts)
     table = Table(box=_box(ascii_only), pad_edge=False)
     table.add_column("Factor")

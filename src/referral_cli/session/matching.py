@@ -23,7 +23,7 @@ from referral_cli.vetting.standing import Outcome, VettingStatus
 # youth (age, language where needed) or must be checked (gender, unknown age, a wanted
 # affirming place) carries a mark, so it is never the default pick.
 TIERS: dict[str, int] = {"ready": 0, "stale": 1, "verify": 2, "not-vetted": 3}
-TIER_WORDS = ("ready to refer", "ready but overdue", "verify first", "not vetted")
+TIER_WORDS = ("ready to refer", "ready but overdue", "verify", "not vetted")
 # Points, kept for the record of what was considered (and the order within a tier).
 VETTED_READY = 30
 VETTED_VERIFY = 10

@@ -61,8 +61,25 @@ def ask_one(ctx: Context, c: Considered) -> ProviderCall:
     return the_call(ctx, key, c.agency)
 
 
+NEW_KEY = "ask.new_contact"
+
+
+def another_contact(ctx: Context) -> bool:
+    """Whether a call named an agency the catalog lacks (asked where someone can answer)."""
+    if NEW_KEY not in ctx.asker.answers and not ctx.asker.interactive:
+        return False  # an answers file without the key: no new contact
+    return ctx.asker.confirm(
+        NEW_KEY, "Did a call name another agency to consider (a new contact)?", False
+    )
+
+
 def run(ctx: Context) -> str | None:
-    """One call per agency considered."""
+    """One call per agency considered; a new contact named on a call is considered too."""
     ctx.echo(CALL_NOW)
     ctx.s.calls = [ask_one(ctx, c) for c in ctx.s.considered]
+    made = any(call.called for call in ctx.s.calls)  # only a call made can name another
+    if made and another_contact(ctx):
+        added = new_contact.add(ctx, "ask.new")
+        ctx.s.considered.append(added)
+        ctx.s.calls.append(ask_one(ctx, added))
     return None

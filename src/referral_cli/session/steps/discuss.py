@@ -91,6 +91,7 @@ def talk(ctx: Context, c: Considered) -> OptionTalk:
     agency = ctx.agency(c.agency)
     ctx.echo()
     ctx.echo(facts(ctx, c))
+    standing.show(ctx, c.agency)
     key = f"discuss.{c.agency}"
     view = ctx.asker.optional(f"{key}.view", "The youth's view (optional)")
     choice = ctx.asker.choice(
@@ -114,7 +115,7 @@ def talk(ctx: Context, c: Considered) -> OptionTalk:
         )
         near = None if answer == "unsure" else answer == "yes"
         transport = ctx.asker.optional(f"{key}.transport", "Route and transport (optional)")
-        standing.check(ctx, key, c)
+        standing.check(ctx, key, c, shown=True)
     return OptionTalk(
         agency=c.agency,
         youth_view=view,

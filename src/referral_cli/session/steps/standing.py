@@ -31,13 +31,18 @@ def in_question(ctx: Context, agency_id: str) -> list[str]:
     return [one_line(line) for line in lines]
 
 
-def check(ctx: Context, key: str, considered: Considered) -> None:
-    """Show what is in question; once per agency, ask whether the worker checked it."""
-    lines = in_question(ctx, considered.agency)
-    if not lines:
-        return
-    for line in lines:
+def show(ctx: Context, agency_id: str) -> None:
+    """What is in question, under the agency's name, while the youth weighs it."""
+    for line in in_question(ctx, agency_id):
         ctx.echo(f"  {line}")
+
+
+def check(ctx: Context, key: str, considered: Considered, shown: bool = False) -> None:
+    """Show what is in question (unless `shown`); once per agency, ask if the worker checked it."""
+    if not in_question(ctx, considered.agency):
+        return
+    if not shown:
+        show(ctx, considered.agency)
     if considered.checked:
         ctx.echo("  (you confirmed you checked these)")
         return
