@@ -44,6 +44,7 @@ from referral_cli.hsds.mapping import (
 from referral_cli.hsds.results import ImportedAgency, ServiceLine, Unimported
 from referral_cli.hsds.schedules import hours
 from referral_cli.hsds.schema import WHERE, Obj
+from referral_cli.hsds.sites import sites
 from referral_cli.hsds.values import (
     block,
     covered,
@@ -260,6 +261,11 @@ class Mapper:
         data["access"] = access(locations, draft)
         reach(org, services, locations, draft)
         data["intake"] = documents(services)
+        found = sites(org, services)
+        if found is None:
+            draft.assumed.append(("sites",))  # HSDS lists no place: keep a person's sites
+        elif found:
+            data["sites"] = found
         cost(services, draft)
         ext.pop("vetting", None)  # the extension: what only our own export carries
         ident, claimed = self.agency_id(org, ext)
