@@ -241,6 +241,9 @@ class Mapper:
             return Unimported(name or where, where, lines)
         for location in dicts(org.get("locations")):
             self.add_languages(location.get("languages"), languages, unknown)
+        for location in service_locations(services) + dicts(org.get("locations")):
+            for phone in dicts(location.get("phones")):  # 1.x/2.0: a site's phone's languages
+                self.add_languages(phone.get("languages"), languages, unknown)
         for phone in dicts(org.get("phones")):
             self.add_languages(phone.get("languages"), languages, unknown)
         draft = Draft({"name": name, "description": block(org.get("description"))})
