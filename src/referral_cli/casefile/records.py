@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from referral_cli.catalog.models import Id, LangCode, Model, Phone, ServiceForm, Text
+from referral_cli.catalog.models import Id, LangCode, Model, Phone, ServiceForm, Site, Text
 
 # --- case files ----------------------------------------------------------------
 #
@@ -215,6 +215,7 @@ class Referral(Model):
     follow_up: dt.date | None = None
     first_contact: dt.date | None = None
     urgency: Urgency | None = None
+    site: Site | None = None  # the site the youth picked, as the catalog had it then
 
 
 class NoReferral(Model):

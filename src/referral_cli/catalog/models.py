@@ -200,6 +200,17 @@ class ImportSource(Model):
     name: str = ""
 
 
+class Site(Model):
+    """One of an agency's places (a multi-site organization keeps every one): coarse facts
+    only, as for the agency itself; `source` is the source directory's location id."""
+
+    name: Text
+    area: str = ""  # a city, never a street address
+    phone: Phone | None = None
+    hours: str = ""
+    source: str = ""
+
+
 class Agency(Model):
     """A partner agency a worker might refer a youth to."""
 
@@ -223,6 +234,7 @@ class Agency(Model):
     cost: Literal["free", "sliding-scale", "insurance", "fee", "unknown"] = "free"
     revet_months: int | None = Field(default=None, ge=1, le=60)
     source: ImportSource | None = None
+    sites: list[Site] = []  # only for more than one place; the youth picks one in a session
 
     @property
     def call(self) -> str:

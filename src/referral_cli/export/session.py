@@ -25,7 +25,13 @@ from referral_cli.session.checklist import (
     NO_REFERRAL_REASONS,
     STEPS,
 )
-from referral_cli.session.consent import STATE_TEXT, AgencyPacket, items_for, release_state
+from referral_cli.session.consent import (
+    STATE_TEXT,
+    AgencyPacket,
+    items_for,
+    release_state,
+    site_text,
+)
 from referral_cli.session.handover import Handover
 from referral_cli.text import md, one_line
 
@@ -152,6 +158,8 @@ def _referral_section(s: Session, r: Referral, today: dt.date) -> Section:
         ("Follow-up", _d(r.follow_up)),
         ("Needs", ", ".join(r.needs) or "-"),
     ]
+    if r.site is not None:
+        lines.append(("Site", site_text(r.site)))
     if r.contact:
         who = ", ".join(x for x in (r.contact.role, r.contact.name) if x)
         lines.append(
@@ -225,7 +233,10 @@ def agency_sections(packet: AgencyPacket, handover: Handover | None = None) -> l
     p = packet
     head: list[Line] = [("Case reference", p.reference)]
     head.extend(_referrer_lines(p, handover))
-    head.extend([("To", p.agency_name), ("Referral date", _d(p.referred_on)), ("Status", p.status)])
+    head.append(("To", p.agency_name))
+    if p.site:
+        head.append(("Site", p.site))
+    head.extend([("Referral date", _d(p.referred_on)), ("Status", p.status)])
     sections: list[Section] = [("Referral", head)]
     if p.consent != "valid":
         when = f" on {_d(p.lapsed_on)}" if p.lapsed_on else ""

@@ -108,8 +108,9 @@ def card_lines(
             if on is not None:
                 when += " (" + w["arranged"].format(date=on.isoformat()) + ")"
             lines.append((w["when"], when))
-        if phones.get(referral.agency):
-            lines.append((w["phone_there"], phones[referral.agency]))
+        there = referral.site.phone if referral.site and referral.site.phone else None
+        if there or phones.get(referral.agency):
+            lines.append((w["phone_there"], there or phones[referral.agency]))
         blocks.append(lines)
     if not blocks:
         blocks.append([("", w["nothing_planned"])])

@@ -44,6 +44,7 @@ from referral_cli.hsds.mapping import (
 from referral_cli.hsds.results import ImportedAgency, ServiceLine, Unimported
 from referral_cli.hsds.schedules import hours
 from referral_cli.hsds.schema import WHERE, Obj
+from referral_cli.hsds.sites import sites
 from referral_cli.hsds.values import (
     block,
     covered,
@@ -240,6 +241,9 @@ class Mapper:
             return Unimported(name or where, where, lines)
         for location in dicts(org.get("locations")):
             self.add_languages(location.get("languages"), languages, unknown)
+        for location in service_locations(services) + dicts(org.get("locations")):
+            for phone in dicts(location.get("phones")):  # 1.x/2.0: a site's phone's languages
+                self.add_languages(phone.get("languages"), languages, unknown)
         for phone in dicts(org.get("phones")):
             self.add_languages(phone.get("languages"), languages, unknown)
         draft = Draft({"name": name, "description": block(org.get("description"))})
@@ -260,6 +264,11 @@ class Mapper:
         data["access"] = access(locations, draft)
         reach(org, services, locations, draft)
         data["intake"] = documents(services)
+        found = sites(org, services)
+        if found is None:
+            draft.assumed.append(("sites",))  # HSDS lists no place: keep a person's sites
+        elif found:
+            data["sites"] = found
         cost(services, draft)
         ext.pop("vetting", None)  # the extension: what only our own export carries
         ident, claimed = self.agency_id(org, ext)

@@ -35,12 +35,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "maximum_age",
         EXTENSION,
     ),
-    "location": ("id", "location_type", "organization_id", "name", "transportation"),
+    "location": (
+        "id",
+        "location_type",
+        "organization_id",
+        "name",
+        "description",
+        "transportation",
+    ),
     "accessibility": ("id", "location_id", "description"),
     "contact": ("id", "organization_id", "name", "title", "email"),
-    "phone": ("id", "organization_id", "contact_id", "number"),
+    "phone": ("id", "organization_id", "contact_id", "location_id", "number"),
     "language": ("id", "service_id", "name", "code"),
-    "schedule": ("id", "service_id", "description", "notes"),
+    "schedule": ("id", "service_id", "location_id", "description", "notes"),
     "service_at_location": ("id", "service_id", "location_id"),
     "required_document": ("id", "service_id", "document"),
     "taxonomy": ("id", "name", "description"),
@@ -143,6 +150,67 @@ def _service(catalog: Catalog, agency: Agency, org_id: str, index: int) -> Obj:
     return out
 
 
+def _coarse_location(agency: Agency, org_id: str) -> Obj:
+    """The agency's one place: its coarse area as the name, transit and access facts."""
+    location_id = hsds_id("location", agency.id)
+    location: Obj = {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": org_id,
+        "name": agency.access.area,
+    }
+    if agency.access.transit:
+        location["transportation"] = "Reachable by public transit."
+    notes = [agency.access.note] if agency.access.note else []
+    if agency.access.wheelchair:
+        notes.append("Wheelchair accessible.")
+    if notes:
+        location["accessibility"] = [
+            {
+                "id": hsds_id("accessibility", agency.id),
+                "location_id": location_id,
+                "description": " ".join(notes),
+            }
+        ]
+    return location
+
+
+def _locations(agency: Agency, org_id: str) -> list[Obj]:
+    """One location per site (name, city as its description, phone, hours), else the
+    agency's one coarse location. No street address is ever written."""
+    if not agency.sites:
+        return [_coarse_location(agency, org_id)]
+    out = []
+    for n, site in enumerate(agency.sites):
+        location_id = hsds_id("location", agency.id, "site", str(n))
+        location: Obj = {
+            "id": location_id,
+            "location_type": "physical",
+            "organization_id": org_id,
+            "name": site.name,
+        }
+        if site.area:
+            location["description"] = site.area
+        if site.phone:
+            location["phones"] = [
+                {
+                    "id": hsds_id("phone", agency.id, "site", str(n)),
+                    "location_id": location_id,
+                    "number": site.phone,
+                }
+            ]
+        if site.hours:
+            location["schedules"] = [
+                {
+                    "id": hsds_id("schedule", agency.id, "site", str(n)),
+                    "location_id": location_id,
+                    "description": site.hours,
+                }
+            ]
+        out.append(location)
+    return out
+
+
 def organization(
     catalog: Catalog, agency: Agency, today: dt.date, *, with_vetting: bool = True
 ) -> Obj:
@@ -174,40 +242,19 @@ def organization(
             }
         ]
     org["contacts"] = [person]
-    if not agency.confidential_address:
-        location_id = hsds_id("location", agency.id)
-        location: Obj = {
-            "id": location_id,
-            "location_type": "physical",
-            "organization_id": org_id,
-            "name": agency.access.area,
-        }
-        if agency.access.transit:
-            location["transportation"] = "Reachable by public transit."
-        notes = [agency.access.note] if agency.access.note else []
-        if agency.access.wheelchair:
-            notes.append("Wheelchair accessible.")
-        if notes:
-            location["accessibility"] = [
-                {
-                    "id": hsds_id("accessibility", agency.id),
-                    "location_id": location_id,
-                    "description": " ".join(notes),
-                }
-            ]
-        org["locations"] = [location]
-    else:
-        org["locations"] = []
+    org["locations"] = [] if agency.confidential_address else _locations(agency, org_id)
     org["services"] = [_service(catalog, agency, org_id, i) for i in range(len(agency.services))]
     for offered, service in zip(agency.services, org["services"], strict=True):
-        # where each service is given: the one coarse location, unless it is confidential
+        # where each service is given: every site (or the one coarse location), unless the
+        # address is confidential; the first keeps the id it had before sites existed
         service["service_at_locations"] = [
             {
-                "id": hsds_id("service_at_location", agency.id, offered.id),
+                "id": hsds_id("service_at_location", agency.id, offered.id, *extra),
                 "service_id": service["id"],
                 "location_id": location["id"],
             }
-            for location in org["locations"]
+            for n, location in enumerate(org["locations"])
+            for extra in [[location["id"]] if n else []]
         ]
     ext: Obj = {
         "agency_id": agency.id,
@@ -228,6 +275,14 @@ def organization(
     }
     if agency.revet_months is not None:
         ext["revet_months"] = agency.revet_months
+    if agency.sites and not agency.confidential_address:
+        # exactly as the catalog has them (the source's ids too), and the agency's own hours
+        # and phone, which the sites' schedules and phones would otherwise add to on import
+        ext["sites"] = [
+            site.model_dump(mode="json", exclude_defaults=True) for site in agency.sites
+        ]
+        ext["hours"]["regular"] = agency.hours.regular
+        ext["phone"] = agency.phone
     if with_vetting:
         ext["vetting"] = _vetting(catalog, agency, today)
     org[EXTENSION] = ext
@@ -276,6 +331,8 @@ def tables(orgs: list[Obj]) -> dict[str, list[Obj]]:
         for location in org["locations"]:
             out["location"].append(location)
             out["accessibility"].extend(location.get("accessibility", []))
+            out["phone"].extend(location.get("phones", []))
+            out["schedule"].extend(location.get("schedules", []))
         for service in org["services"]:
             out["service"].append(service)
             out["language"].extend(service["languages"])

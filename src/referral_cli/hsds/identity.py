@@ -11,9 +11,11 @@ organizations apart and a vetting is at stake, the import refuses unless told.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from referral_cli.catalog.contents import Catalog
 from referral_cli.catalog.models import Agency, ImportSource
+from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR
 from referral_cli.hsds.results import ImportedAgency
 
 
@@ -26,6 +28,14 @@ class Identities:
     vetted: set[str]
     taken: set[str] = field(default_factory=set)
     conflicts: list[str] = field(default_factory=list)
+    root: Path | None = None
+
+    def file_of(self, ident: str) -> str:
+        """The file that holds an agency: agencies/<id>.yaml in the files layout, where a
+        coordinator adds the `source:` that settles a conflict, else agencies.yaml."""
+        root = self.root or Path()
+        own = root / AGENCY_DIR / f"{ident}.yaml"
+        return str(own if own.is_file() else root / AGENCIES_FILE)
 
     @classmethod
     def of(cls, catalog: Catalog | None) -> Identities:
@@ -33,7 +43,9 @@ class Identities:
         existing = dict(catalog.agencies) if catalog is not None else {}
         by_source = {a.source.id: a.id for a in existing.values() if a.source is not None}
         vetted = {i for i, v in (catalog.vettings if catalog else {}).items() if v}
-        return cls(by_source, existing, vetted, set(existing))
+        return cls(
+            by_source, existing, vetted, set(existing), root=catalog.root if catalog else None
+        )
 
     def fresh(self, base: str) -> str:
         """base, or base-2, base-3...: never an id the catalog or this import already has."""
@@ -70,7 +82,8 @@ def assign(items: list[ImportedAgency], catalog: Catalog | None) -> list[str]:
             if owner is not None and owner.source is not None and owner.source.id != item.hsds_id:
                 ids.conflicts.append(
                     f"'{item.agency.name}' (source id {item.hsds_id}) names agency "
-                    f"{item.claimed}, which is source id {owner.source.id}"
+                    f"{item.claimed}, which is source id {owner.source.id} "
+                    f"(in {ids.file_of(item.claimed)})"
                 )
             _give(item, item.claimed, ids)
         else:
@@ -86,7 +99,8 @@ def assign(items: list[ImportedAgency], catalog: Catalog | None) -> list[str]:
             ids.conflicts.append(
                 f"agency {candidate} (vetted) has no source id, and "
                 + " and ".join(f"'{w.agency.name}' (source id {w.hsds_id})" for w in wanting)
-                + " all match it by name; which one it is cannot be told"
+                + f" all match it by name; which one it is cannot be told "
+                f"(in {ids.file_of(candidate)})"
             )
         matched[id(free[0])] = candidate
     for item in pending:

@@ -69,7 +69,7 @@ def import_hsds(
             "Nothing was imported: these matches could move a vetting to another "
             "organization:\n"
             + "\n".join(f"  {c}" for c in result.id_conflicts)
-            + "\nAdd `source: {id: ...}` to the right agency in agencies.yaml, or pass "
+            + "\nAdd `source: {id: ...}` to the right agency in the file named, or pass "
             "--allow-moves to match them in file order."
         )
     if not dry_run and result.agencies:

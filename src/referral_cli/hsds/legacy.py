@@ -25,14 +25,19 @@ LEGACY_MARKERS = (
     "service_taxonomy.csv",
     "mail_addresses.csv",
 )
-# 2.x added these beside the 1.x tables.
-V2_MARKERS = ("service_attributes.csv", "other_attributes.csv", "taxonomy_terms.csv")
+# 2.0 renamed or added these (2.0.0 and 2.0.1 are the only 2.x releases).
+V2_MARKERS = (
+    "service_attributes.csv",
+    "other_attributes.csv",
+    "taxonomy_terms.csv",
+    "schedules.csv",
+)
 # ISO 8601 numbering (1 = Monday); 0 is read as Sunday, as cron writes it.
 WEEKDAYS = {"0": "SU", "1": "MO", "2": "TU", "3": "WE", "4": "TH", "5": "FR", "6": "SA", "7": "SU"}
 
 
 def version(root: Path) -> str | None:
-    """'1.x', '2.x' or 'Ohana API CSV' for an older package, None for HSDS 3."""
+    """'1.x', '2.0' or 'Ohana API CSV' for an older package, None for HSDS 3."""
     names = {p.name for p in root.glob("*.csv")}
     if "mail_addresses.csv" in names:
         return "Ohana API CSV"
@@ -42,7 +47,7 @@ def version(root: Path) -> str | None:
         legacy = "location_type" not in header
     if not legacy:
         return None
-    return "2.x" if any(m in names for m in V2_MARKERS) else "1.x"
+    return "2.0" if any(m in names for m in V2_MARKERS) else "1.x"
 
 
 def _first(root: Path, *names: str) -> Path | None:
@@ -85,9 +90,12 @@ def _addresses(root: Path, read: Reader) -> Rows:
 
 
 def _schedules(root: Path, read: Reader) -> Rows:
-    for where, row in _each(root, read, "regular_schedules.csv"):
-        day = str(row.pop("weekday", "")).strip()
-        row["byday"] = WEEKDAYS.get(day, day)
+    """1.x regular_schedules.csv (a weekday number per row), or 2.0 schedules.csv (RRULE
+    `byday`, as 3.0 has it)."""
+    for where, row in _each(root, read, "regular_schedules.csv", "schedules.csv"):
+        if "weekday" in row:
+            day = str(row.pop("weekday") or "").strip()
+            row["byday"] = WEEKDAYS.get(day, day)
         yield where, row
 
 
@@ -110,19 +118,30 @@ def _accessibility(root: Path, read: Reader) -> Rows:
 
 
 def _terms(root: Path, read: Reader) -> Rows:
+    """1.x taxonomy.csv (`name`, `vocabulary`) or 2.0 taxonomy_terms.csv (`term`)."""
     for where, row in _each(root, read, "taxonomy_terms.csv", "taxonomy.csv"):
         if "vocabulary" in row:
             row.setdefault("taxonomy", row.pop("vocabulary"))
+        if "term" in row and not row.get("name"):
+            row["name"] = row.pop("term")
         yield where, row
 
 
 def _attributes(root: Path, read: Reader) -> Rows:
-    for where, row in _each(root, read, "services_taxonomy.csv", "service_taxonomy.csv"):
-        row["link_id"] = row.pop("service_id", "")
-        row["taxonomy_term_id"] = row.pop("taxonomy_id", "")
+    """Service taxonomy links: 1.x services_taxonomy.csv (`taxonomy_id`), 2.0
+    service_attributes.csv (`taxonomy_term_id`), both by `service_id`; and 2.0
+    other_attributes.csv, which already links by `link_id`."""
+    for where, row in _each(
+        root, read, "services_taxonomy.csv", "service_taxonomy.csv", "service_attributes.csv"
+    ):
+        row["link_id"] = row.pop("service_id", "") or row.get("link_id", "")
+        if "taxonomy_id" in row:
+            row["taxonomy_term_id"] = row.pop("taxonomy_id")
         row["link_entity"] = "service"
         yield where, row
-    yield from _each(root, read, "service_attributes.csv")
+    for where, row in _each(root, read, "other_attributes.csv"):
+        row.setdefault("link_entity", row.get("link_type", ""))
+        yield where, row
 
 
 def _plain(*names: str) -> Callable[[Path, Reader], Rows]:

@@ -21,7 +21,7 @@ from referral_cli.vetting.standing import OUTCOME_LABELS, AgencyListing, Outcome
 
 if TYPE_CHECKING:
     from referral_cli.catalog.load import Catalog
-    from referral_cli.catalog.models import Agency, Service
+    from referral_cli.catalog.models import Agency, Service, Site
 
 OUTCOME_STYLE = {
     Outcome.READY: "green",
@@ -163,6 +163,13 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
     return Group(*parts)
 
 
+def site_line(site: Site) -> str:
+    """A site in one line: name, city, phone, hours (raw catalog text: escape to show)."""
+    name = site.name if site.area in ("", site.name) else f"{site.name}, {site.area}"
+    hours = f"; {site.hours}" if site.hours else ""
+    return f"{name}: {site.phone or 'no phone listed'}{hours}"
+
+
 def agency_facts(
     agency: Agency,
     services: Mapping[str, Service],
@@ -181,6 +188,7 @@ def agency_facts(
         offers.append(f"{label} ({', '.join(forms)})")
     spoken = ", ".join(languages.get(code, code) for code in agency.languages)
     contact = agency.contact
+    sites = [("Sites", "\n".join(site_line(site) for site in agency.sites))] if agency.sites else []
     return [
         ("Sector", SECTORS[agency.sector]),
         ("About", agency.description),
@@ -193,6 +201,7 @@ def agency_facts(
             agency.hours.regular + (" (after-hours line)" if agency.hours.after_hours else ""),
         ),
         ("Area", agency.access.area),
+        *sites,
         (
             "Access",
             f"transit: {_yes(agency.access.transit)}; wheelchair: {_yes(agency.access.wheelchair)}",

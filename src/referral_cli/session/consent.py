@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from referral_cli.casefile.records import STATUS_LABELS, Release, Session
+from referral_cli.catalog.models import Site
 from referral_cli.errors import NotFoundError
 
 ReleaseState = Literal[
@@ -67,6 +68,8 @@ class AgencyPacket(BaseModel):
     expires: dt.date | None = None
     lapsed_on: dt.date | None = None
     shared: list[Item] = []
+    # which of the agency's own sites the referral is to: where it goes, like `agency_name`
+    site: str = ""
 
 
 _ABOUT = {"age": "Age", "language": "Language", "gender": "Gender", "fit": "Access and fit needs"}
@@ -183,6 +186,12 @@ def ledger_revocation(session: Session, agency: str) -> dt.date | None:
     return logged
 
 
+def site_text(site: Site) -> str:
+    """The chosen site as the packet and the worker's record name it: name, city, phone."""
+    place = site.name if site.area in ("", site.name) else f"{site.name}, {site.area}"
+    return f"{place}; phone: {site.phone or 'none listed'}"
+
+
 def packet_for(session: Session, agency: str, today: dt.date) -> AgencyPacket:
     """What `agency` may see today: only items under a valid release that names them, and
     none while the ledger says the youth revoked it (see `ledger_revocation`)."""
@@ -215,4 +224,5 @@ def packet_for(session: Session, agency: str, today: dt.date) -> AgencyPacket:
         expires=release.expires if release and state == "valid" else None,
         lapsed_on=lapsed,
         shared=shared,
+        site=site_text(referral.site) if referral is not None and referral.site else "",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from referral_cli.casefile.records import Considered, Hesitation, OptionTalk
 from referral_cli.session import checklist as cl
-from referral_cli.session.steps import standing
+from referral_cli.session.steps import site, standing
 from referral_cli.session.steps.ask import call_line
 from referral_cli.session.steps.contact import open_referrals
 from referral_cli.session.steps.context import Context
@@ -139,4 +139,5 @@ def run(ctx: Context) -> str | None:
         ctx.echo("\nThe youth declined every option. That is their choice.")
         return "youth-declined"
     open_referrals(ctx)
+    site.choose(ctx)
     return None
