@@ -278,8 +278,8 @@ def test_a_verify_agency_shows_what_is_in_question_where_the_youth_decides(
     assert result.exit_code == 0, result.output
     out = result.output
     discuss, share = (
-        out.split("Step 6 of 8")[0].split("Step 4 of 8")[1],
-        out.split("Step 6 of 8")[1],
+        out.split("(guide step 6)")[0].split("(guide step 4)")[1],
+        out.split("(guide step 6)")[1],
     )
     assert "Alder Immigrant and Refugee Alliance [VERIFY]" in discuss
     assert "VERIFY before referral:" in discuss
@@ -436,7 +436,7 @@ def test_start_ends_the_in_room_phase_with_the_plan_and_resume_shows_the_timelin
     assert "Shared with Alder County Youth Harbor until 2026-12-23: Need: Emergency shelter" in out
     assert "Someone goes along to Alder County Youth Harbor" in out
     assert "Run them with: referral resume AC-3001" in out
-    for after in ("Step 5 of 8", "Step 7 of 8", "Step 8 of 8"):
+    for after in ("(guide step 5)", "(guide step 7)", "(guide step 8)"):
         assert after not in out
     draft = saved("AC-3001")
     assert draft.done == [1, 2, 3, 4, 6] and not draft.finished
@@ -507,7 +507,7 @@ def test_a_new_contact_is_carried_through_to_the_agencys_copy(run: Run, tmp_path
     out = result.output
     assert "A new contact, not in the catalog" in out
     assert "Eastside Youth Drop-In [NOT VETTED]" in out  # where the youth decides
-    assert "NOT VETTED: a new contact, not in the catalog" in out.split("Step 6 of 8")[1]
+    assert "NOT VETTED: a new contact, not in the catalog" in out.split("(guide step 6)")[1]
     assert "Check before referring to Eastside Youth Drop-In: NOT VETTED" in out  # the plan
     session = saved("AC-3001")
     [contact] = session.new_contacts

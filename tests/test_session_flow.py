@@ -63,7 +63,7 @@ def declining(answers: dict[str, Any]) -> dict[str, Any]:
 def test_full_referral_from_the_documented_answers_file(run: Run, _private_home: Path) -> None:
     result = run("start", "--answers", str(EXAMPLE), "--no-input")
     assert result.exit_code == 0, result.output
-    assert "Step 3 of 8 — Ask" in result.output
+    assert "In the room, 3 of 5 — Ask (guide step 3)" in result.output
     assert "answers not used" not in result.output
     session = saved(_private_home, "AC-2041")
     assert session.finished
@@ -243,7 +243,7 @@ def test_interrupted_session_resumes_where_it_stopped(
         "--no-input",
     )
     assert result.exit_code == 0, result.output
-    assert "Resuming AC-2041 at step 3" in result.output
+    assert "Resuming AC-2041 at Ask (guide step 3)" in result.output
     done = saved(_private_home, "AC-2041")
     assert (
         done.finished

@@ -59,7 +59,8 @@ def test_a_whole_referral_with_defaults(run: Run, _private_home: Path) -> None:
     out = result.output
     assert "looks like a person's name" in out
     assert "looks like a date (a birth date?)" in out
-    assert "Step 1 of 8 — Needs" in out and "Step 8 of 8 — Escort" in out
+    assert "In the room, 1 of 5 — Needs (guide step 1)" in out
+    assert "After the session, 3 of 3 — Escort (guide step 8)" in out
     session = saved(_private_home)
     assert session.finished and session.profile.age == 15
     [referral] = session.referrals
@@ -121,7 +122,7 @@ def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path)
     rest = ["verbal", "written", "n", "", "y", "yes", "y", "y", "y", "waiting", "", "n", "", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
-    assert "Resuming YS-77 at step 6 of 8; 3 answers kept." in second.output
+    assert "Resuming YS-77 at Share (guide step 6); 3 answers kept." in second.output
     assert "  1: Quiet room  (answered before)" in second.output
     done = saved(_private_home)
     assert done.referrals[0].status == "requested" and done.pending == {}

@@ -12,6 +12,7 @@ from referral_cli.casefile.records import STATUS_LABELS, Session
 from referral_cli.catalog.models import GROUPS, Agency, Hotline, Service
 from referral_cli.render.narrow import plain_table, terminal_width, wrap_items
 from referral_cli.session.checklist import (
+    AFTER,
     BASIC_NEEDS,
     IN_ROOM,
     LAST_STEP,
@@ -26,9 +27,20 @@ from referral_cli.text import one_line
 WIDTH = 88
 
 
+def phase_place(number: int) -> str:
+    """Where a step falls in its phase: "In the room, 5 of 5" or "After the session, 1 of 3".
+
+    The steps happen in two phases (1, 2, 3, 4, 6 in the room; 5, 7, 8 after), so counting
+    within the phase reads in order; the guide's own number is given beside it.
+    """
+    phase, name = (IN_ROOM, "In the room") if number in IN_ROOM else (AFTER, "After the session")
+    return f"{name}, {phase.index(number) + 1} of {len(phase)}"
+
+
 def step_header(current: Step) -> str:
-    """The one-line progress header shown at the start of every step."""
-    head = f"Step {current.number} of {LAST_STEP} — {current.title}"
+    """The progress header shown at the start of every step: its place in its phase, its
+    title and its number in the eight-step guide."""
+    head = f"{phase_place(current.number)} — {current.title} (guide step {current.number})"
     return f"\n{head}   (x = no referral, Ctrl-C = pause)\n{one_line(current.purpose)}"
 
 
@@ -37,8 +49,10 @@ def opening(region: str, example: bool) -> str:
     lines = [
         "Referral session",
         "",
-        "We go through eight short steps with the youth: needs, find, ask, discuss, contact,",
-        "share, warm hand-off, escort. The youth decides at every step; declining is always fine.",
+        "In the room with the youth: needs, finding options, a call with the youth, weighing",
+        "the options, consent. It ends with a plan. After, often over days: the agency's",
+        "representative, the warm hand-off, the escort (you resume the case for those).",
+        "The youth decides at every step; declining is always fine.",
         "",
         "Nothing leaves this laptop, and nothing is shared with an agency, unless the youth",
         "consents to that item for that agency. The draft is saved after every step, readable",

@@ -71,12 +71,16 @@ class Flow:
         try:
             if ctx.session is None:
                 opening.run(ctx)
+            elif opening.OPENING in ctx.s.pending:
+                ctx.echo(f"Resuming {ctx.s.reference}: who runs the session first.")
+                opening.finish(ctx)
             elif not ctx.s.finished:
                 kept = len(ctx.s.pending)
                 where = f"; {kept} answer{'s' if kept != 1 else ''} kept" if kept else ""
                 ctx.echo(ctx.screens.timeline(ctx.s))
+                at = next_step(ctx.s) or cl.LAST_STEP
                 ctx.echo(
-                    f"Resuming {ctx.s.reference} at step {ctx.s.step} of {cl.LAST_STEP}{where}."
+                    f"Resuming {ctx.s.reference} at {cl.step(at).title} (guide step {at}){where}."
                 )
             self.steps()
         except (KeyboardInterrupt, typer.Abort):

@@ -17,8 +17,12 @@ def new_reference(text: str) -> str:
     return ref
 
 
+OPENING = "opening.open"  # in `pending`: the worker's name and program are still to come
+NOT_YET = "(not given yet)"
+
+
 def run(ctx: Context) -> None:
-    """Open a new session and save it, so a pause from here on keeps a draft."""
+    """Open a new session and save it as soon as it has a reference, so a pause keeps it."""
     info = ctx.catalog.info
     ctx.echo(ctx.screens.opening(info.region, info.example))
     ctx.echo()
@@ -28,5 +32,33 @@ def run(ctx: Context) -> None:
         check=new_reference,
     )
     at = ctx.now()
-    ctx.session = Session(reference=ref, **worker.identity(ctx), created=at, updated=at, step=1)
+    ctx.session = Session(
+        reference=ref,
+        worker=NOT_YET,
+        program=NOT_YET,
+        created=at,
+        updated=at,
+        step=1,
+        pending={OPENING: "1"},
+    )
+    ctx.save()
+    finish(ctx)
+
+
+def finish(ctx: Context) -> None:
+    """Who runs the session, each answer saved as it is given (a resume replays them)."""
+    asker = ctx.asker
+    asker.replay = {k: v for k, v in ctx.s.pending.items() if k != OPENING}
+
+    def keep(key: str, text: str) -> None:
+        ctx.s.pending[key] = text
+        ctx.save()
+
+    asker.on_answer = keep
+    try:
+        who = worker.identity(ctx)
+    finally:
+        asker.on_answer = None
+        asker.replay = {}
+    ctx.session = ctx.s.model_copy(update={**who, "pending": {}})
     ctx.save()

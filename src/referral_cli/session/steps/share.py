@@ -23,8 +23,17 @@ from referral_cli.text import one_line
 
 def purpose_of(ctx: Context, referral: Referral) -> str:
     """The release's stated purpose, from the needs it is for (read back, never typed)."""
-    labels = [n.label for n in ctx.s.needs if n.service in referral.needs]
-    return "To arrange " + (", ".join(labels) if labels else "the services the youth asked for")
+    labels = [mid_sentence(n.label) for n in ctx.s.needs if n.service in referral.needs]
+    if len(labels) > 1:
+        labels = [", ".join(labels[:-1]) + " and " + labels[-1]]
+    return "To arrange " + (labels[0] if labels else "the services the youth asked for")
+
+
+def mid_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "emergency shelter", but "LGBTQ+ youth services"."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def item_words(items: Sequence[Item]) -> Callable[[str], list[str]]:
