@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import lru_cache
 
 from referral_cli.hsds.results import ImportedAgency, ImportResult, ServiceLine
-from referral_cli.text import md, one_line
+from referral_cli.text import md as escape
+from referral_cli.text import one_line
 
 COLUMNS = ["organization", "agency_id", "source_id", "action", "kind", "item", "detail"]
 
@@ -47,6 +49,14 @@ def rows(result: ImportResult) -> list[list[str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
+def md(text: str) -> str:
+    """Markdown-escaped text; a large import repeats the same notes and names thousands of
+    times, so each is escaped once."""
+    return escape(text)
+
+
+@lru_cache(maxsize=1 << 16)
 def _cell(value: str) -> str:
     text = one_line(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
