@@ -103,6 +103,7 @@ def import_hsds(
 ) -> None:
     """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
     from referral_cli.commands.common import outside_tool_folders
+    from referral_cli.hsds.importer import gc_paused
     from referral_cli.hsds.importer import import_hsds as run_import
     from referral_cli.hsds.mapping import HsdsError
 
@@ -121,7 +122,8 @@ def import_hsds(
     )
     failed = bool(result.problems) and not skip_invalid
     if not failed:
-        _write_review(result, review if review is not None or dry_run else target / REVIEW_FILE)
+        with gc_paused():
+            _write_review(result, review if review is not None or dry_run else target / REVIEW_FILE)
     if fmt is DataFormat.JSON:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         if failed:

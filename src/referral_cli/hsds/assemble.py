@@ -82,31 +82,56 @@ def convert_cells(kind: str, row: Obj, where: str, pkg: Package) -> Obj:
     return row
 
 
+# Rows other rows link to: only these are indexed by id and remember their organizations (a
+# schedule, address or language row is never a parent; keeping sets for them cost memory).
+PARENTS = (
+    "organization",
+    "service",
+    "location",
+    "contact",
+    "phone",
+    "service_at_location",
+    "taxonomy_term",
+)
+NOBODY: frozenset[str] = frozenset()
+
+
 class Assembler:
-    """One join of a package's tables; remembers which organizations each row belongs to."""
+    """One join of a package's tables; remembers which organizations each row belongs to.
+
+    Only organizations keep where they came from (`WHERE`, for the conversion's messages);
+    other rows are given theirs while their table is joined, so 500,000 rows do not each hold
+    a "schedules.csv row 123456" string for the rest of the import.
+    """
 
     def __init__(self, rows: Rows, pkg: Package, *, convert: bool) -> None:
         self.rows = rows
         self.pkg = pkg
         self.convert = convert
-        self.owners: dict[tuple[str, str], set[str]] = {}
+        self.owners: dict[tuple[str, str], frozenset[str]] = {}
         self.index: dict[str, dict[str, Obj]] = {}
         self.bad: set[int] = set()  # rows that failed their check (a key in each row cost memory)
 
-    def load(self, kind: str) -> list[Obj]:
-        """Every row of one table, checked and indexed by id."""
-        out = []
+    def each(self, kind: str) -> Iterator[tuple[str, Obj]]:
+        """The rows of one table as they are read, with where each came from, checked."""
         for where, row in self.rows(kind):
-            row = convert_cells(kind, dict(row), where, self.pkg) if self.convert else dict(row)
-            row[WHERE] = where
+            # CSV rows are the reader's own new dicts; JSON rows are copied, never changed
+            row = convert_cells(kind, row, where, self.pkg) if self.convert else dict(row)
+            if kind == "organization":
+                row[WHERE] = where
             if not check_object(kind, row, where, self.pkg, set()):
                 self.bad.add(id(row))  # rows live until the join ends, so ids stay unique
-            out.append(row)
-        self.index[kind] = {r["id"]: r for r in out if isinstance(r.get("id"), str)}
+            yield where, row
+
+    def load(self, kind: str) -> list[tuple[str, Obj]]:
+        """Every row of one table (parents are indexed by id, so all are read first)."""
+        out = list(self.each(kind))
+        if kind in PARENTS:
+            self.index[kind] = {r["id"]: r for _, r in out if isinstance(r.get("id"), str)}
         return out
 
     def place(
-        self, kind: str, row: Obj, links: Links, *, strict: bool = True
+        self, kind: str, row: Obj, where: str, links: Links, *, strict: bool = True
     ) -> list[tuple[str, Obj]]:
         """The parents a row links to; report broken links; record the row's organizations."""
         parents: list[tuple[str, Obj]] = []
@@ -120,54 +145,52 @@ class Assembler:
                 broken.append(f"{link} '{value}'")
             else:
                 parents.append((parent_kind, parent))
-        orgs: set[str] = set()
-        for parent_kind, parent in parents:
-            orgs |= self.owners.get((parent_kind, parent["id"]), set())
-        self.owners[(kind, str(row.get("id")))] = orgs
+        owned = [self.owners.get((k, p["id"]), NOBODY) for k, p in parents]
+        orgs = owned[0] if len(owned) == 1 else frozenset().union(*owned)  # shared, never changed
+        if kind in PARENTS:
+            self.owners[(kind, str(row.get("id")))] = orgs
         if broken and not parents and strict:
-            self.pkg.problem(
-                row[WHERE], f"{kind} links to nothing in the package: {', '.join(broken)}"
-            )
+            self.pkg.problem(where, f"{kind} links to nothing in the package: {', '.join(broken)}")
         elif broken:
-            self.pkg.warnings.append(f"{row[WHERE]}: ignored broken link {', '.join(broken)}")
+            self.pkg.warnings.append(f"{where}: ignored broken link {', '.join(broken)}")
         if id(row) in self.bad:
+            if kind not in PARENTS:  # a streamed row is freed now: its id may be reused
+                self.bad.discard(id(row))
             self.pkg.invalid |= orgs
             return []
         return parents
 
     def organizations(self) -> list[Obj]:
         """The organizations table; each organization owns itself."""
-        organizations = self.load("organization")
+        organizations = [org for _, org in self.load("organization")]
         for org in organizations:
-            self.owners[("organization", str(org.get("id")))] = {str(org.get("id"))}
+            self.owners[("organization", str(org.get("id")))] = frozenset({str(org.get("id"))})
             if id(org) in self.bad:
                 self.pkg.invalid.add(str(org.get("id")))
         return organizations
 
     def services(self) -> None:
         """Services under their organization."""
-        for service in self.load("service"):
+        for where, service in self.load("service"):
             if not service.get("organization_id"):
-                self.pkg.problem(service[WHERE], "service.organization_id is required but missing")
-            parents = self.place("service", service, [("organization_id", "organization")])
+                self.pkg.problem(where, "service.organization_id is required but missing")
+            parents = self.place("service", service, where, [("organization_id", "organization")])
             for _, org in parents:
                 org.setdefault("services", []).append(service)
 
-    def service_locations(self, sals: list[Obj]) -> None:
+    def service_locations(self, sals: list[tuple[str, Obj]]) -> None:
         """Service-at-location rows under their service, each with its location inside."""
-        for sal in sals:
+        for where, sal in sals:
             for link in ("service_id", "location_id"):
                 if not sal.get(link):
-                    self.pkg.problem(
-                        sal[WHERE], f"service_at_location.{link} is required but missing"
-                    )
-            parents = self.place("service_at_location", sal, [("service_id", "service")])
+                    self.pkg.problem(where, f"service_at_location.{link} is required but missing")
+            parents = self.place("service_at_location", sal, where, [("service_id", "service")])
             location = self.index["location"].get(str(sal.get("location_id")))
             if sal.get("location_id") and location is None:
                 self.pkg.problem(
-                    sal[WHERE],
+                    where,
                     f"service_at_location.location_id '{sal['location_id']}' matches no location",
-                    self.owners[("service_at_location", str(sal.get("id")))],
+                    set(self.owners[("service_at_location", str(sal.get("id")))]),
                 )
             for _, service in parents:
                 if location is not None:
@@ -175,17 +198,24 @@ class Assembler:
                     service.setdefault("service_at_locations", []).append(sal)
                     key = ("location", str(location.get("id")))
                     owned = self.owners[("service", str(service["id"]))]
-                    self.owners[key] = self.owners.get(key, set()) | owned
+                    known = self.owners.get(key, NOBODY)
+                    if not owned <= known:
+                        self.owners[key] = known | owned
 
-    def locations(self, locations: list[Obj]) -> None:
+    def locations(self, locations: list[tuple[str, Obj]]) -> None:
         """Locations under their organization (optional when a service already reached them)."""
-        for location in locations:
+        for where, location in locations:
             key = ("location", str(location.get("id")))
-            reached = self.owners.get(key, set())
+            reached = self.owners.get(key, NOBODY)
             parents = self.place(
-                "location", location, [("organization_id", "organization")], strict=not reached
+                "location",
+                location,
+                where,
+                [("organization_id", "organization")],
+                strict=not reached,
             )
-            self.owners[key] |= reached
+            if not reached <= self.owners[key]:
+                self.owners[key] = self.owners[key] | reached
             if id(location) in self.bad:
                 self.pkg.invalid |= reached
             for _, org in parents:
@@ -194,13 +224,14 @@ class Assembler:
     def attributes(self) -> None:
         """Taxonomy attributes, with their term inside, under a service or an organization."""
         rows = self.load("taxonomy_term")
-        terms = {t["id"]: t for t in rows if id(t) not in self.bad and t.get("id")}
+        terms = {t["id"]: t for _, t in rows if id(t) not in self.bad and t.get("id")}
         self.index["any"] = {**self.index.get("service", {}), **self.index.get("organization", {})}
-        for attribute in self.load("attribute"):
+        for where, attribute in self.load("attribute"):
             term = terms.get(str(attribute.get("taxonomy_term_id")))
             if term is not None:
                 attribute["taxonomy_term"] = term
-            for _, parent in self.place("attribute", attribute, [("link_id", "any")], strict=False):
+            links = [("link_id", "any")]
+            for _, parent in self.place("attribute", attribute, where, links, strict=False):
                 parent.setdefault("attributes", []).append(attribute)
 
     def run(self) -> None:
@@ -211,10 +242,15 @@ class Assembler:
         locations = self.load("location")
         self.service_locations(sals)
         self.locations(locations)
+        del sals, locations
         for kind, list_key, links in CHILDREN:
-            for row in self.load(kind):
-                for _, parent in self.place(kind, row, links):
+            leaf = kind not in PARENTS
+            for where, row in self.each(kind) if leaf else self.load(kind):
+                for _, parent in self.place(kind, row, where, links):
                     parent.setdefault(list_key, []).append(row)
+                if leaf:  # its id and links are spent once it is placed: 250,000 schedules
+                    for key in ("id", *(link for link, _ in links)):
+                        row.pop(key, None)
         self.attributes()
         self.pkg.organizations.extend(organizations)
 

@@ -6,6 +6,9 @@ the merge in `merge` and the writing of agencies.yaml in `write`.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -26,7 +29,50 @@ def import_hsds(
     show_progress: bool = False,
     allow_moves: bool = False,
 ) -> ImportResult:
-    """Read HSDS, map it, and merge it into the catalog at target (created if missing)."""
+    """Read HSDS, map it, and merge it into the catalog at target (created if missing).
+
+    The garbage collector is paused throughout, as the catalog loader does: a large
+    directory is millions of new objects, and each collection would only rescan them
+    (a fifth of the CPU time of a 50,000-service import).
+    """
+    with gc_paused():
+        return _import_hsds(
+            source,
+            target,
+            mapping_path=mapping_path,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            region=region,
+            show_progress=show_progress,
+            allow_moves=allow_moves,
+        )
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection inside: the import's millions of young objects hold no cycle
+    worth finding, and every collection rescans them all (the review list written after
+    the import too: it spent as long in the collector as in writing)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import_hsds(
+    source: Path,
+    target: Path,
+    *,
+    mapping_path: Path | None,
+    skip_invalid: bool,
+    dry_run: bool,
+    region: str,
+    show_progress: bool,
+    allow_moves: bool,
+) -> ImportResult:
     from referral_cli.catalog.load import parse_yaml
     from referral_cli.catalog.models import ServicesCatalog
     from referral_cli.hsds.mapping import load_mapping

@@ -22,7 +22,7 @@ import fnmatch
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,8 @@ class Mapping:
     default_language: str
     not_services: tuple[tuple[str, ...], ...] = ()
     unsure: tuple[tuple[str, ...], ...] = ()
+    # sector matches of each service name (directories repeat them thousands of times)
+    service_sectors: dict[str, list[Match]] = field(default_factory=dict, compare=False)
 
     def match_services(self, names: list[str], terms: list[tuple[str, str]]) -> list[Match]:
         """Our service ids for one HSDS service (see `outcome` for why none)."""
@@ -180,7 +182,13 @@ class Mapping:
         score: dict[str, int] = {}
         why: dict[str, Match] = {}
         for weight, names in [(2, [n for n in org_names if n])] + [(1, [s]) for s in services]:
-            seen = {m.target: m for m in _by_phrases(self.sectors, names)[0]}
+            if weight == 1:
+                hits = self.service_sectors.get(names[0])
+                if hits is None:
+                    hits = self.service_sectors[names[0]] = _by_phrases(self.sectors, names)[0]
+            else:
+                hits = _by_phrases(self.sectors, names)[0]
+            seen = {m.target: m for m in hits}
             for target, found in seen.items():
                 score[target] = score.get(target, 0) + weight
                 why.setdefault(target, found)

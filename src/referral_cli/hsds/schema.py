@@ -161,6 +161,13 @@ def _type_name(value: Any) -> str:
     return "null"
 
 
+# The enumerations of each kind, so a row is not compared with every other table's.
+_ENUMS_OF: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    kind: [(name, allowed) for (table, name), allowed in ENUMS.items() if table == kind]
+    for kind, _ in ENUMS
+}
+
+
 def check_object(kind: str, obj: Any, where: str, pkg: Package, orgs: set[str]) -> bool:
     """Check one HSDS object and its nested children; False if the object itself is unusable."""
     if not isinstance(obj, dict):
@@ -182,9 +189,9 @@ def check_object(kind: str, obj: Any, where: str, pkg: Package, orgs: set[str]) 
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             pkg.problem(where, f"{kind}.{name} must be a number, not {_type_name(value)}", orgs)
             ok = False
-    for (table, name), allowed in ENUMS.items():
+    for name, allowed in _ENUMS_OF.get(kind, ()):
         value = obj.get(name)
-        if table == kind and isinstance(value, str) and value and value not in allowed:
+        if isinstance(value, str) and value and value not in allowed:
             pkg.problem(
                 where, f"{kind}.{name} must be one of {', '.join(allowed)}, not '{value}'", orgs
             )

@@ -26,12 +26,13 @@ def _csv_rows(path: Path, tick: Callable[[int], None]) -> Iterator[tuple[str, Ob
         )
         try:
             reader = csv.DictReader(text)
-            shared: dict[str, str] = {}  # one copy of each short repeated cell ("MO", "09:00")
+            # one copy of each short repeated cell ("MO", "09:00"); ids are never repeated
+            shared: dict[str, str] = {}
             for number, row in enumerate(reader, start=2):
                 yield (
                     f"{path.name} row {number}",
                     {
-                        k: shared.setdefault(v, v) if len(v) <= 16 else v
+                        k: shared.setdefault(v, v) if len(v) <= 16 and k != "id" else v
                         for k, v in row.items()
                         if k is not None and v
                     },

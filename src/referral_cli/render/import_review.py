@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from functools import lru_cache
 
 from referral_cli.hsds.results import ImportedAgency, ImportResult, ServiceLine
-from referral_cli.text import md, one_line
+from referral_cli.text import md as escape
+from referral_cli.text import one_line
 
 COLUMNS = ["organization", "agency_id", "source_id", "action", "kind", "item", "detail"]
 
@@ -26,27 +29,39 @@ def _service_rows(line: ServiceLine) -> tuple[str, str, str]:
     return "unmapped", line.name, line.why_not or "matches nothing in the mapping"
 
 
-def rows(result: ImportResult) -> list[list[str]]:
-    """One row per thing a coordinator may check (mapped services too, to confirm them)."""
-    out: list[list[str]] = []
+def rows(result: ImportResult) -> Iterator[list[str]]:
+    """One row per thing a coordinator may check (mapped services too, to confirm them), one
+    at a time: a large import has hundreds of thousands."""
     for item in result.agencies:
         head = [item.agency.name, item.agency.id, item.hsds_id, item.action]
-        out += [[*head, *_service_rows(line)] for line in item.services]
-        out += [[*head, "review", note.split(":")[0], note] for note in item.review]
-        out += [
-            [*head, "language", lang, "not recognised; left out"] for lang in item.unknown_languages
-        ]
+        for line in item.services:
+            yield [*head, *_service_rows(line)]
+        for note in item.review:
+            yield [*head, "review", note.split(":")[0], note]
+        for lang in item.unknown_languages:
+            yield [*head, "language", lang, "not recognised; left out"]
     for org in result.unmapped_orgs:
         head = [org.name, "", org.where, "not imported"]
-        out += [[*head, *_service_rows(line)] for line in org.services]
+        for line in org.services:
+            yield [*head, *_service_rows(line)]
         if not org.services:
-            out.append([*head, "not imported", "", "no services"])
-    out += [[name, "", "", "skipped", "invalid", "", ""] for name in result.skipped_invalid]
-    out += [["", "", "", "", "problem", p.where, p.message] for p in result.problems]
-    out += [["", "", "", "", "warning", "", w] for w in result.warnings]
-    return out
+            yield [*head, "not imported", "", "no services"]
+    for name in result.skipped_invalid:
+        yield [name, "", "", "skipped", "invalid", "", ""]
+    for p in result.problems:
+        yield ["", "", "", "", "problem", p.where, p.message]
+    for w in result.warnings:
+        yield ["", "", "", "", "warning", "", w]
 
 
+@lru_cache(maxsize=1 << 16)
+def md(text: str) -> str:
+    """Markdown-escaped text; a large import repeats the same notes and names thousands of
+    times, so each is escaped once."""
+    return escape(text)
+
+
+@lru_cache(maxsize=1 << 16)
 def _cell(value: str) -> str:
     text = one_line(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
