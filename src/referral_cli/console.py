@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+import shutil
+import sys
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,3 +29,10 @@ def make_console(
         file=file,
         width=width,
     )
+
+
+def command(args: str) -> str:
+    """A `referral ...` command line that works as printed, even without `referral` on PATH."""
+    if shutil.which("referral"):
+        return f"referral {args}"
+    return f"{shlex.quote(sys.executable)} -m referral_cli {args}"

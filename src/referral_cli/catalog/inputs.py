@@ -22,14 +22,16 @@ def read_input(path: Path, limit: int, what: str = "an input file") -> bytes:
 
     FileNotFoundError (and other OSErrors) pass through for the caller's own message.
     """
-    real = path.resolve(strict=True)
-    fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    # open() follows the links itself; what is checked is what was opened (fstat). Resolving
+    # the path first cost ~5 lstat calls per file (a second at 65,000 catalog files).
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise InputError(0, f"is a folder, not {what}")
         if not stat.S_ISREG(info.st_mode):
             kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+            real = Path(os.path.realpath(path))
             link = f" (a link to {real})" if real != path.absolute() else ""
             raise InputError(0, f"is {kind}{link}, not a regular file")
         if info.st_size > limit:

@@ -68,13 +68,30 @@ def _document(parser: Any) -> Any:
     return data
 
 
+_CONSTANTS = (str, bool, int, float, type(None))  # immutable: one object can serve every use
+_MEMO_LIMIT = 50_000  # plain scalars remembered per loader class (short ones only)
+_MEMO_LENGTH = 24
+_memos: dict[type[Any], dict[str, Any]] = {}
+
+
 class _Builder:
-    """Turns one node's events into data, mirroring Composer + SafeConstructor."""
+    """Turns one node's events into data, mirroring Composer + SafeConstructor.
+
+    Most scalars are plain text whose first character no implicit resolver looks at (a
+    name, a sentence, an id), or quoted: those are strings without asking the resolver,
+    exactly as `BaseResolver.resolve` would answer (when the loader has no wildcard or path
+    resolvers). Short plain scalars that a resolver may claim (`no`, `12`, `name`) are
+    resolved and constructed once per loader class and remembered, immutable values only.
+    """
 
     def __init__(self, parser: Any) -> None:
         self.parser = parser
         self.get = parser.get_event
         self.resolve = parser.resolve
+        kind = type(parser)
+        resolvers = kind.yaml_implicit_resolvers
+        self.firsts = None if None in resolvers or kind.yaml_path_resolvers else set(resolvers)
+        self.memo = _memos.setdefault(kind, {})
 
     def value(self, event: Event) -> Any:
         if getattr(event, "anchor", None) is not None:
@@ -90,36 +107,70 @@ class _Builder:
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag
+        value = event.value
         if tag in _PLAIN_TAGS:
-            tag = self.resolve(ScalarNode, event.value, event.implicit)
+            firsts = self.firsts
+            if firsts is not None:
+                if not event.implicit[0]:  # quoted, or tagged `!`: a string
+                    return value
+                if value and value[0] not in firsts:
+                    return value
+                if value in self.memo:
+                    return self.memo[value]
+            tag = self.resolve(ScalarNode, value, event.implicit)
         if tag == _STR:
-            return event.value
-        if tag in _KEY_TAGS:
+            found = value
+        elif tag in _KEY_TAGS:
             raise Unusual  # `<<` and `=`: SafeConstructor's flatten_mapping gives them meaning
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
-        return self.parser.construct_object(node)
+        else:
+            node = ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
+            found = self.parser.construct_object(node)
+        memo = self.memo
+        if (
+            event.tag is None
+            and event.implicit[0]
+            and len(value) <= _MEMO_LENGTH
+            and len(memo) < _MEMO_LIMIT
+            and type(found) in _CONSTANTS
+        ):
+            memo[value] = found
+        return found
 
     def mapping(self, event: Any) -> dict[Any, Any]:
         if event.tag not in _PLAIN_TAGS:
             raise Unusual
         data: dict[Any, Any] = {}
         get = self.get
+        scalar = self.scalar
         while True:
             key_event = get()
-            if key_event.__class__ is MappingEndEvent:
+            kind = key_event.__class__
+            if kind is MappingEndEvent:
                 return data
-            key = self.value(key_event)
+            if kind is ScalarEvent and key_event.anchor is None:
+                key = scalar(key_event)
+            else:
+                key = self.value(key_event)
             if key in data:
                 raise Unusual  # a duplicate key: the loader's own check names both lines
-            data[key] = self.value(get())
+            item = get()
+            if item.__class__ is ScalarEvent and item.anchor is None:
+                data[key] = scalar(item)
+            else:
+                data[key] = self.value(item)
 
     def sequence(self, event: Any) -> list[Any]:
         if event.tag not in _PLAIN_TAGS:
             raise Unusual
         items: list[Any] = []
         get = self.get
+        scalar = self.scalar
         while True:
             item = get()
-            if item.__class__ is SequenceEndEvent:
+            kind = item.__class__
+            if kind is SequenceEndEvent:
                 return items
-            items.append(self.value(item))
+            if kind is ScalarEvent and item.anchor is None:
+                items.append(scalar(item))
+            else:
+                items.append(self.value(item))

@@ -24,7 +24,6 @@ from referral_cli.commands.common import (
     chosen,
     load,
     present,
-    show,
     today,
 )
 
@@ -236,13 +235,11 @@ def agencies(
         raise typer.BadParameter("COUNT is 0 or more", param_hint="--limit")
     day = today()
     fmt = chosen(fmt, as_json)
-    if service and not (language or sector or lgbtq or search) and fmt is Format.TEXT:
-        from referral_cli.catalog.places import resolve_data_dir
-        from referral_cli.vetting import quick
+    only_service = service and not (language or sector or lgbtq or search)
+    if only_service and fmt is Format.TEXT and output is None:
+        from referral_cli.commands import hotpath
 
-        found = quick.offering(resolve_data_dir(data), service, day, limit)
-        if found is not None and output is None:
-            show(agencies_view(found))
+        if hotpath.offering(data, service or "", day, limit):
             return
     from referral_cli.export.catalog import agencies_markdown
     from referral_cli.vetting.browse import AgencyFilter, find_agencies
@@ -286,12 +283,9 @@ def show_agency(
     day = today()
     fmt = chosen(fmt, as_json)
     if fmt is Format.TEXT and output is None:
-        from referral_cli.catalog.places import resolve_data_dir
-        from referral_cli.vetting import quick
+        from referral_cli.commands import hotpath
 
-        card = quick.agency_card(resolve_data_dir(data), agency, day)
-        if card is not None:
-            show(agency_card(*card))
+        if hotpath.agency_card(data, agency, day):
             return
     from referral_cli.export.catalog import agency_markdown
     from referral_cli.vetting.judge import agency_status

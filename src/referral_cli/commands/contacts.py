@@ -83,7 +83,7 @@ def contacts(
     import json
 
     from referral_cli.commands.common import load
-    from referral_cli.session.steps.context import command
+    from referral_cli.console import command
     from referral_cli.text import one_line
 
     rows = listed(load(data))
@@ -201,8 +201,8 @@ def add_to_catalog(
     from referral_cli.catalog.models import Sector
     from referral_cli.catalog.places import resolve_data_dir
     from referral_cli.commands.common import load
+    from referral_cli.console import command
     from referral_cli.errors import ReferralError
-    from referral_cli.session.steps.context import command
     from referral_cli.vetting.rules import check_catalog
 
     sectors = get_args(Sector)

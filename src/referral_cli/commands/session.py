@@ -110,7 +110,7 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
     catalog = load(data)
     asker.known.update(_not_the_youths(catalog))
     if session is not None and not recheck_on_resume(session, catalog, day, asker):
-        from referral_cli.session.steps.context import command
+        from referral_cli.console import command
 
         resume_again = command(f"resume {session.reference}")
         typer.echo(f"Paused, nothing changed. Resume when it is checked: {resume_again}")
@@ -130,9 +130,9 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
 
 def _finished(done: Session, day: dt.date) -> None:
     """The worker's copy of a finished session, and how to print each agency's copy."""
+    from referral_cli.console import command
     from referral_cli.export.session import to_text, worker_sections, worker_title
     from referral_cli.render.narrow import terminal_width
-    from referral_cli.session.steps.context import command
     from referral_cli.text import one_line
 
     typer.echo("")

@@ -7,8 +7,6 @@ inside the command bodies so that `referral --help` stays fast.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -58,7 +56,9 @@ def _today(option: str | None) -> dt.date:
 
 def _ascii() -> bool:
     """Plain ASCII tables when colour is off or output is not a terminal (stable in files)."""
-    return bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
+    from referral_cli.commands.hotpath import ascii_only
+
+    return ascii_only()
 
 
 def _load_answers(path: Path) -> dict[str, Any]:
@@ -182,7 +182,7 @@ def vet(
 
 def _record_command(agency_id: str) -> str:
     """`vet ID --record` as it runs here (a full path when `referral` is not on PATH)."""
-    from referral_cli.session.steps.context import command
+    from referral_cli.console import command
 
     return command(f"vet {agency_id} --record")
 
@@ -204,16 +204,9 @@ def _check_modes(history: bool, record: bool, blank: bool, record_options: bool)
 
 def _quick_scorecard(agency: str, data: Path | None, day: dt.date) -> bool:
     """Show the scorecard from the warm cache without loading the catalog; False if it cannot."""
-    from referral_cli.catalog.places import resolve_data_dir
-    from referral_cli.vetting import quick
+    from referral_cli.commands import hotpath
 
-    card = quick.scorecard(resolve_data_dir(data), agency, day)
-    if card is None:
-        return False
-    from referral_cli.render.vetting import scorecard_view
-
-    show(scorecard_view(card, ascii_only=_ascii(), record=_record_command(card.agency)))
-    return True
+    return hotpath.scorecard(data, agency, day)
 
 
 def _blank(
@@ -266,8 +259,6 @@ def _record(
     asker = Asker(_load_answers(answers) if answers else {}, interactive=not no_input)
     new = interview(asker, typer.echo, agency, latest(past), day, standing_hard_fails(past))
     typer.echo("")
-    from referral_cli.commands.common import show
-
     show(scorecard_view(scorecard(agency, [*past, new], catalog.info, day), ascii_only=_ascii()))
     if not yes and not asker.confirm("save", "Save this vetting?", default=True):
         typer.echo("Nothing was saved.")

@@ -17,6 +17,7 @@ import typer
 from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import purge_session, save_session
 from referral_cli.catalog.load import Catalog
+from referral_cli.console import command
 from referral_cli.prompt.asker import Asker, MissingAnswer, NoReferralRequested, ask_keep_draft
 from referral_cli.session import checklist as cl
 from referral_cli.session.screens import Screens
@@ -33,7 +34,7 @@ from referral_cli.session.steps import (
     plan,
     share,
 )
-from referral_cli.session.steps.context import Context, StepRunner, command
+from referral_cli.session.steps.context import Context, StepRunner
 
 NO_REFERRAL = "no_referral.from"  # in `pending`: the no-referral path is under way
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shlex
-import shutil
-import sys
 from collections.abc import Callable
 
 import typer
@@ -77,10 +74,3 @@ class Context:
 
 
 StepRunner = Callable[[Context], str | None]
-
-
-def command(args: str) -> str:
-    """A `referral ...` command line that works as printed, even without `referral` on PATH."""
-    if shutil.which("referral"):
-        return f"referral {args}"
-    return f"{shlex.quote(sys.executable)} -m referral_cli {args}"

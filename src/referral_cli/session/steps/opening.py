@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import check_reference, session_exists
+from referral_cli.console import command
 from referral_cli.errors import ReferralError
 from referral_cli.session import worker
-from referral_cli.session.steps.context import Context, command
+from referral_cli.session.steps.context import Context
 
 
 def new_reference(text: str) -> str:

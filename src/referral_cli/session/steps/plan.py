@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from referral_cli.console import command
 from referral_cli.session.consent import items_for
 from referral_cli.session.steps.ask import call_line
-from referral_cli.session.steps.context import Context, command
+from referral_cli.session.steps.context import Context
 from referral_cli.session.steps.share import read_back
 from referral_cli.session.steps.standing import in_question
 from referral_cli.text import one_line

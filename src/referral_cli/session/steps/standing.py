@@ -7,7 +7,8 @@ weighing it: the screen says what is in question, and the worker confirms they c
 from __future__ import annotations
 
 from referral_cli.casefile.records import Considered
-from referral_cli.session.steps.context import Context, command
+from referral_cli.console import command
+from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 from referral_cli.vetting.standing import Outcome
 
