@@ -351,6 +351,7 @@ def issue_case() -> dict[str, Any]:
             HARBOR: {"call": "now", "present": ["youth", "worker"], "said": "Bed tonight."},
             RIVERBEND: {"call": "later"},
             IMMIGRATION: {"call": "later"},
+            "new_contact": "no",  # asked in a terminal after a call made now
         },
         "discuss": {
             HARBOR: {
@@ -444,10 +445,10 @@ def test_start_ends_the_in_room_phase_with_the_plan_and_resume_shows_the_timelin
     second = run("resume", "AC-3001", "--answers", write(tmp_path, later, "r.yaml"), "--no-input")
     assert second.exit_code == 0, second.output
     timeline = second.output.split("Resuming")[0]
-    assert "  done   1. Needs (in the room)" in timeline
-    assert "  done   6. Share (in the room)" in timeline
-    assert "  next   5. Contact (after)" in timeline
-    assert "  later  8. Escort (after)" in timeline
+    assert "    done   Needs (guide step 1)" in timeline
+    assert "    done   Share (guide step 6)" in timeline
+    assert "    next   Contact (guide step 5)" in timeline
+    assert "    later  Escort (guide step 8)" in timeline
     done = saved("AC-3001")
     assert done.finished and done.done == [1, 2, 3, 4, 6, 5, 7, 8]
     assert done.referrals[0].status == "handoff_scheduled"

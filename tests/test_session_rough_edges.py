@@ -89,3 +89,38 @@ def test_a_label_keeps_its_capitals_only_where_they_are_an_acronym() -> None:
     assert mid_sentence("Emergency shelter") == "emergency shelter"
     assert mid_sentence("LGBTQ+ youth services") == "LGBTQ+ youth services"
     assert mid_sentence("ID and documents") == "ID and documents"
+
+
+def test_the_read_back_says_how_in_plain_words(run: Run) -> None:
+    out = run("start", "--answers", str(EXAMPLE_ANSWERS), "--no-input").output
+    assert "Shared verbally; consent given in writing by the youth; revocable at any time." in out
+
+
+def test_the_timeline_lists_each_phase_in_order(run: Run, tmp_path: Path) -> None:
+    answers = example_answers()
+    answers["plan"]["continue"] = "no"
+    assert run("start", "--answers", write_answers(tmp_path, answers), "--no-input").exit_code == 0
+    out = run("resume", "AC-2041", "--answers", str(EXAMPLE_ANSWERS), "--no-input").output
+    timeline = out.split("Resuming")[0].splitlines()
+    assert timeline[1:] == [
+        "  In the room",
+        "    done   Needs (guide step 1)",
+        "    done   Find (guide step 2)",
+        "    done   Ask (guide step 3)",
+        "    done   Discuss (guide step 4)",
+        "    done   Share (guide step 6)",
+        "  After the session",
+        "    next   Contact (guide step 5)",
+        "    later  Warm hand-off (guide step 7)",
+        "    later  Escort (guide step 8)",
+    ]
+
+
+def test_candidates_wrap_at_60_columns_with_their_indent(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    out = run("start", "--answers", str(EXAMPLE_ANSWERS), "--no-input").output
+    block = out.split("Candidates for Emergency shelter")[1].split("\n\n")[0]
+    reasons = [line for line in block.splitlines()[1:] if line and not line[2:3].isdigit()]
+    assert reasons and all(len(line) <= 60 and line.startswith("     ") for line in reasons)

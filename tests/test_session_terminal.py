@@ -53,7 +53,7 @@ def test_ctrl_c_keeps_every_answer_and_resume_asks_for_a_typed_yes(tmp_path: Pat
     assert child.exitstatus == 0
 
     child = spawn("resume", "AC-2041", "--answers", str(path))
-    child.expect_exact("next   6. Share (in the room)")
+    child.expect_exact("next   Share (guide step 6)")
     child.expect_exact("Items the youth agrees to share")
     child.sendline("shelter, language")
     child.expect_exact("Shared with Alder County Youth Harbor until 2026-12-23:")

@@ -90,7 +90,8 @@ def candidates(
         marks = f"  [{', '.join(c.marks)}]" if c.marks else ""
         number = numbers.get(c.agency.id, n) if numbers else n
         lines.append(f"  {number}. {one_line(c.agency.name)}{marks}")
-        lines.append("     " + "; ".join(one_line(r) for r in c.reasons))
+        reasons = [one_line(r) for r in c.reasons]
+        lines.extend(wrap_items(reasons, terminal_width(WIDTH), "     ", "     ", "; "))
     return "\n".join(lines)
 
 
@@ -137,10 +138,11 @@ def timeline(session: Session) -> str:
     done = session.done or list(range(1, min(session.step, LAST_STEP + 1)))
     upcoming = [n for n in ORDER if n not in done]
     lines = [f"Timeline of {session.reference}"]
-    for n in [*done, *upcoming]:
-        state = "done" if n in done else ("next" if n == upcoming[0] else "later")
-        where = "in the room" if n in IN_ROOM else "after"
-        lines.append(f"  {state:<5}  {n}. {step(n).title} ({where})")
+    for phase, name in ((IN_ROOM, "In the room"), (AFTER, "After the session")):
+        lines.append(f"  {name}")
+        for n in [x for x in [*done, *upcoming] if x in phase]:
+            state = "done" if n in done else ("next" if n == upcoming[0] else "later")
+            lines.append(f"    {state:<5}  {step(n).title} (guide step {n})")
     return "\n".join(lines)
 
 

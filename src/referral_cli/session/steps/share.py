@@ -36,6 +36,9 @@ def mid_sentence(label: str) -> str:
     return label
 
 
+HOW = {"verbal": "verbally", "written": "in writing", "electronic": "electronically"}
+
+
 def item_words(items: Sequence[Item]) -> Callable[[str], list[str]]:
     """An item by its key, the key's short name ("language"), "all", or a unique word."""
 
@@ -68,8 +71,9 @@ def read_back(name: str, release: Release, items: Sequence[Item], today: dt.date
     lines = [
         f"Shared with {name} until {release.expires}: " + ("; ".join(shared) or "nothing") + ".",
         "Not shared: " + ("; ".join(kept) or "nothing") + ".",
-        f"Purpose: {one_line(release.purpose)}. Shared {release.shared_how}; consent given "
-        f"{release.given_how} by {' and '.join(release.consent_by)}; revocable at any time.",
+        f"Purpose: {one_line(release.purpose)}. Shared {HOW[release.shared_how]}; consent "
+        f"given {HOW[release.given_how]} by the {' and the '.join(release.consent_by)}; "
+        "revocable at any time.",
     ]
     return "\n".join(lines)
 
