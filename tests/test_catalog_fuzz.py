@@ -126,3 +126,21 @@ def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path, text: str) -> None:
     catalog, problems = check_catalog(root)
     assert catalog is None
     assert problems[0].message == "nested too deeply to be a catalog"
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.one_of(damaged(VALID_AGENCIES), damaged(SERVICES)))
+def test_fast_builder_reads_the_fuzz_corpus_as_safe_load_does(text: str) -> None:
+    """The fast YAML builder either gives what PyYAML's safe loading gives for the same damaged
+    file, or steps aside (the loader then falls back to PyYAML itself): never another meaning."""
+    import yaml
+
+    from referral_cli.catalog import yamlstream
+    from referral_cli.catalog.yamlfile import Loader
+
+    try:
+        got = yamlstream.load(text, Loader)
+    except yamlstream.Unusual:
+        return
+    assert got == yaml.load(text, Loader=Loader)
+    assert issubclass(Loader, yaml.CSafeLoader)
