@@ -234,7 +234,7 @@ def test_interrupted_session_resumes_where_it_stopped(
     draft = saved(_private_home, "AC-2041")
     assert draft.step == 3 and not draft.finished and len(draft.considered) == 2
     listed = run("sessions").output
-    assert "AC-2041" in listed and "3 of 8" in listed
+    assert "AC-2041" in listed and "Ask (guide step 3)" in listed
     result = run(
         "resume",
         "ac-2041",

@@ -162,7 +162,8 @@ def step_text(session: Session) -> str:
     """Where a session stands: the next step, or done."""
     if session.finished:
         return "done"
-    return f"{min(session.step, LAST_STEP)} of {LAST_STEP}"
+    n = min(session.step, LAST_STEP)
+    return f"{step(n).title} (guide step {n})"
 
 
 def status_text(session: Session) -> str:

@@ -72,7 +72,7 @@ def with_contact(ctx: Context, referral: Referral) -> Referral:
         ctx.echo(
             "  Caution: a youth who was exploited needs a contact who knows trauma and CSEC. "
             "Ask the agency for another contact who does (often their trauma-trained intake "
-            "staff), and note it."
+            "staff) before the hand-off; the summary marks this contact as not knowing them."
         )
     contact = Representative(role=role, name=name, knows_trauma_csec=knows)
     return referral.model_copy(update={"contact": contact})
