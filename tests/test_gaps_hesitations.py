@@ -54,8 +54,8 @@ def test_gaps_text_and_markdown_say_where_youth_hesitated(run: Run) -> None:
     text = run("gaps").output
     assert "Where youth hesitated (1 of your sessions, counts only)" in text
     assert (
-        "Emergency shelter: 1 hesitant (1 wanted after); why: Transport, getting there 1; "
-        "would help: Someone goes along 1"
+        "Emergency shelter: 1 hesitant (1 wanted after); why: Transport, getting there (1); "
+        "would help: Someone goes along (1)"
     ) in text
     markdown = run("gaps", "-f", "markdown").output
     assert "## Where youth hesitated" in markdown

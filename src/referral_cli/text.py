@@ -50,3 +50,8 @@ def clip(text: str, limit: int) -> str:
     """One clean line of at most `limit` characters, so a pasted page cannot flood an error."""
     flat = one_line(text)
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 option`, `2 options`: a count a worker reads as a sentence, not `option(s)`."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -6,7 +6,7 @@ from referral_cli.catalog.models import GROUPS
 from referral_cli.coalition.hesitations import HesitationCounts, help_label, reason_label
 from referral_cli.coalition.reports import ConsultationLog, CoverageReport, GapReport
 from referral_cli.export.markdown import bullets, table
-from referral_cli.text import md
+from referral_cli.text import counted, md
 from referral_cli.vetting.standing import OUTCOME_LABELS
 
 
@@ -50,8 +50,8 @@ def hesitations_markdown(counts: HesitationCounts) -> list[str]:
     parts = [
         "## Where youth hesitated",
         f"From {counts.sessions} of the worker's sessions; counts only, no case references. "
-        f"{counts.options_hesitant} option(s) hesitated over, {counts.wanted_after} wanted "
-        "after talking it through.",
+        f"{counted(counts.options_hesitant, 'option')} hesitated over, "
+        f"{counts.wanted_after} wanted after talking it through.",
     ]
     if not counts.by_need:
         return parts

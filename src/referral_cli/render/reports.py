@@ -12,7 +12,7 @@ from referral_cli.coalition.hesitations import HesitationCounts, help_label, rea
 from referral_cli.coalition.reports import ConsultationLog, CoverageReport, GapReport
 from referral_cli.hsds.results import ImportResult
 from referral_cli.render.catalog import outcome_text
-from referral_cli.text import one_line
+from referral_cli.text import counted, one_line
 
 
 def _lines(title: str, items: list[str], style: str = "") -> Text:
@@ -86,10 +86,10 @@ def gaps_view(report: GapReport) -> RenderableType:
 
 def hesitations_view(counts: HesitationCounts) -> RenderableType:
     """Where youth hesitated, by need, and what would have helped: counts, no case."""
-    from rich.padding import Padding
+    from referral_cli.render.narrow import Indented
 
     def line(text: str) -> RenderableType:
-        return Padding(Text(one_line(text)), (0, 0, 0, 2))  # wrapped lines stay indented
+        return Indented(Text(one_line(text)))  # wrapped lines stay indented, none padded
 
     parts: list[RenderableType] = [
         Text(f"Where youth hesitated ({counts.sessions} of your sessions, counts only)", "bold")
@@ -98,13 +98,13 @@ def hesitations_view(counts: HesitationCounts) -> RenderableType:
         return Group(*parts, line("No hesitation recorded."))
     parts.append(
         line(
-            f"{counts.options_hesitant} option(s) hesitated over; "
+            f"{counted(counts.options_hesitant, 'option')} hesitated over; "
             f"{counts.wanted_after} wanted after talking it through"
         )
     )
     for need in counts.by_need:
-        why = ", ".join(f"{reason_label(r)} {n}" for r, n in need.by_reason.items()) or "-"
-        helps = ", ".join(f"{help_label(h)} {n}" for h, n in need.by_help.items()) or "-"
+        why = ", ".join(f"{reason_label(r)} ({n})" for r, n in need.by_reason.items()) or "-"
+        helps = ", ".join(f"{help_label(h)} ({n})" for h, n in need.by_help.items()) or "-"
         parts.append(
             line(
                 f"{need.label}: {need.options_hesitant} hesitant ({need.wanted_after} wanted "
