@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 # Plain only when it starts with a letter (so no indicator, quote, number or date) and
@@ -30,6 +31,7 @@ def _escape(char: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # service ids, roles, hours: the same in many files
 def scalar(value: Any) -> str:
     """One value as a YAML scalar that reads back as itself."""
     if value is None:

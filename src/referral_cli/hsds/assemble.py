@@ -119,7 +119,7 @@ class Assembler:
             row = convert_cells(kind, row, where, self.pkg) if self.convert else dict(row)
             if kind == "organization":
                 row[WHERE] = where
-            if not check_object(kind, row, where, self.pkg, set()):
+            if not check_object(kind, row, where, self.pkg, set(), cells=self.convert):
                 self.bad.add(id(row))  # rows live until the join ends, so ids stay unique
             yield where, row
 

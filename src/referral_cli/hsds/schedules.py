@@ -74,19 +74,25 @@ def _read_row(byday: str, opens: str, closes: str, description: str, notes: str)
     return tuple(days(byday)), _times(schedule), text(description), text(notes)
 
 
+KEYS = ("byday", "opens_at", "closes_at", "description", "notes")
+
+
 def hours(schedules: list[Obj]) -> tuple[dict[str, Any], list[str]]:
     """The catalog's hours (regular, note) from every row, and notes for review."""
+    rows = tuple(_read_row(*(_raw(s.get(k)) for k in KEYS)) for s in schedules)
+    out, review = _fold(rows)
+    return dict(out), list(review)
+
+
+@lru_cache(maxsize=4096)
+def _fold(rows: tuple[Row, ...]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """Hours from read rows; agencies of one directory share a few weekly patterns, so each
+    pattern is folded once (callers get their own copies)."""
     by_times: dict[str, list[str]] = {}
     free_text: list[str] = []
     notes: list[str] = []
     review: list[str] = []
-    for schedule in schedules:
-        codes, times, description, note = _read_row(
-            *(
-                _raw(schedule.get(k))
-                for k in ("byday", "opens_at", "closes_at", "description", "notes")
-            )
-        )
+    for codes, times, description, note in rows:
         if codes or times:
             key = times or "times not stated"
             if not times:
@@ -111,4 +117,4 @@ def hours(schedules: list[Obj]) -> tuple[dict[str, Any], list[str]]:
         out["regular"] = regular if len(regular) <= 2000 else regular[:1999] + "…"
     if notes:
         out["note"] = "; ".join(notes)[:2000]
-    return out, review
+    return tuple(out.items()), tuple(review)
