@@ -534,3 +534,19 @@ def test_shred_syncs_the_overwrite_itself_and_closes_it_before_unlinking(
     monkeypatch.setattr(Path, "unlink", unlink)
     assert shred(victim) is True
     assert events == ["fsync AC-1.json.enc", "unlink", f"fsync {tmp_path.name}"]
+
+
+def test_retention_purges_the_other_due_cases_past_one_held_open(
+    _private_home: Path, real_clock: RealClock, held: Callable[[str, str], None]
+) -> None:
+    """A case open in another terminal waits for the next command; the others are deleted
+    on the day they fall due, not whenever that terminal closes."""
+    from referral_cli.casefile import retention
+
+    retention.set_retention_days(1)
+    for ref, day in (("AC-1", 1), ("AC-2", 2)):  # AC-2, the newer, is listed first
+        real_clock.set(AT + dt.timedelta(days=day))
+        save_session(_session(ref).model_copy(update={"finished": True}))
+    held("AC-2", json.dumps({"pid": 1, "since": "2026-10-01T09:00:00"}))
+    assert retention.apply(AT.date() + dt.timedelta(days=30)) == ["AC-1"]
+    assert session_exists("AC-2") and not session_exists("AC-1")
