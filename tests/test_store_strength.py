@@ -4,6 +4,7 @@ purge holds, the files a vetting recorder creates, where the home folder is."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -485,3 +486,67 @@ def test_a_folder_of_other_files_is_refused_naming_the_first_three(
         f"{home} holds other files ({shown}); case files need a folder of their own. "
         "Set REFERRAL_HOME to a new or empty folder."
     )
+
+
+def test_every_byte_is_on_disk_when_the_data_is_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fsync covers only what reached the file: bytes still in Python's buffer at that
+    moment would be lost by a power cut after the rename."""
+    sizes: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            sizes.append(os.fstat(fd).st_size)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    atomic_write(tmp_path / "case.bin", b"a small case file")  # well under one buffer
+    create_new(tmp_path / "v.yaml", b"a vetting", mode=0o644)
+    assert sizes == [len(b"a small case file"), len(b"a vetting")]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name descriptors")
+def test_shred_syncs_the_overwrite_itself_and_closes_it_before_unlinking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the file's own fsync the random bytes may never reach the disk (the unlink
+    would win); without the close, every purged case would leak a descriptor."""
+    victim = tmp_path / "AC-1.json.enc"
+    victim.write_bytes(b"S" * 5000)
+    events: list[str] = []
+    real_fsync, real_unlink = os.fsync, Path.unlink
+
+    def fsync(fd: int) -> None:
+        events.append("fsync " + Path(f"/proc/self/fd/{fd}").readlink().name)
+        real_fsync(fd)
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        open_now = set()
+        for fd in list(Path("/proc/self/fd").iterdir()):
+            with contextlib.suppress(OSError):
+                open_now.add(fd.readlink().name)
+        events.append("unlink, still open" if self.name in open_now else "unlink")
+        real_unlink(self, missing_ok)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    assert shred(victim) is True
+    assert events == ["fsync AC-1.json.enc", "unlink", f"fsync {tmp_path.name}"]
+
+
+def test_retention_purges_the_other_due_cases_past_one_held_open(
+    _private_home: Path, real_clock: RealClock, held: Callable[[str, str], None]
+) -> None:
+    """A case open in another terminal waits for the next command; the others are deleted
+    on the day they fall due, not whenever that terminal closes."""
+    from referral_cli.casefile import retention
+
+    retention.set_retention_days(1)
+    for ref, day in (("AC-1", 1), ("AC-2", 2)):  # AC-2, the newer, is listed first
+        real_clock.set(AT + dt.timedelta(days=day))
+        save_session(_session(ref).model_copy(update={"finished": True}))
+    held("AC-2", json.dumps({"pid": 1, "since": "2026-10-01T09:00:00"}))
+    assert retention.apply(AT.date() + dt.timedelta(days=30)) == ["AC-1"]
+    assert session_exists("AC-2") and not session_exists("AC-1")

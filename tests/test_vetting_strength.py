@@ -5,8 +5,11 @@ that loosening either one fails a test even while the other still holds."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from referral_cli.catalog.models import FactorAssessment, Vetting
 from referral_cli.vetting.judge import clears
@@ -77,3 +80,40 @@ def test_a_re_vet_starts_from_the_most_recent_vetting_whatever_the_file_order() 
     assert latest([older, newest, same_day]) is same_day  # on a tie, the one listed last
     assert latest([same_day, newest, older]) is newest
     assert latest([]) is None
+
+
+def test_the_one_line_standing_a_worker_reads_when_it_changed_since_chosen() -> None:
+    """`resume` and the follow-ups say "chosen as 'ready to refer', now <reason>"."""
+    from referral_cli.vetting.standing import Outcome, VettingStatus
+
+    def status(outcome: Outcome, **lists: list[str]) -> VettingStatus:
+        return VettingStatus("new-dawn", outcome, False, dt.date(2026, 10, 1), None, **lists)
+
+    dnr = status(Outcome.DO_NOT_REFER, hard_fails=["a", "b"], hard_fail_texts=["A", "B"])
+    assert dnr.reason() == "do not refer: hard fail A; B"
+    verify = status(
+        Outcome.VERIFY,
+        verify_factors=["consent", "privacy"],
+        verify_labels=["Informed consent", "Privacy"],
+        contrary_factors=["privacy"],
+    )
+    assert (
+        verify.reason() == "verify before referral: Informed consent, Privacy (contrary evidence)"
+    )
+    assert status(Outcome.VERIFY).reason() == "verify before referral: some factors"
+    assert status(Outcome.READY).reason() == "ready to refer"
+    assert status(Outcome.READY, hard_fail_texts=["A"]).reason() == "ready to refer"
+
+
+def test_history_says_do_not_refer_for_every_vetting_while_a_hard_fail_stands(
+    run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-vet that leaves the factor unassessed is itself not a do-not-refer, but the hard
+    fail found before still stands: `vet --history` must not show that entry as referable."""
+    from tests.test_evidence import HOSTILE, UNASSESSED_AGAIN, catalog_with
+
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
+    root = catalog_with(tmp_path, **{"2026-07-15": HOSTILE, "2026-10-01": UNASSESSED_AGAIN})
+    out = run("vet", "new-dawn", "--history", "--data", str(root)).output
+    assert "2026-10-01  annual  by R. Alvarez, coordinator (phone): do not refer\n" in out
+    assert " Outcome                do-not-refer   do-not-refer " in out
