@@ -4,7 +4,7 @@
 agency-facing export is built from the `AgencyPacket` it returns and from nothing else, so an
 item the youth did not consent to share with that agency, under a release that is informed,
 unexpired and unrevoked today, cannot reach that agency by any route. Withheld items are
-shown only by a neutral slot name ("Need 2"), never by their content or key.
+not named at all in what the agency sees.
 
 "Today" is two dates: the worker's (`--today`, for training) and the real one. A release
 counts only if it is valid at both, and a recorded revocation counts from the moment it is
@@ -44,7 +44,6 @@ class Item(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
-    slot: str
     label: str
     text: str
 
@@ -82,11 +81,10 @@ def items_for(session: Session, agency: str) -> list[Item]:
     """
     items: list[Item] = []
     needs = [n for n in session.needs if not n.own_program]
-    for n, need in enumerate(needs, 1):
+    for need in needs:
         items.append(
             Item(
                 key=f"need:{need.service}",
-                slot=f"Need {n}",
                 label="Need",
                 text=f"{need.label} ({need.form})",
             )
@@ -101,15 +99,12 @@ def items_for(session: Session, agency: str) -> list[Item]:
         about.append(("gender", profile.gender))
     if profile.fit:
         about.append(("fit", ", ".join(profile.fit)))
-    for n, (key, value) in enumerate(about, 1):
-        items.append(
-            Item(key=f"about:{key}", slot=f"About the youth {n}", label=_ABOUT[key], text=value)
-        )
+    for key, value in about:
+        items.append(Item(key=f"about:{key}", label=_ABOUT[key], text=value))
     for n, text in enumerate(session.considerations, 1):
         items.append(
             Item(
                 key=f"consideration:{n}",
-                slot=f"Special consideration {n}",
                 label="Special consideration",
                 text=text,
             )
@@ -117,11 +112,7 @@ def items_for(session: Session, agency: str) -> list[Item]:
     referral = session.referral_to(agency)
     documents = referral.intake_documents if referral else []
     for n, doc in enumerate(documents, 1):
-        items.append(
-            Item(
-                key=f"document:{n}", slot=f"Intake document {n}", label="Intake document", text=doc
-            )
-        )
+        items.append(Item(key=f"document:{n}", label="Intake document", text=doc))
     return items
 
 
