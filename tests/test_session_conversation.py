@@ -283,7 +283,10 @@ def test_a_verify_agency_shows_what_is_in_question_where_the_youth_decides(
     )
     assert "Alder Immigrant and Refugee Alliance [VERIFY]" in discuss
     assert "VERIFY before referral:" in discuss
-    assert "Did you check these with the agency or your lead?: yes" in discuss
+    assert (
+        "Did you check Confidentiality, Informed consent, Premises security with the agency "
+        "or your lead?: yes" in discuss
+    )
     assert "VERIFY before referral:" in share and "(you confirmed you checked these)" in share
     assert "Ask the agency for another contact who does" in out  # knows_trauma_csec: no
     [_, alliance] = saved().considered
@@ -496,6 +499,7 @@ def test_a_new_contact_is_carried_through_to_the_agencys_copy(run: Run, tmp_path
         NEW: {
             "present": ["worker"],
             "said": "",
+            "checked": "yes",  # checked with the lead by the time of the call
             "role": "Director",
             "name": "",
             "knows_trauma_csec": "yes",

@@ -38,7 +38,10 @@ def test_step_4_shows_what_is_in_question_before_the_youth_weighs_it(
     # shown once in step 4, then the question; not printed a second time there
     discuss = "\n".join(lines[at : at + 12])
     assert discuss.count("VERIFY before referral") == 1
-    assert "Did you check these with the agency or your lead?: yes" in discuss
+    assert (
+        "Did you check Confidentiality, Informed consent, Premises security with the agency "
+        "or your lead?: yes" in discuss
+    )
 
 
 def test_an_unchecked_agency_is_asked_again_at_consent_and_put_on_the_plan(

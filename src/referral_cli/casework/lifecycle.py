@@ -25,7 +25,7 @@ _ANYTIME = {"cancelled", "entered_in_error"}
 TRANSITIONS: dict[str, frozenset[str]] = {
     "needs_identified": frozenset({"options_discussed", *_ANYTIME}),
     "options_discussed": frozenset({"consent_pending", *_ANYTIME}),
-    "consent_pending": frozenset({"requested", *_ANYTIME}),
+    "consent_pending": frozenset({"requested", "on_hold", *_ANYTIME}),  # on hold: check first
     "requested": frozenset({"accepted", "rejected", "on_hold", *_ANYTIME}),
     "accepted": frozenset({"handoff_scheduled", "in_progress", "on_hold", "failed", *_ANYTIME}),
     "handoff_scheduled": frozenset({"in_progress", "on_hold", "failed", *_ANYTIME}),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from referral_cli.casefile.records import Referral, Representative
 from referral_cli.casework import lifecycle
+from referral_cli.console import command
+from referral_cli.session.steps import standing
 from referral_cli.session.steps.ask import call_line, the_call
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
@@ -60,12 +62,43 @@ def late_call(ctx: Context, key: str, aid: str) -> None:
         ctx.s.calls[at] = call
 
 
+CHECK_FIRST = "deferred, check first"
+
+
+def request(ctx: Context, referral: Referral, note: str) -> Referral:
+    """A referral with its release recorded, held back until now, is requested."""
+    if referral.status != "consent_pending" or ctx.s.release_for(referral.agency) is None:
+        return referral
+    return lifecycle.move(referral, "requested", ctx.s.worker, ctx.now(), note)
+
+
+def checks(ctx: Context, key: str, referral: Referral) -> Referral:
+    """Checks still open come back here: the referral is requested only once they are done.
+
+    Not confirmed, the referral is put on hold ("deferred, check first") and says why.
+    """
+    aid = referral.agency
+    if referral.status not in ("consent_pending", "requested") or not standing.unchecked(ctx, aid):
+        return request(ctx, referral, "release recorded")
+    ctx.echo("  Still to check before the referral is requested:")
+    standing.show(ctx, aid)
+    if standing.confirm(ctx, key, aid):
+        for c in ctx.s.considered:
+            c.checked = c.checked or c.agency == aid
+        return request(ctx, referral, "release recorded; checks done")
+    why = f"{CHECK_FIRST}: {standing.subjects(ctx, aid)}"
+    how = command(f"status {ctx.s.reference} requested --agency {aid}")
+    ctx.echo(f"  Not requested: {why}. Once checked, request it: {how}")
+    return lifecycle.move(referral, "on_hold", ctx.s.worker, ctx.now(), why)
+
+
 def with_contact(ctx: Context, referral: Referral) -> Referral:
     """One referral's representative, and whether they know trauma and CSEC."""
     aid = referral.agency
     ctx.echo(f"\n{one_line(referral.agency_name)}")
     key = f"contact.{aid}"
     late_call(ctx, key, aid)
+    referral = checks(ctx, key, referral)
     role, name = representative(ctx, key, aid)
     knows = ctx.asker.confirm(f"{key}.knows_trauma_csec", "Do they know trauma and CSEC?", None)
     if not knows:

@@ -61,6 +61,19 @@ def another(ctx: Context, c: Considered) -> None:
     ctx.echo(f"  No other candidate in the catalog for this need.{ask_tf}")
 
 
+NEAR_DANGER = (
+    "  Caution, safety first: this option is near exploitation areas or the trafficker's "
+    "reach. Consider another site or agency; if the youth still wants it, make a safety plan "
+    "and arrange an escort (it is on the plan)."
+)
+
+
+def danger(ctx: Context, c: Considered) -> None:
+    """Near the danger: say so, and offer the next candidate for the same need, if any."""
+    ctx.echo(NEAR_DANGER)
+    another(ctx, c)
+
+
 def explore(ctx: Context, key: str, c: Considered) -> tuple[list[Hesitation], list[str], bool]:
     """Why the youth hesitates and what would help; returns them and whether to ask again."""
     reasons = ctx.asker.pick_many(
@@ -114,6 +127,8 @@ def talk(ctx: Context, c: Considered) -> OptionTalk:
             ["no", "yes", "unsure"],
         )
         near = None if answer == "unsure" else answer == "yes"
+        if near:
+            danger(ctx, c)
         transport = ctx.asker.optional(f"{key}.transport", "Route and transport (optional)")
         standing.check(ctx, key, c, shown=True)
     return OptionTalk(

@@ -88,7 +88,9 @@ def run(ctx: Context) -> str | None:
                 numbers[c.agency.id] = len(options) + 1
                 options.append((c.agency.id, c.agency.name))
         ctx.echo(ctx.screens.candidates(label, ranked, numbers))
-        if not ranked[0].marks and ranked[0].agency.id not in default:
+        # Every need that has a candidate gets one in the default: its best, marked or not
+        # (the marks are on screen and asked about in step 4), unless one is in already.
+        if not any(c.agency.id in default for c in ranked):
             default.append(ranked[0].agency.id)
     options.append((new_contact.NEW, new_contact.NEW_LABEL))
     ctx.echo(f"  {len(options)}. {new_contact.NEW_LABEL}")

@@ -37,7 +37,9 @@ def hand_off(ctx: Context, referral: Referral) -> Referral:
 def run(ctx: Context) -> str | None:
     """Hand off every open referral; none left open is the no-referral path."""
     for i, referral in enumerate(ctx.s.referrals):
-        if is_open(referral.status):
+        if referral.status in ("consent_pending", "on_hold"):
+            ctx.echo(f"\n{one_line(referral.agency_name)}: not requested yet, so no hand-off.")
+        elif is_open(referral.status):
             ctx.s.referrals[i] = hand_off(ctx, referral)
     if not any(is_open(r.status) for r in ctx.s.referrals):
         ctx.echo("\nNo referral is open any more.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from referral_cli.casefile.records import Need
@@ -9,12 +10,29 @@ from referral_cli.catalog.models import GROUPS, Service
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
+SUFFIXES = ("ing", "ors", "ers", "or", "er", "ist", "ies", "es", "s", "y")
+
+
+def stem(word: str) -> str:
+    """A rough stem, so counselling, counseling and counselor meet (and therapy, therapist)."""
+    w = re.sub(r"[^\w+]", "", word.casefold()).replace("ll", "l")
+    for suffix in SUFFIXES:
+        if len(w) - len(suffix) >= 4 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def stems(text: str) -> set[str]:
+    """The stems of every word in `text` (hyphens split words: ids read as names)."""
+    return {stem(w) for w in re.split(r"[\s/,-]+", text) if stem(w)}
+
 
 def resolver(services: Sequence[Service]) -> Callable[[str], list[str]]:
-    """Match a typed word to services: an exact label or synonym first, then any substring."""
+    """Match typed words to services: an exact label or synonym first, then services whose
+    names and synonyms hold every typed word, in any order, then any substring."""
 
     def resolve(word: str) -> list[str]:
-        w = word.casefold()
+        w = word.casefold().strip()
         exact = [
             s.id
             for s in services
@@ -22,6 +40,13 @@ def resolver(services: Sequence[Service]) -> Callable[[str], list[str]]:
         ]
         if exact:
             return exact
+        typed = stems(w)
+        if typed:
+            every = [
+                s.id for s in services if typed <= stems(" ".join([s.id, s.label, *s.synonyms]))
+            ]
+            if every:
+                return every
         return [
             s.id
             for s in services

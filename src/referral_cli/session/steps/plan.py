@@ -26,6 +26,12 @@ def to_do(ctx: Context) -> list[str]:
             lines.extend(
                 f"Check before referring to {name}: {q}" for q in in_question(ctx, talk.agency)
             )
+        if talk.wants and talk.near_danger:
+            lines.append(
+                f"Safety first for {name}: it is near exploitation areas or the trafficker's "
+                "reach. Consider another site or agency, or make a safety plan and arrange an "
+                "escort."
+            )
         if "goes-along" in talk.helps:
             lines.append(f"Someone goes along to {name}: plan who at the hand-off.")
         if "not-now" in talk.helps:

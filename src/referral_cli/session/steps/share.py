@@ -168,6 +168,8 @@ def run(ctx: Context) -> str | None:
     releases: list[Release] = []
     for i, referral in enumerate(ctx.s.referrals):
         releases.append(release_for(ctx, referral))
+        if standing.unchecked(ctx, referral.agency):
+            continue  # not requested until its checks are done (step 5 asks again)
         ctx.s.referrals[i] = lifecycle.move(
             referral, "requested", ctx.s.worker, ctx.now(), "release recorded"
         )

@@ -38,6 +38,35 @@ def show(ctx: Context, agency_id: str) -> None:
         ctx.echo(f"  {line}")
 
 
+def subjects(ctx: Context, agency_id: str) -> str:
+    """What "these" are, said in the question itself: the factors, or what stands open."""
+    status = ctx.statuses().get(agency_id)
+    if ctx.agency(agency_id) is None or status is None or status.outcome == Outcome.NOT_VETTED:
+        return "what a vetting covers (it is not vetted yet)"
+    parts: list[str] = []
+    if status.outcome == Outcome.VERIFY:
+        parts.append(", ".join(status.verify_labels or status.verify_factors) or "its factors")
+    if status.stale:
+        parts.append("what may have changed since its vetting")
+    return one_line(" and ".join(parts))
+
+
+def confirm(ctx: Context, key: str, agency_id: str) -> bool:
+    """The worker's word that they checked what is in question, the question naming it."""
+    return ctx.asker.confirm(
+        f"{key}.checked",
+        f"Did you check {subjects(ctx, agency_id)} with the agency or your lead?",
+        None,
+    )
+
+
+def unchecked(ctx: Context, agency_id: str) -> bool:
+    """Whether the agency's vetting leaves something open that the worker has not checked."""
+    if not in_question(ctx, agency_id):
+        return False
+    return not any(c.checked for c in ctx.s.considered if c.agency == agency_id)
+
+
 def check(ctx: Context, key: str, considered: Considered, shown: bool = False) -> None:
     """Show what is in question (unless `shown`); once per agency, ask if the worker checked it."""
     if not in_question(ctx, considered.agency):
@@ -47,8 +76,6 @@ def check(ctx: Context, key: str, considered: Considered, shown: bool = False) -
     if considered.checked:
         ctx.echo("  (you confirmed you checked these)")
         return
-    considered.checked = ctx.asker.confirm(
-        f"{key}.checked", "Did you check these with the agency or your lead?", None
-    )
+    considered.checked = confirm(ctx, key, considered.agency)
     if not considered.checked:
         ctx.echo("  Check them before the referral goes ahead: it is on the plan.")
