@@ -65,6 +65,9 @@ def test_checks_confirmed_at_the_contact_step_request_the_referral(
     assert result.exit_code == 0, result.output
     plan = result.output.split("The plan for AC-2041")[1].split("(guide step 5)")[0]
     assert "Check before referring to Alder Immigrant and Refugee Alliance: VERIFY" in plan
+    assert (
+        "Alder Immigrant and Refugee Alliance is not requested yet (deferred, check first)" in plan
+    )
     referral = saved().referral_to(IMMIGRATION)
     assert referral is not None and referral.status != "on_hold"
     assert "requested" in [h.status for h in referral.history]

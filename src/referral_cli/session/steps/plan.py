@@ -22,9 +22,13 @@ def to_do(ctx: Context) -> list[str]:
             lines.append(f"Call {call_line(ctx, talk.agency)}")
         if "call-first" in talk.helps:
             lines.append(f"Call {name} with the youth first, as the youth asked.")
-        if talk.wants and talk.agency not in checked:
+        if talk.wants and talk.agency not in checked and in_question(ctx, talk.agency):
             lines.extend(
                 f"Check before referring to {name}: {q}" for q in in_question(ctx, talk.agency)
+            )
+            lines.append(
+                f"{name} is not requested yet (deferred, check first): the contact step "
+                "(step 5) asks again, and requests it once the checks are done."
             )
         if talk.wants and talk.near_danger:
             lines.append(
