@@ -50,8 +50,9 @@ def import_hsds(
     path: Annotated[
         Path,
         typer.Argument(
-            help="HSDS 3.0 data: a JSON file, a folder of JSON files, or a tabular package "
-            "(folder with datapackage.json and CSV files).",
+            help="HSDS data (3.x, 2.0 or 1.x; Open Referral UK pages): a JSON file, a folder "
+            "of JSON files, or a tabular package (a folder of CSV files, datapackage.json "
+            "optional). The version found is said.",
             show_default=False,
         ),
     ],
@@ -101,7 +102,7 @@ def import_hsds(
     ] = False,
     fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
-    """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
+    """Import agencies from an Open Referral HSDS directory (3.x, 2.0, 1.x) into a catalog."""
     from referral_cli.commands.common import outside_tool_folders
     from referral_cli.hsds.importer import gc_paused
     from referral_cli.hsds.importer import import_hsds as run_import
