@@ -205,7 +205,7 @@ def test_the_printed_resume_command_works_without_referral_on_path(
         for k in ("ask", "discuss", "contact", "share", "plan", "handoff", "escort")
     }
     first = run("start", "--answers", write(tmp_path, answers), input="")
-    found = re.search(r"Resume with: (.*)\n", first.output)
+    found = re.search(r"Resume with:\n  (.*)\n", first.output)
     assert found is not None and "-m referral_cli resume AC-2041" in found[1], first.output
     rest = write(tmp_path, later, "r.yaml")
     done = subprocess.run(

@@ -230,7 +230,7 @@ def test_interrupted_session_resumes_where_it_stopped(
     # Piped input runs out at step 3: like Ctrl-C, the draft is kept and the way back printed.
     result = run("start", "--answers", write(tmp_path, answers), input="")
     assert result.exit_code == 0  # pausing is not a failure
-    assert "Paused." in result.output and "Resume with: referral resume AC-2041" in result.output
+    assert "Paused." in result.output and "Resume with:\n  referral resume AC-2041" in result.output
     draft = saved(_private_home, "AC-2041")
     assert draft.step == 3 and not draft.finished and len(draft.considered) == 2
     listed = run("sessions").output

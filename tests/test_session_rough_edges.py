@@ -38,7 +38,7 @@ def test_a_pause_in_the_opening_keeps_the_reference_and_the_worker(
     first = run("start", input="AC-2041\nSam R.\n")
     assert first.exit_code == 0, first.output
     assert "Draft kept with every answer given so far." in first.output
-    assert "Resume with: referral resume AC-2041" in first.output
+    assert "Resume with:\n  referral resume AC-2041" in first.output
     assert saved().pending["opening.worker"] == "Sam R."
     answers = example_answers()
     del answers["opening"]

@@ -6,6 +6,7 @@ line editing, a real Ctrl-C and a 60-column screen.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -20,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 HARBOR = "alder-county-youth-harbor"
 
 
-def spawn(*args: str) -> Any:
+def spawn(*args: str, log: io.StringIO | None = None) -> Any:
     env = {**os.environ, "COLUMNS": "60", "REFERRAL_TODAY": "2026-11-23", "PATH": "/usr/bin:/bin"}
     env.pop("_TYPER_FORCE_DISABLE_TERMINAL", None)
-    return pexpect.spawn(
+    child = pexpect.spawn(
         sys.executable,
         ["-m", "referral_cli", *args],
         env=env,
@@ -31,6 +32,8 @@ def spawn(*args: str) -> Any:
         timeout=30,
         dimensions=(40, 60),
     )
+    child.logfile_read = log
+    return child
 
 
 def test_ctrl_c_keeps_every_answer_and_resume_asks_for_a_typed_yes(tmp_path: Path) -> None:
@@ -47,12 +50,13 @@ def test_ctrl_c_keeps_every_answer_and_resume_asks_for_a_typed_yes(tmp_path: Pat
     child.expect_exact("Keep the draft to resume later? [Y/n]")
     child.sendline("")
     child.expect_exact("Draft kept with every answer given so far.")
-    child.expect(r"Resume with: (\S+) -m referral_cli resume AC-2041")  # no `referral` on PATH
+    child.expect(r"Resume with:\r\n  (\S+) -m referral_cli resume AC-2041")  # no `referral` on PATH
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
 
-    child = spawn("resume", "AC-2041", "--answers", str(path))
+    log = io.StringIO()
+    child = spawn("resume", "AC-2041", "--answers", str(path), log=log)
     child.expect_exact("next   Share (guide step 6)")
     child.expect_exact("Items the youth agrees to share")
     child.sendline("shelter, language")
@@ -65,6 +69,8 @@ def test_ctrl_c_keeps_every_answer_and_resume_asks_for_a_typed_yes(tmp_path: Pat
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+    # every line fits the 60-column screen: the terminal never cuts a word or a command
+    assert [line for line in log.getvalue().splitlines() if len(line.rstrip("\r")) > 60] == []
 
     from referral_cli.casefile.store import load_session
 

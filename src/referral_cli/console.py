@@ -36,3 +36,14 @@ def command(args: str) -> str:
     if shutil.which("referral"):
         return f"referral {args}"
     return f"{shlex.quote(sys.executable)} -m referral_cli {args}"
+
+
+def screen_width(limit: int = 100) -> int:
+    """The terminal's columns ($COLUMNS wins), at most `limit` so long lines stay readable."""
+    return min(shutil.get_terminal_size((80, 24)).columns, limit)
+
+
+def tty_width() -> int | None:
+    """The width to wrap screen lines at: a terminal's, or None for a pipe or a file (they do
+    not cut lines, and a line kept whole is easier to search and to copy from)."""
+    return screen_width() if sys.stdout.isatty() else None

@@ -55,3 +55,31 @@ def clip(text: str, limit: int) -> str:
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """`1 option`, `2 options`: a count a worker reads as a sentence, not `option(s)`."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def fit(text: str, width: int | None) -> str:
+    """Every line longer than `width` wrapped at its spaces, continuing at its own indent.
+
+    Screens are written as lines; a line longer than the terminal would otherwise be cut by the
+    terminal in the middle of a word (or of a command to type). Words are never split. No
+    width (a pipe or a file): the text as it is.
+    """
+    import textwrap
+
+    if width is None:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        wrapped = textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        out.extend(wrapped or [line])
+    return "\n".join(out)

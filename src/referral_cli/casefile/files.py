@@ -8,8 +8,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -73,16 +74,23 @@ def create_new(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     fsync_dir(path.parent)
 
 
-def _finished_temp(path: Path, data: bytes, mode: int) -> Path:
-    """`data` in a temp file beside `path`, with its final mode and fsynced; gone on failure."""
+def _finished_temp(path: Path, data: bytes | Callable[[TextIO], None], mode: int) -> Path:
+    """`data` (or what a callable writes as UTF-8 text) in a temp file beside `path`, with
+    its final mode and fsynced; gone on failure."""
     make_dirs(path.parent, mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX)
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        if callable(data):
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as text:
+                data(text)
+                text.flush()
+                os.fsync(text.fileno())
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
     except BaseException:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
@@ -93,6 +101,21 @@ def _finished_temp(path: Path, data: bytes, mode: int) -> Path:
 def atomic_write_text(path: Path, text: str, mode: int = PRIVATE_FILE) -> None:
     """`atomic_write` for UTF-8 text."""
     atomic_write(path, text.encode("utf-8"), mode)
+
+
+def atomic_write_stream(
+    path: Path, fill: Callable[[TextIO], None], mode: int = PRIVATE_FILE
+) -> None:
+    """`atomic_write` of UTF-8 text that `fill` writes piece by piece (newlines as given), so
+    a large report is never held whole in memory."""
+    tmp = _finished_temp(path, fill, mode)
+    try:
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
 
 
 @contextlib.contextmanager

@@ -50,8 +50,9 @@ def import_hsds(
     path: Annotated[
         Path,
         typer.Argument(
-            help="HSDS 3.0 data: a JSON file, a folder of JSON files, or a tabular package "
-            "(folder with datapackage.json and CSV files).",
+            help="HSDS data (3.x, 2.0 or 1.x; Open Referral UK pages): a JSON file, a folder "
+            "of JSON files, or a tabular package (a folder of CSV files, datapackage.json "
+            "optional). The version found is said.",
             show_default=False,
         ),
     ],
@@ -101,7 +102,7 @@ def import_hsds(
     ] = False,
     fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
-    """Import agencies from Open Referral HSDS 3.0 into a catalog (merged by agency id)."""
+    """Import agencies from an Open Referral HSDS directory (3.x, 2.0, 1.x) into a catalog."""
     from referral_cli.commands.common import outside_tool_folders
     from referral_cli.hsds.importer import gc_paused
     from referral_cli.hsds.importer import import_hsds as run_import
@@ -148,15 +149,15 @@ def _write_review(result: ImportResult, path: Path | None) -> None:
     """The review list as Markdown and CSV files a coordinator works through."""
     if path is None:
         return
-    from referral_cli.casefile.files import atomic_write_text
+    from referral_cli.casefile.files import atomic_write_stream
     from referral_cli.errors import ReferralError
-    from referral_cli.render.import_review import review_csv, review_markdown
+    from referral_cli.render.import_review import write_review_csv, write_review_markdown
 
     csv_path = path.with_suffix(".csv")
-    try:
+    try:  # streamed: the whole list of a 50,000-service import was 45 MB held at once
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, review_markdown(result), mode=0o644)
-        atomic_write_text(csv_path, review_csv(result), mode=0o644)
+        atomic_write_stream(path, lambda out: write_review_markdown(result, out), mode=0o644)
+        atomic_write_stream(csv_path, lambda out: write_review_csv(result, out), mode=0o644)
     except OSError as exc:
         raise ReferralError(f"Cannot write the review list {path}: {exc.strerror}") from None
     result.review_files = [str(path), str(csv_path)]

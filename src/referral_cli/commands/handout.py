@@ -187,9 +187,9 @@ def summary_text(
         return page(export.to_markdown(title, sections))
     if fmt is SummaryFormat.MARKDOWN:
         return export.to_markdown(title, sections)
-    from referral_cli.render.narrow import terminal_width
+    from referral_cli.console import screen_width
 
-    return export.to_text(title, sections, terminal_width(10_000) if screen else None)
+    return export.to_text(title, sections, screen_width(10_000) if screen else None)
 
 
 def youth_card(

@@ -113,7 +113,7 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
         from referral_cli.console import command
 
         resume_again = command(f"resume {session.reference}")
-        typer.echo(f"Paused, nothing changed. Resume when it is checked: {resume_again}")
+        typer.echo(f"Paused, nothing changed. Resume when it is checked:\n  {resume_again}")
         return
     try:
         done = run_session(asker, catalog, day, screens, session)
@@ -121,7 +121,8 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
         raise typer.Exit(0 if paused.reference else 1) from None
     if done.finished:  # else the in-room phase ended with the plan; the rest comes later
         _finished(done, day)
-    if asker.answers and asker.unused():
+    # on a resume the steps done before used their keys in an earlier run: not typos
+    if session is None and asker.answers and asker.unused():
         from referral_cli.text import one_line
 
         unused = one_line(", ".join(asker.unused()))
@@ -130,22 +131,21 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
 
 def _finished(done: Session, day: dt.date) -> None:
     """The worker's copy of a finished session, and how to print each agency's copy."""
-    from referral_cli.console import command
+    from referral_cli.console import command, screen_width
     from referral_cli.export.session import to_text, worker_sections, worker_title
-    from referral_cli.render.narrow import terminal_width
     from referral_cli.text import one_line
 
     typer.echo("")
-    typer.echo(to_text(worker_title(done), worker_sections(done, day), terminal_width(10_000)))
+    typer.echo(to_text(worker_title(done), worker_sections(done, day), screen_width(10_000)))
     typer.echo("")
     ref = done.reference
     for referral in done.referrals:
         args = (
             f"summary {ref} --for {referral.agency} --format markdown -o {ref}-{referral.agency}.md"
         )
-        typer.echo(f"Handoff summary for {one_line(referral.agency_name)}: {command(args)}")
+        typer.echo(f"Handoff summary for {one_line(referral.agency_name)}:\n  {command(args)}")
     card = command(f"summary {ref} --youth -o {ref}-youth.txt")
-    typer.echo(f"A card for the youth to carry: {card}")
+    typer.echo(f"A card for the youth to carry:\n  {card}")  # a command on a line of its own
 
 
 def start(

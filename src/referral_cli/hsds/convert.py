@@ -37,7 +37,6 @@ from referral_cli.hsds.mapping import (
     TAXONOMY_NAME,
     HsdsProblem,
     Mapping,
-    Outcome,
     hsds_id,
     slug,
 )
@@ -67,6 +66,9 @@ MAYBE: list[Path] = [
 ]
 
 
+# What one HSDS service maps to: (our ids with their forms, the ids, why each, why none).
+Found = tuple[list[tuple[str, tuple[str, ...]]], list[str], list[str], str]
+
 # --- the mapper ------------------------------------------------------------------------------
 
 
@@ -79,7 +81,7 @@ class Mapper:
         self.languages = languages
         self.language_names = {name.casefold(): code for code, name in languages.items()}
         self.added: dict[str, str] = {}  # languages not in services.yaml: code -> name
-        self.outcomes: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Outcome] = {}
+        self.outcomes: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Found] = {}
 
     def language(self, item: Obj) -> tuple[str | None, str]:
         """Our code for an HSDS language, or None and how to show the unknown one."""
@@ -115,9 +117,10 @@ class Mapper:
                 elif not code and shown and shown not in unknown:
                     unknown.append(shown)
 
-    def service_ids(self, service: Obj) -> tuple[list[tuple[str, tuple[str, ...]]], list[str], str]:
-        """Our ids for one HSDS service (our own taxonomy first, then the mapping file), why
-        each, and why none when none."""
+    def service_ids(self, service: Obj) -> Found:
+        """Our ids for one HSDS service (our own taxonomy first, then the mapping file) with
+        their forms, the ids alone, why each, and why none when none. The lists of a name
+        seen before are the ones given then: 50,000 service lines share them, unchanged."""
         terms: list[tuple[str, str]] = []
         ours: list[tuple[str, tuple[str, ...]]] = []
         because: list[str] = []
@@ -138,14 +141,20 @@ class Mapper:
             else:
                 terms.append((code, name))
         if ours:
-            return ours, because, ""
+            return ours, [i for i, _ in ours], because, ""
         names = [text(service.get("name")), text(service.get("alternate_name"))]
         key = (tuple(names), tuple(terms))
         found = self.outcomes.get(key)
         if found is None:  # directories repeat service names: map each name once
-            found = self.outcomes[key] = self.mapping.outcome(names, terms)
-        matches = found.matches
-        return [(m.target, m.forms) for m in matches], [m.because for m in matches], found.why_not
+            outcome = self.mapping.outcome(names, terms)
+            matches = outcome.matches
+            found = self.outcomes[key] = (
+                [(m.target, m.forms) for m in matches],
+                [m.target for m in matches],
+                [m.because for m in matches],
+                outcome.why_not,
+            )
+        return found
 
     def agency_id(self, org: Obj, ext: dict[str, Any]) -> tuple[str, str]:
         """The id our own export carried (also returned as claimed), else a slug of the name;
@@ -168,8 +177,8 @@ class Mapper:
             if status in ("inactive", "defunct"):
                 lines.append(ServiceLine(label, [], [], skipped=f"status {status}"))
                 continue
-            ids, because, why_not = self.service_ids(service)
-            lines.append(ServiceLine(label, [i for i, _ in ids], because, why_not=why_not))
+            ids, mapped, because, why_not = self.service_ids(service)
+            lines.append(ServiceLine(label, mapped, because, why_not=why_not))
             sext_raw = service.get(EXTENSION)
             sext = sext_raw if isinstance(sext_raw, dict) else {}
             notes = service_notes(service)

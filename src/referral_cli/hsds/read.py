@@ -148,6 +148,7 @@ def load_json(path: Path) -> Any:
         raise ReferralError(
             f"{name}:{line}: not UTF-8 text; save the file as UTF-8 and import again"
         ) from None
+    del raw  # the file's bytes are not needed while its text is parsed (as large again)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

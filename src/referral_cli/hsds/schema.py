@@ -212,9 +212,7 @@ def check_object(
             pkg.problem(where, f"{kind}.{key} must be a list, not {_type_name(children)}", orgs)
             ok = False
             continue
-        for i, child in enumerate(children):
-            if isinstance(child, dict):
-                child.setdefault(WHERE, f"{where}.{key}[{i}]")
+        for i, child in enumerate(children):  # its path is passed, never stored in it
             ok = check_object(child_kind, child, f"{where}.{key}[{i}]", pkg, orgs) and ok
     for key, child_kind in CHILD_OBJECTS.get(kind, {}).items():
         child = obj.get(key)

@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 
 import typer
 
+from referral_cli.console import tty_width
 from referral_cli.errors import ReferralError
 from referral_cli.prompt.parse import (
     as_list,
@@ -28,7 +29,7 @@ from referral_cli.prompt.parse import (
     parse_yes_no,
     short_line,
 )
-from referral_cli.text import clip, one_line
+from referral_cli.text import clip, fit, one_line
 
 T = TypeVar("T")
 ESCAPE = "x"
@@ -98,13 +99,15 @@ class Asker:
 
     def _given(self, key: str, question: str) -> Any:
         if key in self.replay:
-            typer.echo(f"{question}: {one_line(self.replay[key])}  (answered before)")
+            typer.echo(
+                fit(f"{question}: {one_line(self.replay[key])}  (answered before)", tty_width())
+            )
             return self.replay[key]
         if key in self.answers:
             self.used.add(key)
             value = self.answers[key]
             shown = " | ".join(map(str, value)) if isinstance(value, list) else as_text(value)
-            typer.echo(f"{question}: {one_line(shown)}")  # a file's escape codes stay inert
+            typer.echo(fit(f"{question}: {one_line(shown)}", tty_width()))  # escapes inert
             if self.escape and str(value).strip().lower() == ESCAPE:
                 raise NoReferralRequested("file")
             return "" if value is None else value
@@ -151,7 +154,10 @@ class Asker:
         if shown_default:
             label = f"{question} [{shown_default}]"
         result: T = typer.prompt(
-            label, default="" if default is None else default, show_default=False, value_proc=proc
+            _last_line_shown(label),
+            default="" if default is None else default,
+            show_default=False,
+            value_proc=proc,
         )
         self._answered(key, result)
         return result
@@ -362,3 +368,13 @@ def ask_keep_draft() -> bool:
     except (KeyboardInterrupt, typer.Abort):
         typer.echo("")
         return True
+
+
+def _last_line_shown(label: str) -> str:
+    """A question too long for the terminal: all but its last line printed now, at whole
+    words, and the last line returned to prompt with (room left for ": ")."""
+    width = tty_width()
+    lead, _, last = fit(label, width - 2 if width else None).rpartition("\n")
+    if lead:
+        typer.echo(lead)
+    return last

@@ -9,9 +9,9 @@ a formula are quoted with a leading apostrophe.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TextIO
 
 from referral_cli.hsds.results import ImportedAgency, ImportResult, ServiceLine
 from referral_cli.text import md as escape
@@ -67,13 +67,11 @@ def _cell(value: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def review_csv(result: ImportResult) -> str:
-    """The review list as CSV (one row per item, see COLUMNS)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def write_review_csv(result: ImportResult, out: TextIO) -> None:
+    """The review list as CSV (one row per item, see COLUMNS), written row by row."""
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerows([_cell(c) for c in row] for row in rows(result))
-    return buffer.getvalue()
 
 
 def _agency_section(item: ImportedAgency) -> list[str]:
@@ -113,23 +111,25 @@ def _agency_section(item: ImportedAgency) -> list[str]:
     return out
 
 
-def review_markdown(result: ImportResult) -> str:
-    """The review list as a Markdown checklist, one section per organization."""
-    needing = [
-        a
-        for a in result.agencies
-        if a.review
-        or a.unknown_languages
-        or any(not s.mapped and not s.skipped for s in a.services)
-    ]
-    out = [
+def _needs_check(item: ImportedAgency) -> bool:
+    return bool(
+        item.review
+        or item.unknown_languages
+        or any(not s.mapped and not s.skipped for s in item.services)
+    )
+
+
+def markdown_lines(result: ImportResult) -> Iterator[str]:
+    """The review list's Markdown lines, one at a time: a large import has a million."""
+    needing = sum(1 for a in result.agencies if _needs_check(a))
+    yield from [
         "# HSDS import: review list",
         "",
         f"Source: {md(result.source)}  ",
         f"Catalog: {md(result.target)}  ",
         f"Mapping: {md(result.mapping)}",
         "",
-        f"- {len(result.agencies)} agencies imported, {len(needing)} with something to check",
+        f"- {len(result.agencies)} agencies imported, {needing} with something to check",
         f"- {len(result.unmapped_orgs)} organizations not imported (no service maps)",
         f"- {len(result.unmapped_services())} distinct unmapped service names",
         f"- {len(result.skipped_invalid)} skipped as invalid, {len(result.warnings)} warnings",
@@ -139,22 +139,34 @@ def review_markdown(result: ImportResult) -> str:
         "## Agencies to check",
         "",
     ]
-    for item in needing:
-        out += _agency_section(item)
+    for item in result.agencies:
+        if _needs_check(item):
+            yield from _agency_section(item)
     if result.unmapped_orgs:
-        out += ["## Not imported: no service maps to the catalog", ""]
+        yield from ["## Not imported: no service maps to the catalog", ""]
         for org in result.unmapped_orgs:
             names = "; ".join(
                 f"{md(s.name)} ({md(s.why_not or s.skipped or 'matches nothing')})"
                 for s in org.services
             )
-            out.append(f"- [ ] {md(org.name)} ({md(org.where)}): {names or 'no services'}")
-        out.append("")
+            yield f"- [ ] {md(org.name)} ({md(org.where)}): {names or 'no services'}"
+        yield ""
     if result.skipped_invalid or result.problems:
-        out += ["## Skipped as invalid", ""]
-        out += [f"- [ ] {md(name)}" for name in result.skipped_invalid]
-        out += [f"- {md(str(p))}" for p in result.problems]
-        out.append("")
+        yield from ["## Skipped as invalid", ""]
+        yield from (f"- [ ] {md(name)}" for name in result.skipped_invalid)
+        yield from (f"- {md(str(p))}" for p in result.problems)
+        yield ""
     if result.warnings:
-        out += ["## Warnings", "", *[f"- {md(w)}" for w in result.warnings], ""]
-    return "\n".join(out)
+        yield from ["## Warnings", ""]
+        yield from (f"- {md(w)}" for w in result.warnings)
+        yield ""
+
+
+def write_review_markdown(result: ImportResult, out: TextIO) -> None:
+    """The review list as a Markdown checklist, written line by line (lines joined by
+    newlines, no newline after the last)."""
+    lines = markdown_lines(result)
+    out.write(next(lines))
+    for line in lines:
+        out.write("\n")
+        out.write(line)

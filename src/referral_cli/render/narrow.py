@@ -8,7 +8,6 @@ a list whose items wrap between, never inside, one another.
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Union
@@ -20,11 +19,6 @@ if TYPE_CHECKING:  # rich is loaded only by the screens that draw tables
 
 Cell = Union[str, "Text"]
 WRAP_FROM = 80  # narrower than this, a table whose rows do not fit becomes a list
-
-
-def terminal_width(limit: int = 100) -> int:
-    """The terminal's columns ($COLUMNS wins), at most `limit` so long lines stay readable."""
-    return min(shutil.get_terminal_size((80, 24)).columns, limit)
 
 
 def wrap_items(

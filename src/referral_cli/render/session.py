@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 
 from referral_cli.casefile.records import STATUS_LABELS, Session
 from referral_cli.catalog.models import GROUPS, Agency, Hotline, Service
-from referral_cli.render.narrow import plain_table, terminal_width, wrap_items
+from referral_cli.console import screen_width
+from referral_cli.render.narrow import plain_table, wrap_items
 from referral_cli.session.checklist import (
     AFTER,
     BASIC_NEEDS,
@@ -49,14 +50,14 @@ def opening(region: str, example: bool) -> str:
     lines = [
         "Referral session",
         "",
-        "In the room with the youth: needs, finding options, a call with the youth, weighing",
-        "the options, consent. It ends with a plan. After, often over days: the agency's",
-        "representative, the warm hand-off, the escort (you resume the case for those).",
-        "The youth decides at every step; declining is always fine.",
+        "In the room with the youth: needs, finding options, a call with the youth, weighing"
+        " the options, consent. It ends with a plan. After, often over days: the agency's"
+        " representative, the warm hand-off, the escort (you resume the case for those)."
+        " The youth decides at every step; declining is always fine.",
         "",
-        "Nothing leaves this laptop, and nothing is shared with an agency, unless the youth",
-        "consents to that item for that agency. The draft is saved after every step, readable",
-        "by you only. Never type the youth's name, address or date of birth.",
+        "Nothing leaves this laptop, and nothing is shared with an agency, unless the youth"
+        " consents to that item for that agency. The draft is saved after every step, readable"
+        " by you only. Never type the youth's name, address or date of birth.",
         "",
         f"Catalog: {one_line(region)}"
         + (" (example data)" if example and "example" not in region.lower() else ""),
@@ -73,7 +74,7 @@ def services_menu(services: Sequence[Service]) -> str:
         ]
         if not entries:
             continue
-        lines.extend(wrap_items(entries, terminal_width(WIDTH), first=f"{title}: "))
+        lines.extend(wrap_items(entries, screen_width(WIDTH), first=f"{title}: "))
     return "\n".join(lines)
 
 
@@ -91,7 +92,7 @@ def candidates(
         number = numbers.get(c.agency.id, n) if numbers else n
         lines.append(f"  {number}. {one_line(c.agency.name)}{marks}")
         reasons = [one_line(r) for r in c.reasons]
-        lines.extend(wrap_items(reasons, terminal_width(WIDTH), "     ", "     ", "; "))
+        lines.extend(wrap_items(reasons, screen_width(WIDTH), "     ", "     ", "; "))
     return "\n".join(lines)
 
 
@@ -155,7 +156,7 @@ def sessions_table(sessions: Sequence[Session]) -> str:
         for s in sessions
     ]
     headers = ["Reference", "Step", "Status", "Follow-up", "Updated"]
-    return plain_table(headers, rows, terminal_width(10_000))
+    return plain_table(headers, rows, screen_width(10_000))
 
 
 def step_text(session: Session) -> str:

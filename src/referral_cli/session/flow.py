@@ -17,7 +17,6 @@ import typer
 from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import purge_session, save_session
 from referral_cli.catalog.load import Catalog
-from referral_cli.console import command
 from referral_cli.prompt.asker import Asker, MissingAnswer, NoReferralRequested, ask_keep_draft
 from referral_cli.session import checklist as cl
 from referral_cli.session.screens import Screens
@@ -88,7 +87,7 @@ class Flow:
             self.pause()
         except MissingAnswer:
             if ctx.session is not None:
-                ctx.echo(f"Draft kept. Resume with: {command('resume ' + ctx.s.reference)}")
+                ctx.echo_command("Draft kept. Resume with:", f"resume {ctx.s.reference}")
             raise
         finally:
             ctx.asker.on_answer = None
@@ -105,7 +104,7 @@ class Flow:
         if ask_keep_draft():
             # Every answer was saved as it was given; resume goes on at the next question.
             ctx.echo("Draft kept with every answer given so far.")
-            ctx.echo(f"Resume with: {command('resume ' + ctx.s.reference)}")
+            ctx.echo_command("Resume with:", f"resume {ctx.s.reference}")
             raise SessionPaused(ctx.s.reference, True)
         purge_session(ctx.s.reference)
         ctx.echo(f"Draft {ctx.s.reference} deleted.")

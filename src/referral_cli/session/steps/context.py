@@ -12,8 +12,10 @@ from referral_cli.casefile.records import Session
 from referral_cli.casefile.store import save_session
 from referral_cli.catalog.load import Catalog
 from referral_cli.catalog.models import Agency
+from referral_cli.console import command, tty_width
 from referral_cli.prompt.asker import Asker
 from referral_cli.session.screens import Screens
+from referral_cli.text import fit
 from referral_cli.vetting.standing import VettingStatus
 
 
@@ -44,8 +46,13 @@ class Context:
         save_session(self.s)
 
     def echo(self, text: str = "") -> None:
-        """Print one line to the worker."""
-        typer.echo(text)
+        """Print to the worker, long lines wrapped at the terminal's width (never mid-word)."""
+        typer.echo(fit(text, tty_width()))
+
+    def echo_command(self, lead: str, args: str) -> None:
+        """A lead-in, then a command on a line of its own, never wrapped: it is typed or pasted."""
+        self.echo(lead)
+        typer.echo(f"  {command(args)}")
 
     def statuses(self) -> dict[str, VettingStatus]:
         """Every agency's vetting standing today, computed once per run."""
