@@ -138,3 +138,16 @@ def test_the_default_holds_the_only_candidate_of_a_need_even_when_marked(
     result = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
     assert result.exit_code == 0, result.output
     assert [c.agency for c in saved().considered] == [HARBOR, IMMIGRATION]
+
+
+def test_the_default_never_holds_a_candidate_that_does_not_fit_the_youth(
+    run: Run, tmp_path: Path
+) -> None:
+    answers = immigration_case()
+    answers["profile"]["age"] = 13  # Alder WorkSource serves ages 16-24 only: DOES NOT FIT
+    answers["needs"] = {"choose": "emergency-shelter, job-training", "own_program": "none"}
+    answers["needs"]["job-training"] = {"form": "ongoing"}
+    answers["find"] = {"consider": ""}  # Enter: the default
+    result = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
+    assert "Alder WorkSource Youth Employment  [DOES NOT FIT" in result.output
+    assert "alder-worksource-youth-employment" not in {c.agency for c in saved().considered}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from referral_cli.casefile.records import Considered, Need, YouthProfile
 from referral_cli.errors import ReferralError
-from referral_cli.session.matching import Candidate, rank
+from referral_cli.session.matching import DOES_NOT_FIT, Candidate, rank
 from referral_cli.session.steps import new_contact
 from referral_cli.session.steps.context import Context
 
@@ -88,10 +88,12 @@ def run(ctx: Context) -> str | None:
                 numbers[c.agency.id] = len(options) + 1
                 options.append((c.agency.id, c.agency.name))
         ctx.echo(ctx.screens.candidates(label, ranked, numbers))
-        # Every need that has a candidate gets one in the default: its best, marked or not
-        # (the marks are on screen and asked about in step 4), unless one is in already.
-        if not any(c.agency.id in default for c in ranked):
-            default.append(ranked[0].agency.id)
+        # Every need that has a candidate gets one in the default: its best, VERIFY or STALE
+        # or not (the marks are on screen and asked about in step 4), unless one is in
+        # already; never one that does not fit the youth (the worker may still pick it).
+        fitting = [c for c in ranked if DOES_NOT_FIT not in c.marks]
+        if fitting and not any(c.agency.id in default for c in ranked):
+            default.append(fitting[0].agency.id)
     options.append((new_contact.NEW, new_contact.NEW_LABEL))
     ctx.echo(f"  {len(options)}. {new_contact.NEW_LABEL}")
     picked = ctx.asker.pick_many(
