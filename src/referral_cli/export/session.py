@@ -281,8 +281,7 @@ def _acting_lines(h: Handover) -> list[Line]:
         by = f" (by {_d(h.contact_by)})" if h.contact_by else ""
         lines.append(("Urgency", h.urgency_text + by))
     if h.handoff_when:
-        how = f"; transport: {h.handoff_transport}" if h.handoff_transport else ""
-        lines.append(("Hand-off visit", f"{h.handoff_when}; who: {h.handoff_who}{how}"))
+        lines.append(("Hand-off visit", h.handoff_when))
     if h.escort:
         lines.append(("Escort", h.escort))
     return lines
