@@ -138,6 +138,8 @@ def test_none_records_nothing_shared_and_asks_no_release_form(run: Run) -> None:
         in copy
     )
     assert "Purpose" not in copy and "shelter" not in copy.lower().replace("youth harbor", "")
+    worker = run("summary", "YS-77").stdout
+    assert "Consent: the youth chose to share nothing (no release form asked)" in worker
 
 
 def test_no_at_the_read_back_asks_only_the_items_again(run: Run) -> None:

@@ -191,6 +191,8 @@ def _consent_lines(s: Session, agency: str, today: dt.date) -> list[Line]:
     release = s.release_for(agency)
     if release is None:
         return [("Consent", "no release recorded")]
+    if not release.items:
+        return [("Consent", "the youth chose to share nothing (no release form asked)")]
     state = release_state(release, today)
     labels = {i.key: f"{i.label}: {i.text}" for i in items_for(s, agency)}
     shared = [labels.get(k, k) for k in release.items]
