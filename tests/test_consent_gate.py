@@ -175,7 +175,11 @@ def test_each_reason_consent_does_not_count_is_said() -> None:
             base.model_copy(update={"given": DAY + dt.timedelta(days=1)}),
             "the consent starts on a later",
         ),
-        (base.model_copy(update={"informed": False}), "not told their rights"),
+        # with an item picked: no items and no rights told is "none" at step 6 (nothing-shared)
+        (
+            base.model_copy(update={"informed": False, "items": ["need:svc-0"]}),
+            "not told their rights",
+        ),
         (base.model_copy(update={"guardian_required": True}), "guardian's consent is required"),
         (None, "no consent to share anything has been recorded"),
     ]

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from typer.testing import Result
 
 from referral_cli.casefile.records import (
+    Escort,
+    Handoff,
     Need,
     Referral,
     Release,
@@ -138,7 +140,7 @@ class Case:
 
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
-    tokens = iter(draw(st.lists(TOKEN, min_size=20, max_size=20, unique=True)))
+    tokens = iter(draw(st.lists(TOKEN, min_size=26, max_size=26, unique=True)))
     all_tokens: list[str] = []
 
     def token() -> str:
@@ -203,6 +205,9 @@ def cases(draw: st.DrawFn) -> Case:
                 intake_documents=documents,
                 status="requested",
                 history=[StatusChange(status="requested", at=REFERRED, by="Sam")],
+                # the worker's own free text about logistics: never in any agency's copy
+                handoff=Handoff(when="Thu 3pm", who=token(), transport=token()),
+                escort=Escort(wants=True, plan=token()),
             )
         )
         keys = [k.key for k in items[agency]] + [

@@ -83,8 +83,10 @@ def test_the_agency_can_act_without_calling_back() -> None:
     text = documents(with_logistics(make_session(["Shelter"], [], [], release)), DAY)[1]
     assert "Referred by: Sam, Outreach" in text and "Phone: 503-555-0142" in text
     assert "within 24 hours (by 2026-11-24)" in text
-    assert "Hand-off visit: Thu 3pm (arranged on 2026-11-23); who: Sam and the youth" in text
-    assert "Escort: Sam comes to the first visit" in text
+    assert "Hand-off visit: Thu 3pm (arranged on 2026-11-23)" in text
+    # the worker's free text about who goes and the escort plan never reaches the agency
+    assert "Sam and the youth" not in text and "Sam comes to the first visit" not in text
+    assert "Escort: the youth wants to be escorted" in text
 
 
 def test_a_lapsed_consent_keeps_only_whom_to_call_back() -> None:

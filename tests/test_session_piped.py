@@ -106,7 +106,8 @@ def test_a_typo_at_a_numbered_prompt_asks_again(run: Run, _private_home: Path) -
 def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path) -> None:
     to_step_6 = ["now", "1", "", "", "", "yes", "unsure", ""]
     first = run(
-        "start", input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "Quiet room", "", "shelter")
+        "start",
+        input=typed(*OPENING, *STEPS_1_TO_2, *to_step_6, "Quiet room", "", "emergency-shelter"),
     )
     assert first.exit_code == 0 and "referral resume YS-77" in first.output
     assert "Draft kept with every answer given so far" in first.output

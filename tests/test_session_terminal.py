@@ -59,7 +59,7 @@ def test_ctrl_c_keeps_every_answer_and_resume_asks_for_a_typed_yes(tmp_path: Pat
     child = spawn("resume", "AC-2041", "--answers", str(path), log=log)
     child.expect_exact("next   Share (guide step 6)")
     child.expect_exact("Items the youth agrees to share")
-    child.sendline("shelter, language")
+    child.sendline("emergency-shelter, language")
     child.expect_exact("Shared with Alder County Youth Harbor until 2026-12-23:")
     child.expect_exact("Is that what the youth agreed to? [type yes or no]")
     child.sendline("y")

@@ -191,6 +191,8 @@ def _consent_lines(s: Session, agency: str, today: dt.date) -> list[Line]:
     release = s.release_for(agency)
     if release is None:
         return [("Consent", "no release recorded")]
+    if not release.items:
+        return [("Consent", "the youth chose to share nothing (no release form asked)")]
     state = release_state(release, today)
     labels = {i.key: f"{i.label}: {i.text}" for i in items_for(s, agency)}
     shared = [labels.get(k, k) for k in release.items]
@@ -281,8 +283,7 @@ def _acting_lines(h: Handover) -> list[Line]:
         by = f" (by {_d(h.contact_by)})" if h.contact_by else ""
         lines.append(("Urgency", h.urgency_text + by))
     if h.handoff_when:
-        how = f"; transport: {h.handoff_transport}" if h.handoff_transport else ""
-        lines.append(("Hand-off visit", f"{h.handoff_when}; who: {h.handoff_who}{how}"))
+        lines.append(("Hand-off visit", h.handoff_when))
     if h.escort:
         lines.append(("Escort", h.escort))
     return lines

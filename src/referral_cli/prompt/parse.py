@@ -67,6 +67,8 @@ def parse_picks(
 
     With `numbers=False` positions are refused: where a wrong pick would share the wrong
     thing (consent), only names count, since numbers shift from one session to the next.
+    There `resolve` has the last word: it returns every option a name stands for (a group
+    word may stand for several) or raises, so no guess is ever made here.
     Returns option values in the order chosen, without repeats.
     """
     values = [v for v, _ in options]
@@ -96,8 +98,8 @@ def parse_picks(
         hits = (
             resolve(token) if resolve else [v for v, lab in options if lab.lower() == token.lower()]
         )
-        if len(hits) == 1:
-            chosen.append(hits[0])
+        if len(hits) == 1 or (hits and not numbers and resolve):
+            chosen.extend(hits)
         elif hits:
             labels = dict(options)
             if not numbers:

@@ -24,12 +24,20 @@ from referral_cli.catalog.models import Site
 from referral_cli.errors import NotFoundError
 
 ReleaseState = Literal[
-    "valid", "none", "not-informed", "guardian-missing", "not-started", "expired", "revoked"
+    "valid",
+    "none",
+    "nothing-shared",
+    "not-informed",
+    "guardian-missing",
+    "not-started",
+    "expired",
+    "revoked",
 ]
 
 STATE_TEXT: dict[str, str] = {
     "valid": "consent is current",
     "none": "no consent to share anything has been recorded",
+    "nothing-shared": "the youth chose to share nothing with this agency",
     "not-informed": "the youth was not told their rights, so the consent does not count",
     "guardian-missing": "a guardian's consent is required and was not recorded",
     "not-started": "the consent starts on a later date",
@@ -192,6 +200,8 @@ def packet_for(session: Session, agency: str, today: dt.date) -> AgencyPacket:
     if release is not None and logged is not None:
         release = release.model_copy(update={"revoked": logged})
     state = release_state(release, today)
+    if state == "not-informed" and release is not None and not release.items:
+        state = "nothing-shared"  # "none" at step 6: so no release form was asked
     items = items_for(session, agency)
     consented = set(release.items) if release is not None and state == "valid" else set()
     shared = [item for item in items if item.key in consented]

@@ -4,7 +4,9 @@ The consent gate (consent.py) decides what about the youth may be shared. This a
 agency needs to act on a referral the youth agreed to: who referred and how to call them
 back, how soon to make contact, and the hand-off and escort the youth agreed to. That
 logistics part is given only while the release is valid, as the consented items are; the
-worker's own contact is always given, so the agency can call back.
+worker's own contact is always given, so the agency can call back. The worker's free text
+about who goes, transport and the escort plan is never given ("MK drives her" tells the
+gender the youth may have kept back): only when, and that the youth wants an escort.
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ class Handover(BaseModel):
     urgency_text: str = ""
     contact_by: dt.date | None = None
     handoff_when: str = ""
-    handoff_who: str = ""
-    handoff_transport: str = ""
     escort: str = ""
 
 
@@ -57,8 +57,6 @@ def handover_for(session: Session, packet: AgencyPacket) -> Handover:
         on = next((c.at.date() for c in referral.history if c.status == "handoff_scheduled"), None)
         said = f" (arranged on {on.isoformat()})" if on else ""
         update["handoff_when"] = referral.handoff.when + said
-        update["handoff_who"] = referral.handoff.who
-        update["handoff_transport"] = referral.handoff.transport
     if referral.escort and referral.escort.wants:
-        update["escort"] = referral.escort.plan or "the youth wants to be escorted"
+        update["escort"] = "the youth wants to be escorted; the referring worker will confirm who"
     return base.model_copy(update=update)

@@ -21,12 +21,17 @@ from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
 
-def purpose_of(ctx: Context, referral: Referral) -> str:
-    """The release's stated purpose, from the needs it is for (read back, never typed)."""
-    labels = [mid_sentence(n.label) for n in ctx.s.needs if n.service in referral.needs]
+def purpose_of(ctx: Context, referral: Referral, picked: Sequence[str]) -> str:
+    """The release's stated purpose, from the needs the youth agreed to share (read back,
+    never typed): a need the youth kept back is not named, so "To arrange a referral"."""
+    labels = [
+        mid_sentence(n.label)
+        for n in ctx.s.needs
+        if n.service in referral.needs and f"need:{n.service}" in picked
+    ]
     if len(labels) > 1:
         labels = [", ".join(labels[:-1]) + " and " + labels[-1]]
-    return "To arrange " + (labels[0] if labels else "the services the youth asked for")
+    return "To arrange " + (labels[0] if labels else "a referral")
 
 
 def mid_sentence(label: str) -> str:
@@ -39,17 +44,45 @@ def mid_sentence(label: str) -> str:
 HOW = {"verbal": "verbally", "written": "in writing", "electronic": "electronically"}
 
 
+NEEDS_WORD = "needs"  # the one group word: every need item on the list
+
+
+def item_names(items: Sequence[Item]) -> list[str]:
+    """The shortest name to type for each item, as the error messages list them."""
+    shorts = [i.key.split(":", 1)[1] for i in items]
+    return [
+        s if shorts.count(s) == 1 and not s.isdigit() else i.key
+        for i, s in zip(items, shorts, strict=True)
+    ]
+
+
 def item_words(items: Sequence[Item]) -> Callable[[str], list[str]]:
-    """An item by its key, the key's short name ("language"), "all", or a unique word."""
+    """An item by its exact key, its key's short name ("language") or its exact label, any
+    case; "needs" for every need item; "all" when there is one item. Never a partial word:
+    a guess here would share what the youth did not agree to, so anything else is an error
+    that lists the names."""
 
     def resolve(word: str) -> list[str]:
         w = word.strip().casefold()
-        if w == "all":
-            return [i.key for i in items] if len(items) == 1 else []
-        short = [i.key for i in items if i.key.split(":", 1)[1] == w]
-        if short:
-            return short
-        return [i.key for i in items if w in f"{i.label}: {i.text}".casefold()]
+        needs = [i.key for i in items if i.key.startswith("need:")]
+        if w == "all" and len(items) == 1:
+            return [items[0].key]
+        if w == NEEDS_WORD and needs:
+            return needs
+        hits = [
+            i.key
+            for i in items
+            if w in (i.key.casefold(), i.key.split(":", 1)[1].casefold(), i.label.casefold())
+        ]
+        if len(hits) == 1:
+            return hits
+        names = ", ".join(item_names(items) + ([NEEDS_WORD] if needs else []))
+        if hits:
+            raise ReferralError(
+                f"'{word}' could be any of {', '.join(hits)}: type one name each. "
+                f"Names: {names}, or none."
+            )
+        raise ReferralError(f"'{word}' is not an item name. Names: {names}, or none.")
 
     return resolve
 
@@ -63,6 +96,8 @@ def item_menu(items: Sequence[Item]) -> str:
 def read_back(name: str, release: Release, items: Sequence[Item], today: dt.date) -> str:
     """Exactly what will and will not go to the agency, by name, and until when."""
     state = release_state(release, today)
+    if not release.items:
+        return f"Nothing will be shared with {name}: the youth agreed to share nothing."
     named = [one_line(f"{i.label}: {i.text}") for i in items]
     shared = [n for i, n in zip(items, named, strict=True) if i.key in release.items]
     kept = [n for i, n in zip(items, named, strict=True) if i.key not in release.items]
@@ -79,42 +114,68 @@ def read_back(name: str, release: Release, items: Sequence[Item], today: dt.date
 
 
 def release_for(ctx: Context, referral: Referral) -> Release:
-    """The youth's consent for one agency, saved only after the read-back and a typed yes."""
+    """The youth's consent for one agency, saved only after the read-back and a typed yes.
+
+    "none" records that nothing is shared and asks no release form; a "no" at the read-back
+    asks the items again and keeps the other answers."""
     key = f"share.{referral.agency}"
     name = one_line(referral.agency_name)
+    ctx.echo(f"\nWhat may go to {name}? Only what the youth agrees to.")
+    considered = next((c for c in ctx.s.considered if c.agency == referral.agency), None)
+    if considered is not None:
+        standing.check(ctx, key, considered)
+    items = items_for(ctx.s, referral.agency)
+    terms: Release | None = None
     while True:
-        release = ask_release(ctx, referral)
-        items = items_for(ctx.s, referral.agency)
+        picked = ask_items(ctx, key, items)
+        if not picked:
+            release = nothing_shared(ctx, referral)
+        else:
+            terms = terms or ask_terms(ctx, referral)
+            purpose = purpose_of(ctx, referral, picked)
+            release = terms.model_copy(update={"items": picked, "purpose": purpose})
         ctx.echo()
         ctx.echo(read_back(name, release, items, ctx.day))
         if ctx.asker.typed_yes(f"{key}.confirm", "Is that what the youth agreed to?"):
             return release
         if f"{key}.confirm" in ctx.asker.answers:
             raise ReferralError(f"The answers file says no at '{key}.confirm': nothing saved.")
-        ctx.echo("Then answer again; nothing was saved.")
-        ctx.asker.forget(f"{key}.")
+        ctx.echo("Then give the items again; the other answers stand. Nothing was saved.")
+        ctx.asker.forget(f"{key}.items")
+        ctx.asker.forget(f"{key}.confirm")
 
 
-def ask_release(ctx: Context, referral: Referral) -> Release:
-    """The release's questions: items by name, how, by whom, expiry, rights told."""
-    aid = referral.agency
-    key = f"share.{aid}"
-    ctx.echo(f"\nWhat may go to {one_line(referral.agency_name)}? Only what the youth agrees to.")
-    considered = next((c for c in ctx.s.considered if c.agency == aid), None)
-    if considered is not None:
-        standing.check(ctx, key, considered)
-    items = items_for(ctx.s, aid)
+def ask_items(ctx: Context, key: str, items: Sequence[Item]) -> list[str]:
+    """The items the youth agrees to share, by name only (see `item_words`)."""
     ctx.echo(item_menu(items))
-    picked = ctx.asker.pick_many(
+    needs = f"; {NEEDS_WORD} = every need" if any(i.key.startswith("need:") for i in items) else ""
+    return ctx.asker.pick_many(
         f"{key}.items",
-        "Items the youth agrees to share (names, e.g. language; or none)",
+        f"Items the youth agrees to share (names, e.g. language{needs}; or none)",
         [(item.key, f"{item.label}: {item.text}") for item in items],
         show=False,
         resolve=item_words(items),
         numbers=False,
         explicit=True,
     )
-    purpose = purpose_of(ctx, referral)
+
+
+def nothing_shared(ctx: Context, referral: Referral) -> Release:
+    """The record that the youth shares nothing with this agency: no release form to ask."""
+    return Release(
+        agency=referral.agency,
+        items=[],
+        purpose=purpose_of(ctx, referral, []),
+        given=ctx.day,
+        expires=ctx.day,
+        language=ctx.s.profile.language or "",
+    )
+
+
+def ask_terms(ctx: Context, referral: Referral) -> Release:
+    """The release form once something is shared: how, by whom, expiry, rights told."""
+    aid = referral.agency
+    key = f"share.{aid}"
     how = ctx.asker.choice(f"{key}.shared_how", "Shared how", ["verbal", "written", "electronic"])
     given_how = ctx.asker.choice(f"{key}.given_how", "Consent given", ["written", "verbal"])
     consent_by = ["youth"]
@@ -144,8 +205,7 @@ def ask_release(ctx: Context, referral: Referral) -> Release:
         interpreter = ctx.asker.confirm(f"{key}.interpreter", "Was an interpreter used?", None)
     return Release(
         agency=aid,
-        items=picked,
-        purpose=purpose,
+        purpose="To arrange a referral",  # set from the items picked
         shared_how=how,
         consent_by=consent_by,
         guardian_required=guardian_required,
