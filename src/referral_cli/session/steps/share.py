@@ -98,7 +98,7 @@ def read_back(name: str, release: Release, items: Sequence[Item], today: dt.date
     state = release_state(release, today)
     if not release.items:
         return f"Nothing will be shared with {name}: the youth agreed to share nothing."
-    named = [one_line(f"{i.label}: {i.text}") for i in items]
+    named = [one_line(f"{i.label}: {i.text}").rstrip(".") for i in items]  # no ".."
     shared = [n for i, n in zip(items, named, strict=True) if i.key in release.items]
     kept = [n for i, n in zip(items, named, strict=True) if i.key not in release.items]
     if state != "valid":
