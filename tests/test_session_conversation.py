@@ -440,7 +440,7 @@ def test_start_ends_the_in_room_phase_with_the_plan_and_resume_shows_the_timelin
     assert "The plan for AC-3001" in out
     assert "Shared with Alder County Youth Harbor until 2026-12-23: Need: Emergency shelter" in out
     assert "Someone goes along to Alder County Youth Harbor" in out
-    assert "Run them with: referral resume AC-3001" in out
+    assert "Run them with:\n  referral resume AC-3001" in out
     for after in ("(guide step 5)", "(guide step 7)", "(guide step 8)"):
         assert after not in out
     draft = saved("AC-3001")
@@ -535,3 +535,20 @@ def test_hesitations_are_counted_in_activity_without_a_case_reference(run: Run) 
     assert data["hesitations_by_help"] == {"goes-along": 1, "not-now": 1}
     markdown = run("activity", "--format", "markdown").output
     assert "Hesitations, by what would help" in markdown and "AC-2041" not in markdown
+
+
+def test_a_mistyped_key_is_named_once_the_case_is_done_not_at_a_stop_at_the_plan(
+    run: Run, tmp_path: Path
+) -> None:
+    """The note about unused answers catches typos; keys for the later steps are not typos
+    when the in-room phase stops at the plan."""
+    answers = example_answers()
+    answers["escort"][HARBOR]["urgencyy"] = "routine"  # a typo
+    done = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
+    assert done.exit_code == 0, done.output
+    assert "answers not used (typo?): escort.alder-county-youth-harbor.urgencyy" in done.output
+    answers["opening"]["reference"] = "AC-3002"
+    answers["plan"] = {"continue": "no"}
+    stopped = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
+    assert stopped.exit_code == 0, stopped.output
+    assert "answers not used" not in stopped.output

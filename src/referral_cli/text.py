@@ -74,6 +74,8 @@ def fit(text: str, width: int | None) -> str:
             out.append(line)
             continue
         indent = " " * (len(line) - len(line.lstrip(" ")))
+        if line.lstrip(" ").startswith("- "):  # a list item continues under its text
+            indent += "  "
         wrapped = textwrap.wrap(
             line,
             width,

@@ -121,8 +121,9 @@ def _run(asker: ScreeningAsker, data: Path | None, day: dt.date, session: Sessio
         raise typer.Exit(0 if paused.reference else 1) from None
     if done.finished:  # else the in-room phase ended with the plan; the rest comes later
         _finished(done, day)
-    # on a resume the steps done before used their keys in an earlier run: not typos
-    if session is None and asker.answers and asker.unused():
+    # on a resume the steps done before used their keys in an earlier run, and a stop at the
+    # plan leaves the later steps' keys for the resume: neither is a typo
+    if session is None and done.finished and asker.answers and asker.unused():
         from referral_cli.text import one_line
 
         unused = one_line(", ".join(asker.unused()))

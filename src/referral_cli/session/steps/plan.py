@@ -62,7 +62,8 @@ def plan(ctx: Context) -> str:
             "",
             "Next, after the session: reach each agency's representative (step 5), the warm "
             "hand-off (7), the escort (8).",
-            f"Run them with: {command('resume ' + ctx.s.reference)}",
+            "Run them with:",
+            f"  {command('resume ' + ctx.s.reference)}",
         ]
     )
     return "\n".join(out)
