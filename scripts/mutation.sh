@@ -23,7 +23,7 @@ MODULES=(
   "consent|session/consent.py|test_consent_gate.py test_consent_oracle.py test_session_flow.py test_consent_attacks.py"
   "matching|session/matching.py|test_matching.py test_session_flow.py test_matching_strength.py"
   "vetting|vetting/judge.py vetting/standing.py vetting/rubric.py vetting/record.py vetting/history.py|test_vetting.py test_vetting_rules.py test_vet_cli.py test_evidence.py test_vetting_strength.py"
-  "store|casefile/store.py casefile/files.py|test_store_sessions.py test_durability.py test_crash_safety.py test_security.py test_consent_attacks.py test_small_attacks.py test_store_strength.py"
+  "store|casefile/store.py casefile/files.py|test_store_sessions.py test_durability.py test_crash_safety.py test_security.py test_consent_attacks.py test_small_attacks.py test_store_strength.py test_stream_write.py"
   "crypto|casefile/crypto.py|test_crypto.py test_security.py test_small_attacks.py test_crypto_strength.py"
   "retention|casefile/retention.py|test_durability.py test_security.py test_consent_attacks.py test_store_strength.py"
 )
