@@ -11,7 +11,7 @@ from typing import TextIO
 
 import pytest
 
-from referral_cli.casefile.files import atomic_write_stream
+from referral_cli.casefile.files import atomic_write
 
 
 def _fill(out: TextIO) -> None:
@@ -21,11 +21,11 @@ def _fill(out: TextIO) -> None:
 
 def test_a_streamed_report_lands_whole_with_its_newlines_and_mode(tmp_path: Path) -> None:
     path = tmp_path / "reports" / "review.csv"
-    atomic_write_stream(path, _fill, mode=0o640)
+    atomic_write(path, _fill, mode=0o640)
     assert path.read_bytes() == "name,city\r\nCafé Jeunesse,Montréal\n".encode()
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in path.parent.iterdir()) == ["review.csv"]
-    atomic_write_stream(path, lambda out: out.write("new\n"))  # replaces, private by default
+    atomic_write(path, lambda out: out.write("new\n"))  # replaces, private by default
     assert path.read_text() == "new\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -48,7 +48,7 @@ def test_the_data_is_fsynced_before_it_replaces_the_file_and_the_folder_after(
 
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(Path, "replace", replace)
-    atomic_write_stream(path, _fill)
+    atomic_write(path, _fill)
     assert events == ["fsync-file", "replace", "fsync-dir"]
     assert path.read_text(encoding="utf-8").endswith("Montréal\n")
 
@@ -63,7 +63,7 @@ def test_a_failing_writer_leaves_the_old_report_and_no_temp_file(tmp_path: Path)
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        atomic_write_stream(path, broken)
+        atomic_write(path, broken)
     assert path.read_text() == "old\n"
     assert [p.name for p in path.parent.iterdir()] == ["review.md"]
 
@@ -78,5 +78,5 @@ def test_a_failed_rename_leaves_no_temp_file(
 
     monkeypatch.setattr(Path, "replace", refuse)
     with pytest.raises(PermissionError):
-        atomic_write_stream(path, _fill)
+        atomic_write(path, _fill)
     assert list(path.parent.iterdir()) == []

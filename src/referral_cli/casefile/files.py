@@ -43,8 +43,13 @@ def make_dirs(folder: Path, file_mode: int = PRIVATE_FILE) -> None:
             part.chmod(mode)
 
 
-def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
+def atomic_write(
+    path: Path, data: bytes | Callable[[TextIO], None], mode: int = PRIVATE_FILE
+) -> None:
     """Write a file so that a crash leaves either the old content or the new, never a mix.
+
+    `data` is the bytes, or a function that writes UTF-8 text piece by piece (newlines as
+    given), so a large report is never held whole in memory.
 
     The temp file is created in the target folder (same filesystem, so rename is atomic),
     named for this process (`temp_prefix`: only its owner, or a sweep holding the file's
@@ -101,21 +106,6 @@ def _finished_temp(path: Path, data: bytes | Callable[[TextIO], None], mode: int
 def atomic_write_text(path: Path, text: str, mode: int = PRIVATE_FILE) -> None:
     """`atomic_write` for UTF-8 text."""
     atomic_write(path, text.encode("utf-8"), mode)
-
-
-def atomic_write_stream(
-    path: Path, fill: Callable[[TextIO], None], mode: int = PRIVATE_FILE
-) -> None:
-    """`atomic_write` of UTF-8 text that `fill` writes piece by piece (newlines as given), so
-    a large report is never held whole in memory."""
-    tmp = _finished_temp(path, fill, mode)
-    try:
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    fsync_dir(path.parent)
 
 
 @contextlib.contextmanager

@@ -20,11 +20,10 @@ It holds catalog data only, never anything about a youth or a session: the only 
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,7 @@ from referral_cli.catalog.cachekey import (
     owner,
     settle,
 )
+from referral_cli.catalog.collector import collector_paused
 from referral_cli.catalog.lazy import LazyDict
 from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, VETTINGS_DIR
 
@@ -167,7 +167,7 @@ class _Source:
         rows = self._rows("SELECT json FROM agency ORDER BY ord")
         try:
             if rows is not None:
-                with _collector_paused():
+                with collector_paused():
                     found = _agency_list().validate_json(b"[" + b",".join(rows) + b"]")
                 self._done()
                 return {a.id: a for a in found}
@@ -190,7 +190,7 @@ class _Source:
         rows = self._rows("SELECT json FROM vetting ORDER BY rowid")
         try:
             if rows is not None:
-                with _collector_paused():
+                with collector_paused():
                     found = _vetting_list().validate_json(b"[" + b",".join(rows) + b"]")
                 self._done()
                 out: dict[str, list[Vetting]] = {}
@@ -217,18 +217,6 @@ def _vetting_list() -> TypeAdapter[list[Vetting]]:
     from referral_cli.catalog.models import Vetting
 
     return TypeAdapter(list[Vetting])
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building many objects at once: the garbage collector would only rescan them."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def agencies_offering(catalog: Catalog, service_id: str) -> list[Agency]:

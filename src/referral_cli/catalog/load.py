@@ -8,7 +8,6 @@ cached (`cache`), so the next load reads it back without parsing.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from referral_cli.catalog.cache import Standings as Standings
+from referral_cli.catalog.collector import collector_paused
 from referral_cli.catalog.contents import Catalog as Catalog
 from referral_cli.catalog.files import agency_files, check_agency_file, check_agency_files
 from referral_cli.catalog.files import vetting_files as vetting_files
@@ -182,7 +182,7 @@ def load_catalog(root: Path, rules: VettingRules) -> Catalog:
     cached, key, stale = cache.lookup(root, lambda: _checked(root, rules))
     if cached is not None:
         return cached
-    with _collector_paused(freeze=len(key.files) >= FREEZE_FILES):
+    with collector_paused(freeze=len(key.files) >= FREEZE_FILES):
         if stale is not None:
             from referral_cli.catalog.update import update
 
@@ -197,28 +197,6 @@ def load_catalog(root: Path, rules: VettingRules) -> Catalog:
 
 
 FREEZE_FILES = 2_000  # catalogs this large are frozen out of the collector's sight once built
-
-
-@contextlib.contextmanager
-def _collector_paused(freeze: bool) -> Iterator[None]:
-    """No garbage collection while a catalog is checked, judged and cached.
-
-    Checking makes millions of objects (at 50,000 agencies) that all stay alive; with the
-    collector on, judging and caching them afterwards spent a fifth of a cold start
-    rescanning them. `freeze` moves them out of the collector's sight for good (gc.freeze)
-    once built: otherwise its first passes after re-enabling walk them all again, up to
-    three times. Only for large catalogs: anything the process already holds is frozen too,
-    and a long-lived process with small catalogs (a session, the test suite) gains nothing.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def _checked(root: Path, rules: VettingRules) -> Catalog:

@@ -103,8 +103,8 @@ def import_hsds(
     fmt: DataFormatOption = DataFormat.TEXT,
 ) -> None:
     """Import agencies from an Open Referral HSDS directory (3.x, 2.0, 1.x) into a catalog."""
+    from referral_cli.catalog.collector import collector_paused
     from referral_cli.commands.common import outside_tool_folders
-    from referral_cli.hsds.importer import gc_paused
     from referral_cli.hsds.importer import import_hsds as run_import
     from referral_cli.hsds.mapping import HsdsError
 
@@ -123,7 +123,7 @@ def import_hsds(
     )
     failed = bool(result.problems) and not skip_invalid
     if not failed:
-        with gc_paused():
+        with collector_paused():
             _write_review(result, review if review is not None or dry_run else target / REVIEW_FILE)
     if fmt is DataFormat.JSON:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
@@ -149,15 +149,15 @@ def _write_review(result: ImportResult, path: Path | None) -> None:
     """The review list as Markdown and CSV files a coordinator works through."""
     if path is None:
         return
-    from referral_cli.casefile.files import atomic_write_stream
+    from referral_cli.casefile.files import atomic_write
     from referral_cli.errors import ReferralError
     from referral_cli.render.import_review import write_review_csv, write_review_markdown
 
     csv_path = path.with_suffix(".csv")
     try:  # streamed: the whole list of a 50,000-service import was 45 MB held at once
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_stream(path, lambda out: write_review_markdown(result, out), mode=0o644)
-        atomic_write_stream(csv_path, lambda out: write_review_csv(result, out), mode=0o644)
+        atomic_write(path, lambda out: write_review_markdown(result, out), mode=0o644)
+        atomic_write(csv_path, lambda out: write_review_csv(result, out), mode=0o644)
     except OSError as exc:
         raise ReferralError(f"Cannot write the review list {path}: {exc.strerror}") from None
     result.review_files = [str(path), str(csv_path)]

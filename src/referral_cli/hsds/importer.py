@@ -6,13 +6,11 @@ the merge in `merge` and the writing of agencies.yaml in `write`.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from referral_cli.catalog.collector import collector_paused
 from referral_cli.catalog.load import AGENCIES_FILE, SERVICES_FILE, Catalog, default_data_dir
 from referral_cli.errors import ReferralError
 from referral_cli.hsds.results import ImportResult
@@ -35,7 +33,7 @@ def import_hsds(
     directory is millions of new objects, and each collection would only rescan them
     (a fifth of the CPU time of a 50,000-service import).
     """
-    with gc_paused():
+    with collector_paused():
         return _import_hsds(
             source,
             target,
@@ -46,20 +44,6 @@ def import_hsds(
             show_progress=show_progress,
             allow_moves=allow_moves,
         )
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No garbage collection inside: the import's millions of young objects hold no cycle
-    worth finding, and every collection rescans them all (the review list written after
-    the import too: it spent as long in the collector as in writing)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _import_hsds(
