@@ -64,7 +64,14 @@ def served(root: Path) -> bool:
 def watcher(root: Path) -> Iterator[subprocess.Popen[str]]:
     """`referral catalog watch` running on the catalog, as a user starts it."""
     argv = [sys.executable, "-m", "referral_cli", "catalog", "watch", "--data", str(root)]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # as in a terminal, where Ctrl-C reaches it (a shell's background job ignores SIGINT)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         assert served(root), proc.stderr.read() if proc.poll() is not None else "no answer"
         yield proc
