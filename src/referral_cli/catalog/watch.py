@@ -144,7 +144,6 @@ class Watcher:
         self.journal: Journal | None = None
         self.token: str | None = None  # set only while the cache is known to match the disk
         self.dirty = True  # something changed since the last check that did not succeed
-        self.syncs = 0
 
     def recheck(self) -> bool:
         """Watch afresh, bring the cache current and check it by stat: True if trusted.
@@ -159,7 +158,6 @@ class Watcher:
         self.journal = Journal(self.root)
         self.journal.watch()
         self.journal.drain()  # all of it is covered by the check below
-        self.dirty = False
         load_catalog(self.root, self.rules)
         gc.unfreeze()  # a large rebuild freezes what it made: let a long-lived process free it
         linked = next(_linked_files(self.root), None)
@@ -185,19 +183,18 @@ class Watcher:
                 "The referral code changed since this watcher started: start it again."
             )
         for _ in range(ATTEMPTS):
-            if self.token is not None or not self.dirty:
-                return
             try:
-                self.recheck()
-            except (CatalogError, _Unsure, OSError, sqlite3.Error) as problem:
-                self.token = None
-                if isinstance(problem, CatalogError):
-                    announce_problem(
-                        "The catalog has problems (see: referral catalog validate); warm"
-                        " commands check each file until they are fixed."
-                    )
-                    return
-        self.dirty = False  # until the next change
+                if self.recheck():
+                    break
+            except CatalogError:
+                announce_problem(
+                    "The catalog has problems (see: referral catalog validate); warm"
+                    " commands check each file until they are fixed."
+                )
+                break
+            except (_Unsure, OSError, sqlite3.Error):
+                continue
+        self.dirty = False  # trusted, or waiting for the next change
 
     def answer(self, asked: bytes) -> bytes:
         """The reply to one question: `current TOKEN` only if every change is applied."""
@@ -221,7 +218,6 @@ class Watcher:
             self.token = None
             self.dirty = True
             return UNKNOWN
-        self.syncs += 1
         return f"current {self.token}\n".encode()
 
     def _apply(self, touched: set[str]) -> bool:
