@@ -253,8 +253,12 @@ def test_a_second_watcher_is_refused(files: Path) -> None:
     assert second.stderr.strip() == "Error: Another watcher is already running for this catalog."
 
 
-def test_the_socket_answers_its_user_only(files: Path) -> None:
-    with watcher(files):
-        path = watchclient.socket_path(files)
+def test_the_socket_is_private_and_sigterm_stops_it_cleanly(files: Path) -> None:
+    path = watchclient.socket_path(files)
+    with watcher(files) as proc:
         assert path.stat().st_mode & 0o777 == 0o600
         assert path.parent.stat().st_mode & 0o777 == 0o700
+        proc.terminate()
+        out, err = proc.communicate(timeout=LIMIT_S)
+    assert proc.returncode == 0 and out.endswith("Stopped watching.\n") and err == ""
+    assert not path.exists()

@@ -176,3 +176,37 @@ def test_a_socket_path_too_long_is_refused(
     assert result.exit_code == 1
     assert "too long for a Unix socket" in result.output
     assert "REFERRAL_CACHE" in result.output
+
+
+MOUNTS = """\
+22 1 253:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
+40 22 0:35 / /srv/shared rw,relatime shared:20 - nfs4 fs:/export rw,vers=4.2
+41 40 253:1 / /srv/shared/local rw,relatime shared:21 - ext4 /dev/vdb rw
+42 22 0:36 / /home/a\\040b rw,relatime shared:22 - fuse.sshfs host: rw
+"""
+
+
+@pytest.mark.parametrize(
+    ("folder", "kind"),
+    [
+        ("/srv/shared/catalog", "nfs4"),
+        ("/srv/shared", "nfs4"),
+        ("/srv/shared/local/catalog", None),  # a local disk mounted inside the share
+        ("/srv/sharedx/catalog", None),  # only a name that starts the same
+        ("/home/a b/catalog", "fuse.sshfs"),
+        ("/tmp/catalog", None),
+    ],
+)
+def test_network_and_fuse_file_systems_are_refused(folder: str, kind: str | None) -> None:
+    from referral_cli.catalog.watchfs import remote_type
+
+    assert remote_type(Path(folder), MOUNTS) == kind
+
+
+def test_a_catalog_on_a_network_file_system_is_refused_in_one_line(
+    run: Run, monkeypatch: pytest.MonkeyPatch, data_copy: Path
+) -> None:
+    monkeypatch.setattr(watch, "remote_type", lambda root: "nfs4")
+    result = run("catalog", "watch", "--data", str(data_copy))
+    assert result.exit_code == 1
+    assert "is on a nfs4 file system" in result.output

@@ -11,7 +11,9 @@ It says `current TOKEN` only when it knows the cache matches every file on disk;
 else (a lost event, a folder moved or removed, services.yaml or agencies.yaml changed, an
 update that declines, a link it cannot see through, any error) answers `unknown`, and it
 checks everything by stat again before it vouches once more. The client checks the token
-against its own open cache and falls back to the stat loop on any doubt.
+against its own open cache and falls back to the stat loop on any doubt. Where inotify
+cannot see every edit it refuses to run: a network or FUSE file system (`watchfs`), an agency
+or vetting file with another name (hard or symbolic link).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from referral_cli.catalog.watchclient import (
     same_user,
     socket_path,
 )
+from referral_cli.catalog.watchfs import remote_type
 from referral_cli.errors import CatalogError, ReferralError
 
 if TYPE_CHECKING:
@@ -263,6 +266,13 @@ def watch(root: Path, rules: VettingRules, announce: Callable[[str], None]) -> N
     root = root.resolve()
     if not root.is_dir():
         raise ReferralError(f"No catalog folder at {root}.")
+    kind = remote_type(root)
+    if kind is not None:
+        raise ReferralError(
+            f"{root} is on a {kind} file system, where an edit made on another machine raises"
+            " no inotify event: the watcher cannot vouch for it (warm commands check each"
+            " file instead)."
+        )
     path = socket_path(root)
     size = len(os.fsencode(path))
     if size > MAX_SOCKET_PATH:

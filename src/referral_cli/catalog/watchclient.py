@@ -56,9 +56,10 @@ def same_user(sock: socket.socket) -> bool:
 
 def vouched_token(root: Path) -> str | None:
     """The token of a watcher that has every change to this catalog in the cache, or None."""
-    path = os.fsencode(socket_path(root))
-    if len(path) > MAX_SOCKET_PATH or not hasattr(os, "getuid"):
-        return None
+    where = socket_path(root)
+    path = os.fsencode(where)
+    if len(path) > MAX_SOCKET_PATH or not hasattr(os, "getuid") or not where.exists():
+        return None  # no watcher: spare the socket module's import (~2 ms) too
     import socket
 
     try:
