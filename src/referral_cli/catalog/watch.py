@@ -13,7 +13,10 @@ update that declines, a link it cannot see through, any error) answers `unknown`
 checks everything by stat again before it vouches once more. The client checks the token
 against its own open cache and falls back to the stat loop on any doubt. Where inotify
 cannot see every edit it refuses to run: a network or FUSE file system (`watchfs`), an agency
-or vetting file with another name (hard or symbolic link).
+or vetting file with another name (hard or symbolic link). What it cannot see at all: a hard
+link made to a catalog file while it runs and then edited through that other name, a write
+through a memory map, or an edit made beneath an overlay mount; none is how a coordinator,
+an editor or git changes a catalog, but stop the watcher before doing any of them.
 """
 
 from __future__ import annotations
