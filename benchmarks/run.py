@@ -11,7 +11,8 @@ RSS comes from /usr/bin/time -f %M). Catalogs are
 generated once into --bench-dir (default /tmp/referral-bench) by benchmarks/generate.py, in
 each layout (single agencies.yaml, or agencies/<id>.yaml files: `agencies-N-files`); the
 cache goes to a temp folder through REFERRAL_CACHE. "warm" = catalog unchanged since the last
-run; "edit" = one agency's email changed just before each run (in its own file, or in
+run ("warm, watcher running": the same with `referral catalog watch` running, files layout,
+Linux); "edit" = one agency's email changed just before each run (in its own file, or in
 agencies.yaml); "fresh" = no cache at all, as after a fresh clone.
 """
 
@@ -206,6 +207,8 @@ def bench_size(
     run_once([REFERRAL, *commands["show"]], env)
     for name, argv in commands.items():
         out[f"{name} warm"] = measure(f"{name} warm", [REFERRAL, *argv], env, args.repeat)
+    if layout == "files" and sys.platform.startswith("linux"):
+        out.update(with_watcher(root, commands["agencies"], env, args.repeat))
     edits = args.repeat if layout == "files" else cold
     out["show edit"] = measure(
         "show after one edit",
@@ -226,6 +229,59 @@ def bench_size(
     )
     out["parsed"] = Timing("parsed YAML objects", 0.0, int(parsed.stdout) / 2**20, 1)
     return out
+
+
+def with_watcher(
+    root: Path, argv: list[str], env: dict[str, str], repeat: int
+) -> dict[str, Timing]:
+    """The warm `agencies --service` while `referral catalog watch` runs, and the watcher's
+    own CPU per question it answered (from /proc/PID/schedstat: nanoseconds on the CPU)."""
+    watcher = subprocess.Popen(
+        [REFERRAL, "catalog", "watch", "--data", str(root)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        if not serving(root, env, watcher):
+            print("  ! the watcher did not start", file=sys.stderr)
+            return {}
+        before = on_cpu_ns(watcher.pid)
+        timing = measure("agencies warm, watcher running", [REFERRAL, *argv], env, repeat)
+        per_sync = (on_cpu_ns(watcher.pid) - before) / 1e6 / (repeat + 1)  # + the warm-up run
+        print(f"  {'watcher CPU per answered sync':<40} {per_sync:9.2f} ms CPU", file=sys.stderr)
+        return {
+            "agencies warm, watcher running": timing,
+            "watcher sync": Timing("watcher CPU per answered sync", 0.0, 0.0, repeat, per_sync),
+        }
+    finally:
+        watcher.terminate()  # SIGTERM stops it as Ctrl-C does (SIGINT may be ignored here)
+        watcher.wait(timeout=60)
+
+
+def serving(root: Path, env: dict[str, str], watcher: subprocess.Popen[bytes]) -> bool:
+    """Wait until the watcher vouches for the cache (it checks every file first)."""
+    from referral_cli.catalog import watchclient
+
+    saved = os.environ.get("REFERRAL_CACHE")
+    os.environ["REFERRAL_CACHE"] = env["REFERRAL_CACHE"]  # where the client looks for it
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and watcher.poll() is None:
+            if watchclient.vouched_token(root) is not None:
+                return True
+            time.sleep(0.1)
+        return False
+    finally:
+        if saved is None:
+            del os.environ["REFERRAL_CACHE"]
+        else:
+            os.environ["REFERRAL_CACHE"] = saved
+
+
+def on_cpu_ns(pid: int) -> int:
+    """Nanoseconds a (single-threaded) process has run on a CPU so far."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
 
 
 WARM_LIMIT = 1.5  # x `import typer` (issue #19)
@@ -291,7 +347,13 @@ def table(
         for key, t in found.items():
             if key in ("parse", "parsed"):
                 continue
-            if key.endswith("warm"):
+            if key == "watcher sync":
+                lines.append(
+                    f"| {size} | {layout} | the watcher's own CPU per answered sync | | "
+                    f"{t.cpu_ms:.2f} | | | | |"
+                )
+                continue
+            if "warm" in key:
                 base, limit, floor = typer, WARM_LIMIT, "x typer"
             elif key.endswith("edit"):
                 base, limit, floor = found["show warm"], EDIT_LIMIT, "x warm show"
@@ -302,7 +364,9 @@ def table(
                 f"| {size} | {layout} | `{key}` | {t.ms:.0f} | {t.cpu_ms:.0f} | {cpu:.2f} | "
                 f"{wall:.2f} | {_verdict(cpu, limit, floor)} | {t.rss_mb:.0f} |"
             )
-        worst = max(t.rss_mb for k, t in found.items() if k not in ("parse", "parsed"))
+        worst = max(
+            t.rss_mb for k, t in found.items() if k not in ("parse", "parsed", "watcher sync")
+        )
         lines.append(
             f"| {size} | {layout} | parsed YAML objects (tracemalloc) | | | | | peak RSS "
             f"{_verdict(worst / parsed_mb, RSS_LIMIT, 'x')} ({worst / parsed_mb:.1f}x) | "

@@ -34,6 +34,7 @@ NOT_RUN = {
     "referral catalog import-hsds organizations.json --data my-catalog",
     "referral status AC-2041 --from-fhir task-update.json",
     "referral contacts add-to-catalog eastside --sector runaway-homeless-youth --data DIR",
+    "referral catalog watch --data big-catalog",  # runs until stopped (tests/test_watch.py)
 }
 
 

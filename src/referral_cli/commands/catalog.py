@@ -174,6 +174,23 @@ def join(folder: FolderArgument = None, data: DataOption = None) -> None:
     _converted(join_agencies(root), f"into {root / 'agencies.yaml'}")
 
 
+@catalog_app.command("watch")
+def watch(data: DataOption = None) -> None:
+    """Keep warm `agencies --service` fast on a large catalog: watch it for edits (Linux).
+
+    Without it, each warm run checks every agency file by stat (any of them could have
+    gained the service); while this runs, one question to it replaces those checks.
+    """
+    from referral_cli.catalog.load import resolve_data_dir
+    from referral_cli.catalog.watch import watch as watch_catalog
+    from referral_cli.vetting.rules import RULES
+
+    try:
+        watch_catalog(resolve_data_dir(data), RULES, typer.echo)
+    except KeyboardInterrupt:
+        typer.echo("Stopped watching.")
+
+
 def services(
     data: DataOption = None,
     fmt: FormatOption = Format.TEXT,

@@ -63,6 +63,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "catalog split": ("referral catalog split coalition-catalog",),
     "catalog join": ("referral catalog join big-catalog",),
+    "catalog watch": ("referral catalog watch --data big-catalog",),
     "catalog import-hsds": (
         "referral catalog import-hsds export/ --dry-run",
         "referral catalog import-hsds organizations.json --data my-catalog",
