@@ -50,7 +50,7 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date:
 
 
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
-WHEN_HINT = "YYYY-MM-DD HH:MM (24-hour clock), today HH:MM or tomorrow HH:MM"
+WHEN_HINT = "YYYY-MM-DD HH:MM, today HH:MM or tomorrow HH:MM (24-hour clock)"
 _WHEN = re.compile(
     r"(?P<day>today|tomorrow|\d{4}-\d{2}-\d{2})[ T]+(?P<h>\d{1,2}):(?P<m>\d{2})(:00)?", re.I
 )
@@ -69,7 +69,8 @@ def parse_when(text: str, today: dt.date) -> dt.datetime | None:
     if not raw or raw.lower() == NOT_YET:
         return None
     found = _WHEN.fullmatch(raw)
-    bad = ReferralError(f"'{one_line(raw)[:40]}' is not a date and time: use {WHEN_HINT}.")
+    example = (today + dt.timedelta(days=2)).isoformat()
+    bad = ReferralError(f"Give a date and time: {example} 14:00, tomorrow 9:30")  # fits 60
     if found is None:
         raise bad
     word = found["day"].lower()
@@ -85,7 +86,7 @@ def parse_when(text: str, today: dt.date) -> dt.datetime | None:
     except ValueError:
         raise bad from None
     if abs((day - today).days) > WHEN_RANGE:
-        raise ReferralError(f"{day.isoformat()} is more than a year from today: check the date.")
+        raise ReferralError(f"{day.isoformat()} is more than a year off: check the date.")
     return at
 
 

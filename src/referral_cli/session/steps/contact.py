@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from referral_cli.casefile.records import Referral, Representative
 from referral_cli.casework import lifecycle
-from referral_cli.console import command
 from referral_cli.session.steps import standing
 from referral_cli.session.steps.ask import call_line, the_call
 from referral_cli.session.steps.context import Context
@@ -103,8 +102,10 @@ def checks(ctx: Context, key: str, referral: Referral) -> Referral:
     if confirmed(ctx, key, aid):
         return request(ctx, referral, "release recorded; checks done")
     why = f"{CHECK_FIRST}: {standing.subjects(ctx, aid)}"
-    how = command(f"status {ctx.s.reference} requested --agency {aid}")
-    ctx.echo(f"  Not requested: {why}. Once checked, request it: {how}")
+    ctx.echo_command(
+        f"  Not requested: {why}. Once checked, request it with:",
+        f"status {ctx.s.reference} requested --agency {aid}",
+    )
     return lifecycle.move(referral, "on_hold", ctx.s.worker, ctx.now(), why)
 
 

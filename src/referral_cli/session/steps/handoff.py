@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from referral_cli.casefile.records import Handoff, Referral, is_open
 from referral_cli.casework import lifecycle
-from referral_cli.prompt.parse import WHEN_FORMAT
+from referral_cli.prompt.parse import WHEN_FORMAT, WHEN_HINT
 from referral_cli.session.steps.contact import CHECK_FIRST
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
@@ -24,10 +22,8 @@ def hand_off(ctx: Context, referral: Referral) -> Referral:
         return lifecycle.move(referral, "rejected", ctx.s.worker, ctx.now(), why)
     if answer == "accepted":
         referral = lifecycle.move(referral, "accepted", ctx.s.worker, ctx.now())
-    example = (ctx.day + dt.timedelta(days=2)).isoformat()
-    at = ctx.asker.when(
-        f"{key}.when", f"Hand-off visit: date and time (e.g. {example} 14:00, today 16:30)", ctx.day
-    )
+    ctx.echo(f"  Give it as {WHEN_HINT}; Enter: not yet.")
+    at = ctx.asker.when(f"{key}.when", "Hand-off visit: date and time", ctx.day)
     if at is not None:
         when = at.strftime(WHEN_FORMAT)  # the one form an agency's copy is given
         who = ctx.asker.text(f"{key}.who", "Who goes", "worker and youth")
