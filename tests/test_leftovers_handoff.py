@@ -151,3 +151,22 @@ def test_a_referral_on_hold_gets_no_escort_questions_and_says_why(run: Run, tmp_
     [note] = [ln for ln in result.output.splitlines() if "answers not used" in ln]
     assert "share.alder-immigrant" in note  # the case's own leftovers (items: none) are listed
     assert "escort.alder-immigrant" not in note and "handoff.alder-immigrant" not in note
+
+
+def test_a_time_given_before_a_pause_means_the_same_visit_on_resume(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = example_answers()
+    answers["handoff"][HARBOR] = {"agency_answer": "accepted", "when": "tomorrow 9:30"}
+    rest = {"handoff": {HARBOR: {"who": "Sam", "transport": ""}}, "escort": answers.pop("escort")}
+    first = run("start", "--answers", write_answers(tmp_path, answers), input="")
+    assert first.exit_code == 0 and "Paused." in first.output  # at "Who goes"
+    assert saved().pending[f"handoff.{HARBOR}.when"] == "2026-11-24T09:30:00"
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-26")  # resumed days later
+    second = run(
+        "resume", "AC-2041", "--answers", write_answers(tmp_path, rest, "r.yaml"), "--no-input"
+    )
+    assert second.exit_code == 0, second.output
+    referral = saved().referral_to(HARBOR)
+    assert referral is not None and referral.handoff is not None
+    assert referral.handoff.when == "2026-11-24 09:30"  # "tomorrow" as it was said, not now

@@ -262,12 +262,14 @@ def _move(
 def _still_held(reference: str, referral: Referral) -> None:
     """The worker did not confirm the checks: the referral stays as it was, and says so."""
     from referral_cli.casefile.records import STATUS_LABELS
-    from referral_cli.console import command
+    from referral_cli.console import command, tty_width
+    from referral_cli.text import fit
 
-    typer.echo(
+    said = (
         f"{reference} -> {referral.agency_name}: still {STATUS_LABELS[referral.status]}, "
         "not requested (check first); nothing changed. Once checked, request it:"
     )
+    typer.echo(fit(said, tty_width()))
     typer.echo(f"  {command(f'status {reference} requested --agency {referral.agency}')}")
 
 
