@@ -136,11 +136,12 @@ class Case:
     items: dict[str, list[Expected]]
     releases: dict[str, Consent]
     all_tokens: list[str]
+    when: dict[str, str]
 
 
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
-    tokens = iter(draw(st.lists(TOKEN, min_size=26, max_size=26, unique=True)))
+    tokens = iter(draw(st.lists(TOKEN, min_size=28, max_size=28, unique=True)))
     all_tokens: list[str] = []
 
     def token() -> str:
@@ -188,11 +189,18 @@ def cases(draw: st.DrawFn) -> Case:
             )
         )
     names: dict[str, str] = {}
+    when: dict[str, str] = {}
     items: dict[str, list[Expected]] = {}
     referrals: list[Referral] = []
     releases: dict[str, Consent] = {}
     for agency in AGENCIES:
         names[agency] = token()
+        # the hand-off time: the normalised date and time (shown to the agency while its
+        # consent is valid), or an older case file's free text (never shown to any agency)
+        structured = draw(st.booleans())
+        minutes = draw(st.integers(0, 60 * 24 * 30 - 1))
+        at = dt.datetime.combine(TODAY, dt.time(0, 0)) + dt.timedelta(minutes=minutes)
+        when[agency] = f"{at:%Y-%m-%d %H:%M}" if structured else f"Thu {token()} 3pm"
         documents = [token() for _ in range(draw(st.integers(0, 3)))]
         items[agency] = shared_items + [
             Expected(f"document:{n}", f"Intake document {n}", "Intake document", doc, [doc])
@@ -206,7 +214,7 @@ def cases(draw: st.DrawFn) -> Case:
                 status="requested",
                 history=[StatusChange(status="requested", at=REFERRED, by="Sam")],
                 # the worker's own free text about logistics: never in any agency's copy
-                handoff=Handoff(when="Thu 3pm", who=token(), transport=token()),
+                handoff=Handoff(when=when[agency], who=token(), transport=token()),
                 escort=Escort(wants=True, plan=token()),
             )
         )
@@ -247,7 +255,7 @@ def cases(draw: st.DrawFn) -> Case:
             for agency, c in releases.items()
         ],
     )
-    return Case(reference, session, names, items, releases, all_tokens)
+    return Case(reference, session, names, items, releases, all_tokens, when)
 
 
 def _summary(run: Run, reference: str, agency: str, fmt: str) -> str:
@@ -295,7 +303,14 @@ def _check_agency_copy(run: Run, case: Case, agency: str) -> None:
             assert bool(re.search(rf"(?<![\w-]){fact}(?![\w-])", out)) == any(
                 re.search(rf"(?<![\w-]){fact}(?![\w-])", i.text) for i in shared
             ), (fmt, fact)
+        # the agency learns the hand-off time only as a date and time, under a valid release
+        at = case.when[agency]
+        structured = not at.startswith("Thu ")
+        shown_at = at.replace(":", "\\:") if fmt == "markdown" else at  # Markdown-escaped
+        assert (shown_at in out) is (valid and structured), (fmt, at)
+        assert "Thu " not in out and "3pm" not in out, fmt
         if fmt == "json":
+            assert data["referrer"].get("handoff_when", "") == (at if valid and structured else "")
             continue
         assert ("Nothing about the youth is shared" in out) is not valid
         if valid and consent is not None:

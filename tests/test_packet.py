@@ -23,11 +23,11 @@ PLACEHOLDERS = {"-", "none", "nothing", "n/a", "unknown", "withheld", "not share
 def with_logistics(session: Session) -> Session:
     referral = session.referrals[0]
     referral = move(referral, "accepted", "Sam", AT)
-    referral = move(referral, "handoff_scheduled", "Sam", AT, "Thu 3pm")
+    referral = move(referral, "handoff_scheduled", "Sam", AT, "2026-11-26 15:00")
     referral = referral.model_copy(
         update={
             "urgency": "emergency",
-            "handoff": Handoff(when="Thu 3pm", who="Sam and the youth", transport="bus"),
+            "handoff": Handoff(when="2026-11-26 15:00", who="Sam and the youth", transport="bus"),
             "escort": Escort(wants=True, plan="Sam comes to the first visit"),
         }
     )
@@ -83,7 +83,7 @@ def test_the_agency_can_act_without_calling_back() -> None:
     text = documents(with_logistics(make_session(["Shelter"], [], [], release)), DAY)[1]
     assert "Referred by: Sam, Outreach" in text and "Phone: 503-555-0142" in text
     assert "within 24 hours (by 2026-11-24)" in text
-    assert "Hand-off visit: Thu 3pm (arranged on 2026-11-23)" in text
+    assert "Hand-off visit: 2026-11-26 15:00\n" in text
     # the worker's free text about who goes and the escort plan never reaches the agency
     assert "Sam and the youth" not in text and "Sam comes to the first visit" not in text
     assert "Escort: the youth wants to be escorted" in text
@@ -96,5 +96,5 @@ def test_a_lapsed_consent_keeps_only_whom_to_call_back() -> None:
     session = with_logistics(make_session(["Shelter"], [], [], release))
     text, data = documents(session, DAY)[1], json.loads(documents(session, DAY)[2])
     assert "Phone: 503-555-0142" in text and "consent was revoked" in text
-    assert "Thu 3pm" not in text and "24 hours" not in text
+    assert "2026-11-26" not in text and "24 hours" not in text
     assert set(data["referrer"]) == {"worker", "program", "phone", "email"}

@@ -393,7 +393,7 @@ def issue_case() -> dict[str, Any]:
         "handoff": {
             HARBOR: {
                 "agency_answer": "accepted",
-                "when": "Today 5pm",
+                "when": "today 17:00",
                 "who": "Sam and the youth",
                 "transport": "",
             }

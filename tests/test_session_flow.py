@@ -124,7 +124,7 @@ def test_worker_copy_holds_everything(run: Run) -> None:
         "Bus 12",
         "Rumours about it",
         "Sam drives",
-        "Today 5pm",
+        "2026-11-23 17\\:00; who: Sam and the youth",  # Markdown escapes the colon
         "Spanish (es)",
     ):
         assert recorded in out

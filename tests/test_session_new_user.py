@@ -48,7 +48,10 @@ def test_unchecked_verify_agency_is_not_requested_and_stays_deferred(
     assert "Still to check before the referral is requested:" in contact
     assert "VERIFY before referral: Confidentiality" in contact
     assert "Not requested: deferred, check first: Confidentiality" in contact
-    assert "Alder Immigrant and Refugee Alliance: not requested yet, so no hand-off." in out
+    assert (
+        "Alder Immigrant and Refugee Alliance: not requested yet (deferred, check first), "
+        "so no hand-off." in out
+    )
     referral = saved().referral_to(IMMIGRATION)
     assert referral is not None and referral.status == "on_hold"
     assert "requested" not in [h.status for h in referral.history]

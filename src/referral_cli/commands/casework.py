@@ -22,7 +22,10 @@ from referral_cli.commands.common import (
 from referral_cli.errors import ReferralError
 
 if TYPE_CHECKING:
-    from referral_cli.casefile.records import Session
+    from referral_cli.casefile.records import Referral, Session
+    from referral_cli.prompt.asker import Asker
+
+HELD = ("on_hold", "consent_pending")  # not requested yet: its checks come back first
 
 
 def _complete_status(incomplete: str) -> list[tuple[str, str]]:
@@ -143,23 +146,74 @@ def status(
             show_default=False,
         ),
     ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            metavar="FILE",
+            help="YAML answers file for the question a held referral asks (status.AGENCY.checked).",
+            show_default=False,
+        ),
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt: a missing answer is an error.")
+    ] = False,
+    data: DataOption = None,
 ) -> None:
-    """Move a referral along its lifecycle (timestamped; invalid moves are refused)."""
+    """Move a referral along its lifecycle (timestamped; invalid moves are refused).
+
+    A referral on hold (or with consent pending) becomes requested only once what its
+    agency's vetting leaves open is checked: the checks are shown and asked again.
+    """
     from referral_cli.casefile.retention import case_command_startup
     from referral_cli.casefile.store import session_locks
+    from referral_cli.prompt.asker import Asker
 
     day = today()
     case_command_startup()
+    given: dict[str, object] = {}
+    if answers is not None:
+        from referral_cli.prompt.answers import load_answers
+
+        given = load_answers(answers)
+    ask = Recheck(Asker(given, interactive=not no_input), data)
     if from_fhir is not None:
         if state is not None:
             raise typer.BadParameter("give a STATUS or --from-fhir, not both", param_hint="STATUS")
         with session_locks():
-            _from_fhir(reference, from_fhir, agency, note, first_contact, by, day)
+            _from_fhir(reference, from_fhir, agency, note, first_contact, by, day, ask)
         return
     if state is None:
         raise typer.BadParameter("give the new STATUS (or --from-fhir TASK.json)")
     with session_locks():  # no other terminal changes the session between load and save
-        _move(reference, state, agency, note, follow_up, first_contact, by, day)
+        _move(reference, state, agency, note, follow_up, first_contact, by, day, ask)
+
+
+class Recheck:
+    """How `status` re-checks a held referral before it is requested: the asker and catalog."""
+
+    def __init__(self, asker: Asker, data: Path | None) -> None:
+        self.asker = asker
+        self.data = data
+
+    def passes(self, session: Session, referral: Referral, day: dt.date) -> bool:
+        """What the agency's vetting leaves open today, shown and confirmed (contact step's
+        question); True when nothing is open or the worker checked it."""
+        from referral_cli.commands.common import load
+        from referral_cli.render import session as screens
+        from referral_cli.session.steps.contact import recheck
+        from referral_cli.session.steps.context import Context
+
+        try:
+            catalog = load(self.data)
+        except ReferralError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else "catalog not loaded"
+            raise ReferralError(
+                f"{referral.agency_name}'s vetting cannot be re-checked ({first}): nothing changed."
+            ) from None
+        ctx = Context(self.asker, catalog, day, screens)
+        ctx.session = session
+        return recheck(ctx, referral)
 
 
 def _move(
@@ -171,6 +225,7 @@ def _move(
     first_contact: str | None,
     by: str | None,
     day: dt.date,
+    ask: Recheck,
 ) -> None:
     """Load, move one referral, save, and say where it stands now."""
     from referral_cli.casefile.records import STATUS_LABELS
@@ -183,6 +238,11 @@ def _move(
         raise ReferralError(f"Unknown status '{state}'. Statuses: {', '.join(STATUS_LABELS)}.")
     session = load_session(lock_session(reference))
     referral = pick_referral(session, agency)
+    if state == "requested" and referral.status in HELD:
+        if not ask.passes(session, referral, day):
+            _still_held(session.reference, referral)
+            return
+        note = note or "checks done"
     updated = set_status(
         session,
         referral,
@@ -199,6 +259,20 @@ def _move(
     typer.echo(f"{updated.reference} -> {moved.agency_name}: {STATUS_LABELS[moved.status]}{due}.")
 
 
+def _still_held(reference: str, referral: Referral) -> None:
+    """The worker did not confirm the checks: the referral stays as it was, and says so."""
+    from referral_cli.casefile.records import STATUS_LABELS
+    from referral_cli.console import command, tty_width
+    from referral_cli.text import fit
+
+    said = (
+        f"{reference} -> {referral.agency_name}: still {STATUS_LABELS[referral.status]}, "
+        "not requested (check first); nothing changed. Once checked, request it:"
+    )
+    typer.echo(fit(said, tty_width()))
+    typer.echo(f"  {command(f'status {reference} requested --agency {referral.agency}')}")
+
+
 def _from_fhir(
     reference: str,
     path: Path,
@@ -207,6 +281,7 @@ def _from_fhir(
     first_contact: str | None,
     by: str | None,
     day: dt.date,
+    ask: Recheck,
 ) -> None:
     """Check that the Task is about this referral, then move it as the Task says."""
     from referral_cli.casefile.records import STATUS_LABELS
@@ -248,6 +323,7 @@ def _from_fhir(
         contact.isoformat() if contact else None,
         by or f"{current.agency_name} (FHIR Task)",
         day,
+        ask,
     )
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from referral_cli.casefile.records import STATUS_LABELS, NoReferral, Referral, Session
 from referral_cli.catalog.models import Agency, Hotline
 from referral_cli.export.markdown import bullets
+from referral_cli.prompt.parse import structured_when
 from referral_cli.session.checklist import (
     BASIC_NEEDS,
     HESITATION_HELPS,
@@ -151,6 +152,9 @@ def _option_lines(s: Session, names: dict[str, str]) -> list[Line]:
     return lines
 
 
+OLD_WHEN = "typed as free text in an older session: agencies are not given it"
+
+
 def _referral_section(s: Session, r: Referral, today: dt.date) -> Section:
     """One referral: status, representative, hand-off, escort, consent and history."""
     lines: list[Line] = [
@@ -167,9 +171,8 @@ def _referral_section(s: Session, r: Referral, today: dt.date) -> Section:
         )
     if r.handoff:
         ho = r.handoff
-        lines.append(
-            ("Warm hand-off", f"{ho.when}; who: {ho.who}; transport: {ho.transport or '-'}")
-        )
+        when = ho.when if structured_when(ho.when) else f"{ho.when} ({OLD_WHEN})"
+        lines.append(("Warm hand-off", f"{when}; who: {ho.who}; transport: {ho.transport or '-'}"))
     if r.escort:
         plan = f"; plan: {r.escort.plan}" if r.escort.plan else ""
         lines.append(("Escort", f"wanted: {_yn(r.escort.wants)}{plan}"))

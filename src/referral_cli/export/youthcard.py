@@ -18,6 +18,7 @@ from pathlib import Path
 from referral_cli.casefile.records import Referral, Session, is_open
 from referral_cli.catalog.models import Hotline
 from referral_cli.errors import ReferralError
+from referral_cli.prompt.parse import structured_when
 from referral_cli.text import md, one_line
 
 # Stems, matched on accent-free lower case at the start of a word, in English and Spanish.
@@ -105,7 +106,7 @@ def card_lines(
                 (c.at.date() for c in referral.history if c.status == "handoff_scheduled"), None
             )
             when = _safe(referral.handoff.when, w["time_fallback"])
-            if on is not None:
+            if on is not None and structured_when(referral.handoff.when) is None:  # "Thu 3pm"
                 when += " (" + w["arranged"].format(date=on.isoformat()) + ")"
             lines.append((w["when"], when))
         there = referral.site.phone if referral.site and referral.site.phone else None

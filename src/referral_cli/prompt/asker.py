@@ -19,6 +19,7 @@ import typer
 from referral_cli.console import tty_width
 from referral_cli.errors import ReferralError
 from referral_cli.prompt.parse import (
+    NOT_YET,
     as_list,
     as_text,
     check_length,
@@ -26,6 +27,8 @@ from referral_cli.prompt.parse import (
     numbered,
     parse_date,
     parse_picks,
+    parse_typed_yes,
+    parse_when,
     parse_yes_no,
     short_line,
 )
@@ -223,15 +226,8 @@ class Asker:
 
     def typed_yes(self, key: str, question: str) -> bool:
         """An explicit typed yes (or no): for consent, Enter or `y` is not enough."""
-
-        def parse(raw: str) -> bool:
-            word = str(raw).strip().lower()
-            if word in {"yes", "no"}:
-                return word == "yes"
-            raise ReferralError("Type the whole word: yes or no.")
-
         self._note(key, "typed-yes", False)
-        return self.ask(key, question, parse, default="", shown_default="type yes or no")
+        return self.ask(key, question, parse_typed_yes, default="", shown_default="type yes or no")
 
     def number(
         self, key: str, question: str, low: int, high: int, default: int | None = None
@@ -259,6 +255,11 @@ class Asker:
 
         self._note(key, "date", True)
         return self.ask(key, question, parse, default="", shown_default=default.isoformat())
+
+    def when(self, key: str, question: str, today: dt.date) -> dt.datetime | None:
+        """A date and time to the minute (parse_when), or None for "not yet" (or Enter)."""
+        self._note(key, "date", True)
+        return self.ask(key, question, lambda raw: parse_when(raw, today), "", NOT_YET)
 
     def lines(self, key: str, question: str) -> list[str]:
         """Several short lines: a list in the answers file, else one prompt per line until empty."""

@@ -49,6 +49,65 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date:
         raise ReferralError(f"'{raw}' is not a date: use YYYY-MM-DD{hint}.") from None
 
 
+WHEN_FORMAT = "%Y-%m-%d %H:%M"
+WHEN_HINT = "YYYY-MM-DD HH:MM, today HH:MM or tomorrow HH:MM (24-hour clock)"
+_WHEN = re.compile(
+    r"(?P<day>today|tomorrow|\d{4}-\d{2}-\d{2})[ T]+(?P<h>\d{1,2}):(?P<m>\d{2})(:00)?", re.I
+)
+NOT_YET = "not yet"
+WHEN_RANGE = 366  # days either side of today: further is a typo, not a visit
+
+
+def parse_when(text: str, today: dt.date) -> dt.datetime | None:
+    """A date and a time of day, to the minute (the only form an agency is ever given), or
+    None for "not yet" or nothing.
+
+    `today` and `tomorrow` are judged from `today` (the worker's date); anything else, such
+    as "Thu 3pm" or "after school", is refused, so no free text rides along into a packet.
+    """
+    raw = str(text).strip()
+    if not raw or raw.lower() == NOT_YET:
+        return None
+    found = _WHEN.fullmatch(raw)
+    example = (today + dt.timedelta(days=2)).isoformat()
+    bad = ReferralError(f"Give a date and time: {example} 14:00, tomorrow 9:30")  # fits 60
+    if found is None:
+        raise bad
+    word = found["day"].lower()
+    try:
+        day = (
+            today
+            if word == "today"
+            else today + dt.timedelta(days=1)
+            if word == "tomorrow"
+            else dt.date.fromisoformat(word)
+        )
+        at = dt.datetime.combine(day, dt.time(int(found["h"]), int(found["m"])))
+    except ValueError:
+        raise bad from None
+    if abs((day - today).days) > WHEN_RANGE:
+        raise ReferralError(f"{day.isoformat()} is more than a year off: check the date.")
+    return at
+
+
+def structured_when(text: str) -> dt.datetime | None:
+    """A stored hand-off time if it is exactly the normalised form, else None (older free
+    text such as "Thu 3pm", which is the worker's and never an agency's)."""
+    try:
+        at = dt.datetime.strptime(text, WHEN_FORMAT)
+    except ValueError:
+        return None
+    return at if at.strftime(WHEN_FORMAT) == text else None
+
+
+def parse_typed_yes(text: str) -> bool:
+    """The whole word yes or no: for consent, `y` (or Enter) is not enough."""
+    word = str(text).strip().lower()
+    if word in {"yes", "no"}:
+        return word == "yes"
+    raise ReferralError("Type the whole word: yes or no.")
+
+
 def as_list(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v).strip() for v in value if str(v).strip()]

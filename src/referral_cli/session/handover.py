@@ -6,7 +6,9 @@ back, how soon to make contact, and the hand-off and escort the youth agreed to.
 logistics part is given only while the release is valid, as the consented items are; the
 worker's own contact is always given, so the agency can call back. The worker's free text
 about who goes, transport and the escort plan is never given ("MK drives her" tells the
-gender the youth may have kept back): only when, and that the youth wants an escort.
+gender the youth may have kept back): only when, and that the youth wants an escort. "When"
+is given only as a date and time (YYYY-MM-DD HH:MM, as step 7 asks for it); the free text
+older case files hold there ("Thu 3pm, after school") stays in the worker's copy.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from referral_cli.casefile.records import Session
+from referral_cli.prompt.parse import WHEN_FORMAT, structured_when
 from referral_cli.session.consent import AgencyPacket
 from referral_cli.session.urgency import URGENCY_TEXT, contact_by
 
@@ -52,11 +55,9 @@ def handover_for(session: Session, packet: AgencyPacket) -> Handover:
         update["urgency"] = referral.urgency
         update["urgency_text"] = URGENCY_TEXT[referral.urgency]
         update["contact_by"] = contact_by(referral)
-    if referral.handoff:
-        # "Today 5pm" means nothing to a reader days later: say when it was arranged
-        on = next((c.at.date() for c in referral.history if c.status == "handoff_scheduled"), None)
-        said = f" (arranged on {on.isoformat()})" if on else ""
-        update["handoff_when"] = referral.handoff.when + said
+    at = structured_when(referral.handoff.when) if referral.handoff else None
+    if at is not None:  # older case files hold free text here: it stays the worker's
+        update["handoff_when"] = at.strftime(WHEN_FORMAT)
     if referral.escort and referral.escort.wants:
         update["escort"] = "the youth wants to be escorted; the referring worker will confirm who"
     return base.model_copy(update=update)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from referral_cli.casefile.records import Referral, Representative
 from referral_cli.casework import lifecycle
-from referral_cli.console import command
 from referral_cli.session.steps import standing
 from referral_cli.session.steps.ask import call_line, the_call
 from referral_cli.session.steps.context import Context
@@ -72,6 +71,26 @@ def request(ctx: Context, referral: Referral, note: str) -> Referral:
     return lifecycle.move(referral, "requested", ctx.s.worker, ctx.now(), note)
 
 
+def confirmed(ctx: Context, key: str, aid: str) -> bool:
+    """What is still to check, shown, and the worker's word that it is checked (kept)."""
+    ctx.echo("  Still to check before the referral is requested:")
+    standing.show(ctx, aid)
+    if not standing.confirm(ctx, key, aid):
+        return False
+    for c in ctx.s.considered:
+        c.checked = c.checked or c.agency == aid
+    return True
+
+
+def recheck(ctx: Context, referral: Referral) -> bool:
+    """`status REF requested` on a held referral: the checks still open come back, as here
+    (key status.<agency>.checked). True when none is open, or the worker checked them."""
+    if not standing.unchecked(ctx, referral.agency):
+        return True
+    ctx.echo(one_line(referral.agency_name))
+    return confirmed(ctx, f"status.{referral.agency}", referral.agency)
+
+
 def checks(ctx: Context, key: str, referral: Referral) -> Referral:
     """Checks still open come back here: the referral is requested only once they are done.
 
@@ -80,15 +99,13 @@ def checks(ctx: Context, key: str, referral: Referral) -> Referral:
     aid = referral.agency
     if referral.status not in ("consent_pending", "requested") or not standing.unchecked(ctx, aid):
         return request(ctx, referral, "release recorded")
-    ctx.echo("  Still to check before the referral is requested:")
-    standing.show(ctx, aid)
-    if standing.confirm(ctx, key, aid):
-        for c in ctx.s.considered:
-            c.checked = c.checked or c.agency == aid
+    if confirmed(ctx, key, aid):
         return request(ctx, referral, "release recorded; checks done")
     why = f"{CHECK_FIRST}: {standing.subjects(ctx, aid)}"
-    how = command(f"status {ctx.s.reference} requested --agency {aid}")
-    ctx.echo(f"  Not requested: {why}. Once checked, request it: {how}")
+    ctx.echo_command(
+        f"  Not requested: {why}. Once checked, request it with:",
+        f"status {ctx.s.reference} requested --agency {aid}",
+    )
     return lifecycle.move(referral, "on_hold", ctx.s.worker, ctx.now(), why)
 
 

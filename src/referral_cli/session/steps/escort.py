@@ -7,6 +7,7 @@ import datetime as dt
 from referral_cli.casefile.records import Escort, is_open
 from referral_cli.casework import lifecycle
 from referral_cli.session import urgency
+from referral_cli.session.steps import handoff
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
@@ -17,6 +18,12 @@ def run(ctx: Context) -> str | None:
         if not is_open(referral.status):
             continue
         key = f"escort.{referral.agency}"
+        why = handoff.held(referral)
+        if why is not None:  # escort and urgency are for a referral the agency was sent
+            due = f"; follow up by {referral.follow_up}" if referral.follow_up else ""
+            ctx.echo(f"\n{one_line(referral.agency_name)}: {why}, so no escort questions{due}.")
+            handoff.skipped(ctx, f"{key}.")
+            continue
         ctx.echo(f"\n{one_line(referral.agency_name)}")
         talk = next((t for t in ctx.s.options if t.agency == referral.agency), None)
         if talk is not None and "goes-along" in talk.helps:
