@@ -142,28 +142,28 @@ class Asker:
             self._answered(key, value)
             return value
 
-        def proc(raw: str) -> T:
-            text = raw.strip()
-            if self.escape and text.lower() == ESCAPE:
-                raise NoReferralRequested("prompt")
-            try:
-                return parse(text)
-            except ReferralError as exc:
-                raise typer.BadParameter(one_line(str(exc))) from None
-
         label = question
         if shown_default is None and default:
             shown_default = default
         if shown_default:
             label = f"{question} [{shown_default}]"
-        result: T = typer.prompt(
-            _last_line_shown(label),
-            default="" if default is None else default,
-            show_default=False,
-            value_proc=proc,
-        )
-        self._answered(key, result)
-        return result
+        while True:  # not click's own retry: it would show only the last line of a long question
+            text = str(
+                typer.prompt(
+                    _last_line_shown(label),
+                    default="" if default is None else default,
+                    show_default=False,
+                )
+            ).strip()
+            if self.escape and text.lower() == ESCAPE:
+                raise NoReferralRequested("prompt")
+            try:
+                result = parse(text)
+            except ReferralError as exc:
+                typer.echo(f"Error: {one_line(str(exc))}")
+                continue
+            self._answered(key, result)
+            return result
 
     def _answered(self, key: str, value: Any) -> None:
         if self.on_answer is not None and key not in self.replay:
