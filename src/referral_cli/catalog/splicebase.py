@@ -1,0 +1,200 @@
+"""What a full build keeps so that an edit to agencies.yaml can be spliced in later (`splice`).
+
+At 50,000 agencies agencies.yaml is 58 MB and a full re-read takes 13 s; an edit to one agency
+changes a few bytes of it. To find those bytes later the build keeps a baseline copy of the
+file it parsed (beside the cache file, 0600) and where each top-level agency entry starts.
+
+The starts are found by a text scan (lines beginning with the list's indentation and `- `),
+which is sound only because of what is checked here: every real entry start is such a line
+(no other line breaks than LF and CRLF, the first entry right after `agencies:`, which a parse
+of the header alone confirms), so when the scan finds exactly as many lines as the parse found
+agencies, the lines are the entry starts. Anything unusual (anchors, aliases, tags, directives,
+document markers, brackets still open between entries) keeps no baseline: edits then take the
+full re-read, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import time
+from array import array
+from pathlib import Path
+from typing import Any
+
+from referral_cli.catalog import cachekey, yamlstream
+from referral_cli.catalog.inputs import read_input
+from referral_cli.catalog.places import AGENCIES_FILE
+from referral_cli.catalog.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, Loader
+
+TABLE = "CREATE TABLE splice (name TEXT PRIMARY KEY, value BLOB NOT NULL)"
+# An anchor (&a), alias (*a) or tag (!x) can only begin a token, never follow a letter or digit;
+# this over-matches ("Food &drink", "Hello !") and then only costs a full re-read.
+_MARKS = re.compile(rb"(?<![0-9A-Za-z])(?:[&*][0-9A-Za-z_-]|!)")
+_DOCUMENT = re.compile(rb"(?m)^(?:%|---|\.\.\.)")  # directives and document markers
+_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # NEL, LS, PS: YAML line breaks too
+_LIST_KEY = re.compile(rb"(?m)^agencies:[ \t]*(?:#[^\n]*)?\r?\n")
+_FIRST = re.compile(rb"(?m)^( *)-[ ]")
+_BRACKETS = re.compile(rb"[\[\]{}]")
+# yamlfile's depth guards, matched on an edited fragment as the full read matches the file.
+DEEP_INDENT = re.compile(rb"\n[ \t]{%d}" % MAX_DEPTH)
+DEEP_DASHES = re.compile(rb"-[ \t](?:[ \t]*-[ \t]){%d}" % (MAX_DEPTH - 1))
+
+
+def baseline_path(root: Path, name: str) -> Path:
+    """Where a baseline copy lives: beside the cache file, never in the catalog."""
+    return cachekey.cache_path(root).with_name(name)
+
+
+def plain_text(text: bytes) -> bool:
+    """No anchors, aliases, tags, directives, document markers, odd line breaks or NULs.
+
+    Then a part of the file that starts and ends at entry starts means the same on its own
+    as inside the file (see `splice`).
+    """
+    if b"\x00" in text or any(b in text for b in _BREAKS):
+        return False
+    if b"\r" in text and text.count(b"\r") != text.count(b"\r\n"):
+        return False  # a lone CR is a line break the scan would not see
+    marks = any(c in text for c in (b"&", b"*", b"!"))
+    return not (marks and _MARKS.search(text)) and not _DOCUMENT.search(text)
+
+
+def entry_starts(text: bytes, indent: int, start: int, end: int) -> list[int] | None:
+    """Where the list entries in text[start:end] begin (`start` is one), or None if some
+    line there starts with the list's indentation and a dash not followed by a space."""
+    starts = [start]
+    needle = b"\n" + b" " * indent + b"-"
+    at = text.find(needle, start, end)
+    while at >= 0:
+        after = at + len(needle)
+        if after < end and text[after : after + 1] != b" ":
+            return None  # `-` then a tab, a line break, or text: not a form spliced here
+        starts.append(at + 1)
+        at = text.find(needle, after, end)
+    return starts
+
+
+def balanced(text: bytes, ends: list[int]) -> bool:
+    """yamlfile's bracket depth, counted its way from the start of `text`, is 0 at each of
+    `ends` (offsets in order) and at the end, and never too deep."""
+    if b"[" not in text and b"{" not in text:
+        return True
+    depth = 0
+    marks = iter(ends)
+    mark = next(marks, None)
+    for match in _BRACKETS.finditer(text):
+        while mark is not None and match.start() >= mark:
+            if depth:
+                return False
+            mark = next(marks, None)
+        depth = depth + 1 if match.group() in (b"[", b"{") else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            return False
+    return depth == 0
+
+
+def record(db: sqlite3.Connection, key: Any, info: Any, count: int) -> str | None:
+    """Keep a baseline of agencies.yaml for a cache being built (best effort: none is fine).
+
+    `info` is the parsed `catalog:` section and `count` the agencies agencies.yaml holds.
+    The file is read again, so it must still be what the build parsed: the same stat as the
+    key's, and the same content hash when the key has one (an edit during the build).
+    The baseline's file name is returned, None if there is none.
+    """
+    with contextlib.suppress(Exception):  # whatever goes wrong, the cache just has no baseline
+        found = _baseline(key, info, count)
+        if found is None:
+            return None
+        text, starts, indent = found
+        name = write_baseline(key.root, text)
+        try:
+            db.execute(TABLE)
+            save(db, name, starts, indent)
+        except sqlite3.Error:
+            baseline_path(key.root, name).unlink(missing_ok=True)
+            return None
+        return name
+    return None
+
+
+def _baseline(key: Any, info: Any, count: int) -> tuple[bytes, list[int], int] | None:
+    entry = next(e for e in key.files if e[0] == AGENCIES_FILE)
+    if count == 0 or entry[1] < 0:
+        return None
+    path = key.root / AGENCIES_FILE
+    text = read_input(path, MAX_FILE_BYTES, "a catalog")
+    if cachekey.file_entry(os.fspath(key.root), AGENCIES_FILE)[:5] != entry[:5]:
+        return None
+    if entry[5] and entry[5] != _sha(text):
+        return None
+    head = _LIST_KEY.search(text)
+    first = _FIRST.search(text, head.end()) if head else None
+    if head is None or first is None or not plain_text(text):
+        return None
+    between = text[head.end() : first.start()].splitlines()
+    if any(line.strip() and not line.lstrip().startswith(b"#") for line in between):
+        return None
+    header = yamlstream.load(text[: first.start()], Loader)
+    if not isinstance(header, dict) or set(header) != {"catalog", "agencies"}:
+        return None
+    if header["agencies"] is not None or type(info).model_validate(header["catalog"]) != info:
+        return None
+    indent = len(first.group(1))
+    starts = entry_starts(text, indent, first.start(), len(text))
+    if starts is None or len(starts) != count or not balanced(text, starts):
+        return None
+    return text, [*starts, len(text)], indent
+
+
+def _sha(text: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(text).hexdigest()
+
+
+def write_baseline(root: Path, text: bytes) -> str:
+    """Write a new baseline copy (0600, a new name each time); its file name."""
+    path = cachekey.cache_path(root)
+    name = f"{path.stem}.base-{time.time_ns():x}-{os.getpid()}.yaml"
+    target = path.with_name(name)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(text)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BaseException:
+        os.close(fd)
+        target.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return name
+
+
+def save(db: sqlite3.Connection, name: str, starts: list[int], indent: int) -> None:
+    """Record (in the cache's transaction) which baseline the cached rows were read from."""
+    values = {
+        "base": name.encode(),
+        "starts": array("q", starts).tobytes(),
+        "indent": str(indent).encode(),
+    }
+    db.executemany("INSERT OR REPLACE INTO splice VALUES (?, ?)", values.items())
+
+
+def load(db: sqlite3.Connection) -> tuple[str, array[int], int]:
+    """(baseline file name, entry starts with the file's size last, list indentation)."""
+    values = dict(db.execute("SELECT name, value FROM splice"))
+    starts = array("q")
+    starts.frombytes(values["starts"])
+    return bytes(values["base"]).decode(), starts, int(values["indent"])
+
+
+def tidy(root: Path, keep: str | None) -> None:
+    """Remove the baseline copies of this catalog other than `keep` (best effort)."""
+    path = cachekey.cache_path(root)
+    with contextlib.suppress(OSError):
+        for old in path.parent.glob(f"{path.stem}.base-*.yaml"):
+            if old.name != keep:
+                old.unlink(missing_ok=True)
