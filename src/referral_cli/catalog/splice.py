@@ -24,6 +24,7 @@ import mmap
 import sqlite3
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,8 @@ class Change:
     first: int  # index of the first entry re-read
     old_ids: list[str]  # the cached ids of the entries re-read, in order
     items: list[Any]  # those entries as parsed now (as many)
-    starts: array[int]  # every entry's start now, the file's size last
-    indent: int
+    base: splicebase.Baseline  # the baseline as it will be once they are written
+    patched: dict[int, bytes | None]  # entries whose text changes (None: as in the copy)
 
 
 def find(db: sqlite3.Connection, root: Path, data: bytes) -> Change | None:
@@ -56,26 +57,44 @@ def find(db: sqlite3.Connection, root: Path, data: bytes) -> Change | None:
     A Change with no items if nothing differs; None if the edit cannot be spliced.
     """
     try:
-        name, starts, indent = splicebase.load(db)
+        base = splicebase.load(db)
         with (
-            splicebase.baseline_path(root, name).open("rb") as file,
-            mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as base,
+            splicebase.baseline_path(root, base.name).open("rb") as file,
+            mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as copy,
         ):
-            if len(base) != starts[-1] or b"\x00" in data:
-                return None  # a baseline cut short (a crash), or text libyaml refuses
-            return _change(db, data, memoryview(base), starts, indent)
+            if len(copy) != base.copied[-1] or b"\x00" in data:
+                return None  # a copy cut short (a crash), or text libyaml refuses
+            view = memoryview(copy)
+            try:
+                return _change(db, data, view, base)
+            finally:
+                view.release()
     except (OSError, ValueError, KeyError, TypeError, sqlite3.Error, yamlstream.Unusual):
         return None
 
 
+def _pieces(copy: memoryview, base: splicebase.Baseline) -> list[memoryview]:
+    """The baseline's text as a row of pieces: the copy between patched entries, the patches."""
+    pieces, at = [], 0
+    for entry in sorted(base.patches):
+        pieces.append(copy[at : base.copied[entry]])
+        pieces.append(memoryview(base.patches[entry]))
+        at = base.copied[entry + 1]
+    pieces.append(copy[at:])
+    if sum(len(p) for p in pieces) != base.starts[-1]:
+        raise ValueError("baseline and patches disagree")
+    return pieces
+
+
 def _change(
-    db: sqlite3.Connection, data: bytes, base: memoryview, starts: array[int], indent: int
+    db: sqlite3.Connection, data: bytes, copy: memoryview, base: splicebase.Baseline
 ) -> Change | None:
-    prefix = _prefix(data, base)
-    if prefix == len(data) == len(base):
-        return Change(0, [], [], starts, indent)
-    size = starts[-1]
-    suffix = _suffix(data, base, min(len(data), size) - prefix)
+    starts, indent, size = base.starts, base.indent, base.starts[-1]
+    pieces = _pieces(copy, base)
+    prefix = _prefix(data, pieces)
+    if prefix == len(data) == size:
+        return Change(0, [], [], base, {})
+    suffix = _suffix(data, pieces, min(len(data), size) - prefix)
     count = len(starts) - 1
     # The first entry re-read: one whose start, indentation and dash are unchanged.
     first = bisect_right(starts, prefix - indent - 2, 0, count) - 1
@@ -105,40 +124,27 @@ def _change(
     now = array("q", starts[:first])
     now.extend(starts[first] + at for at in inside)
     now.extend(at + delta for at in starts[end:])
-    return Change(first, [ids[o] for o in orders], items, now, indent)
+    patched: dict[int, bytes | None] = {}
+    bounds = [*inside, len(part)]
+    for i in range(first, end):
+        text = part[bounds[i - first] : bounds[i - first + 1]]
+        patched[i] = None if copy[base.copied[i] : base.copied[i + 1]] == text else text
+    after = splicebase.Baseline(base.name, base.copied, now, indent, base.patches)
+    return Change(first, [ids[o] for o in orders], items, after, patched)
 
 
-def _prefix(data: bytes, base: memoryview) -> int:
-    """How many leading bytes the two have in common."""
-    n = min(len(data), len(base))
-    lo = 0
-    while lo < n:
-        hi = min(n, lo + _STEP)
-        if data.startswith(base[lo:hi], lo):
-            lo = hi
-            continue
-        while hi - lo > 1:  # data[:lo] matches, data[lo:hi] does not
-            mid = (lo + hi) // 2
-            if data.startswith(base[lo:mid], lo):
-                lo = mid
-            else:
-                hi = mid
-        return lo
-    return n
-
-
-def _suffix(data: bytes, base: memoryview, limit: int) -> int:
-    """How many trailing bytes the two have in common, at most `limit`."""
-    ends = (len(data), len(base))
+def _matching(same: Callable[[int, int], bool], limit: int) -> int:
+    """The largest n <= limit with same(0, n), given same(lo, hi) says whether bytes lo to hi
+    (counted from where the comparison starts) agree: 4 MB at a time, then halving."""
     lo = 0
     while lo < limit:
         hi = min(limit, lo + _STEP)
-        if _same_tail(data, base, ends, lo, hi):
+        if same(lo, hi):
             lo = hi
             continue
-        while hi - lo > 1:  # the last lo bytes match, the last hi do not
+        while hi - lo > 1:  # bytes up to lo agree, up to hi do not
             mid = (lo + hi) // 2
-            if _same_tail(data, base, ends, lo, mid):
+            if same(lo, mid):
                 lo = mid
             else:
                 hi = mid
@@ -146,9 +152,36 @@ def _suffix(data: bytes, base: memoryview, limit: int) -> int:
     return limit
 
 
-def _same_tail(data: bytes, base: memoryview, ends: tuple[int, int], lo: int, hi: int) -> bool:
-    """The bytes from `hi` to `lo` before the end are the same in both."""
-    return data.startswith(base[ends[1] - hi : ends[1] - lo], ends[0] - hi)
+def _prefix(data: bytes, pieces: list[memoryview]) -> int:
+    """How many leading bytes `data` has in common with the pieces put end to end."""
+    at = 0
+    for piece in pieces:
+
+        def same(lo: int, hi: int, piece: memoryview = piece, at: int = at) -> bool:
+            return data.startswith(piece[lo:hi], at + lo)
+
+        found = _matching(same, min(len(piece), len(data) - at))
+        at += found
+        if found < len(piece):
+            break
+    return at
+
+
+def _suffix(data: bytes, pieces: list[memoryview], limit: int) -> int:
+    """How many trailing bytes they have in common, at most `limit`."""
+    got, end = 0, len(data)
+    for piece in reversed(pieces):
+        size = len(piece)
+
+        def same(lo: int, hi: int, piece: memoryview = piece, end: int = end) -> bool:
+            return data.startswith(piece[len(piece) - hi : len(piece) - lo], end - hi)
+
+        found = _matching(same, min(size, limit - got))
+        got += found
+        end -= found
+        if found < size or got >= limit:
+            break
+    return got
 
 
 @dataclass

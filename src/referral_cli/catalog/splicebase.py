@@ -19,17 +19,21 @@ import contextlib
 import os
 import re
 import sqlite3
+import stat
 import time
 from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from referral_cli.catalog import cachekey, yamlstream
-from referral_cli.catalog.inputs import read_input
 from referral_cli.catalog.places import AGENCIES_FILE
 from referral_cli.catalog.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, Loader
 
-TABLE = "CREATE TABLE splice (name TEXT PRIMARY KEY, value BLOB NOT NULL)"
+TABLES = """
+CREATE TABLE splice (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE splice_patch (entry INTEGER PRIMARY KEY, text BLOB NOT NULL);
+"""
 # An anchor (&a), alias (*a) or tag (!x) can only begin a token, never follow a letter or digit;
 # this over-matches ("Food &drink", "Hello !") and then only costs a full re-read.
 _MARKS = re.compile(rb"(?<![0-9A-Za-z])(?:[&*][0-9A-Za-z_-]|!)")
@@ -111,8 +115,9 @@ def record(db: sqlite3.Connection, key: Any, info: Any, count: int) -> str | Non
         text, starts, indent = found
         name = write_baseline(key.root, text)
         try:
-            db.execute(TABLE)
-            save(db, name, starts, indent)
+            db.executescript(TABLES)
+            copied = array("q", starts)
+            save(db, Baseline(name, copied, copied, indent, {}), {})
         except sqlite3.Error:
             baseline_path(key.root, name).unlink(missing_ok=True)
             return None
@@ -125,7 +130,7 @@ def _baseline(key: Any, info: Any, count: int) -> tuple[bytes, list[int], int] |
     if count == 0 or entry[1] < 0:
         return None
     path = key.root / AGENCIES_FILE
-    text = read_input(path, MAX_FILE_BYTES, "a catalog")
+    text = read_whole(path)
     if cachekey.file_entry(os.fspath(key.root), AGENCIES_FILE)[:5] != entry[:5]:
         return None
     if entry[5] and entry[5] != _sha(text):
@@ -173,22 +178,69 @@ def write_baseline(root: Path, text: bytes) -> str:
     return name
 
 
-def save(db: sqlite3.Connection, name: str, starts: list[int], indent: int) -> None:
-    """Record (in the cache's transaction) which baseline the cached rows were read from."""
+@dataclass
+class Baseline:
+    """What the cached agencies.yaml rows were read from: the baseline copy, with the entries
+    spliced in since (`patches`, by entry index) kept in the cache itself.
+
+    Rewriting 58 MB after each edit would cost more than the rest of the splice; the
+    patches are written in the same transaction as the rows they produced.
+    """
+
+    name: str  # the copy's file name
+    copied: array[int]  # entry starts in the copy, its size last
+    starts: array[int]  # entry starts in the text as patched, its size last
+    indent: int
+    patches: dict[int, bytes]  # entry index -> that entry's text, where it differs from the copy
+
+
+def save(db: sqlite3.Connection, base: Baseline, changed: dict[int, bytes | None]) -> None:
+    """Record (in the cache's transaction) the baseline, with `changed` entries patched in
+    (None: back to the copy's text)."""
     values = {
-        "base": name.encode(),
-        "starts": array("q", starts).tobytes(),
-        "indent": str(indent).encode(),
+        "base": base.name.encode(),
+        "copied": base.copied.tobytes(),
+        "starts": base.starts.tobytes(),
+        "indent": str(base.indent).encode(),
     }
     db.executemany("INSERT OR REPLACE INTO splice VALUES (?, ?)", values.items())
+    db.executemany(
+        "INSERT OR REPLACE INTO splice_patch VALUES (?, ?)",
+        ((i, text) for i, text in changed.items() if text is not None),
+    )
+    db.executemany(
+        "DELETE FROM splice_patch WHERE entry = ?",
+        ((i,) for i, text in changed.items() if text is None),
+    )
 
 
-def load(db: sqlite3.Connection) -> tuple[str, array[int], int]:
-    """(baseline file name, entry starts with the file's size last, list indentation)."""
+def load(db: sqlite3.Connection) -> Baseline:
+    """The baseline the cached rows were read from (sqlite3.Error or KeyError if none)."""
     values = dict(db.execute("SELECT name, value FROM splice"))
-    starts = array("q")
+    copied, starts = array("q"), array("q")
+    copied.frombytes(values["copied"])
     starts.frombytes(values["starts"])
-    return bytes(values["base"]).decode(), starts, int(values["indent"])
+    patches = {int(i): bytes(t) for i, t in db.execute("SELECT entry, text FROM splice_patch")}
+    name = bytes(values["base"]).decode()
+    return Baseline(name, copied, starts, int(values["indent"]), patches)
+
+
+def read_whole(path: Path) -> bytes:
+    """A regular file's bytes in one read, as `inputs.read_input` checks it (its chunks and
+    join cost 35 ms more at 58 MB); OSError for anything the full read would refuse."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            raise OSError("not a regular file of a catalog's size")
+        data = os.read(fd, info.st_size + 1)
+        while more := os.read(fd, MAX_FILE_BYTES + 1 - len(data)):
+            data += more  # it grew while we read
+            if len(data) > MAX_FILE_BYTES:
+                raise OSError("too large")
+        return data
+    finally:
+        os.close(fd)
 
 
 def tidy(root: Path, keep: str | None) -> None:

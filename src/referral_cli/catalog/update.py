@@ -24,11 +24,10 @@ from referral_cli.catalog.cache import Row, Stale
 from referral_cli.catalog.cachekey import BASELINE, FILE_COLUMNS, RACY_NS, Key, owner
 from referral_cli.catalog.contents import Catalog
 from referral_cli.catalog.files import check_agency_file, check_agency_files, recording_order
-from referral_cli.catalog.inputs import read_input
 from referral_cli.catalog.models import Agency, CatalogInfo, ServicesCatalog, Vetting
 from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, SERVICES_FILE
 from referral_cli.catalog.validate import VettingRules, check_vetting_file, validate_model
-from referral_cli.catalog.yamlfile import MAX_FILE_BYTES, Lines, parse_yaml
+from referral_cli.catalog.yamlfile import Lines, parse_yaml
 
 
 class _Problem(Exception):
@@ -89,13 +88,12 @@ def _spliced(
         db = sqlite3.connect(cachekey.cache_path(root), timeout=10, isolation_level=None)
     except sqlite3.Error:
         return None
-    written = None
     try:
         db.execute("BEGIN IMMEDIATE")  # one writer at a time; readers see before or after
         meta = dict(db.execute("SELECT name, value FROM meta"))
         if meta["code"] != key.code:
             raise _Problem
-        data = read_input(root / AGENCIES_FILE, MAX_FILE_BYTES, "a catalog")
+        data = splicebase.read_whole(root / AGENCIES_FILE)
         change = splice.find(db, root, data)
         if change is None:
             raise _Problem
@@ -103,8 +101,7 @@ def _spliced(
             if keep_folders:  # as the caller found them; a change since is for the next check
                 key.folders = json.loads(meta["folders"])
             _write_splice(db, root, key, change, meta, rules)
-            written = splicebase.write_baseline(root, data)
-            splicebase.save(db, written, list(change.starts), change.indent)
+            splicebase.save(db, change.base, change.patched)
         else:
             db.execute(
                 "UPDATE file SET size = ?, mtime = ?, ctime = ?, inode = ?, sha = ? WHERE name = ?",
@@ -113,11 +110,7 @@ def _spliced(
         db.execute("COMMIT")
     except Exception:  # anything at all: the full re-read decides, and reports
         db.close()  # closing without COMMIT rolls the transaction back
-        if written is not None:
-            splicebase.baseline_path(root, written).unlink(missing_ok=True)
         return None
-    if written is not None:
-        splicebase.tidy(root, written)
     return db
 
 
