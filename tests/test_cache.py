@@ -250,6 +250,7 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
         "standing",
         "service_file",
         "splice",
+        "splice_patch",
     }
     assert meta == {
         "format",
