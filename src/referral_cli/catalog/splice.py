@@ -21,23 +21,22 @@ problem with file and line.
 from __future__ import annotations
 
 import mmap
+import os
 import sqlite3
+import stat
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from referral_cli.catalog import cache, splicebase, yamlstream
+from referral_cli.catalog import cache, splicebase, splicediff, yamlstream
 from referral_cli.catalog.cache import Row
 from referral_cli.catalog.cachekey import FILE_COLUMNS, file_entry, sha256_of
 from referral_cli.catalog.files import check_agency_files
 from referral_cli.catalog.models import Agency, CatalogInfo, ServicesCatalog, Vetting
 from referral_cli.catalog.places import AGENCIES_FILE
-from referral_cli.catalog.yamlfile import Loader
-
-_STEP = 1 << 22  # bytes compared at a time before narrowing down
+from referral_cli.catalog.yamlfile import MAX_FILE_BYTES, Loader
 
 
 @dataclass
@@ -51,61 +50,80 @@ class Change:
     patched: dict[int, bytes | None]  # entries whose text changes (None: as in the copy)
 
 
-def find(db: sqlite3.Connection, root: Path, data: bytes) -> Change | None:
-    """How agencies.yaml (`data`, as read now) differs from the cache's baseline.
+def find(db: sqlite3.Connection, root: Path) -> Change | None:
+    """How agencies.yaml differs from the cache's baseline.
 
-    A Change with no items if nothing differs; None if the edit cannot be spliced.
+    A Change with no items if nothing differs; None if the edit cannot be spliced. The file
+    is opened as `inputs.read_input` opens a catalog file, and must not change while read.
     """
     try:
         base = splicebase.load(db)
-        with (
-            splicebase.baseline_path(root, base.name).open("rb") as file,
-            mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as copy,
-        ):
-            if len(copy) != base.copied[-1] or b"\x00" in data:
-                return None  # a copy cut short (a crash), or text libyaml refuses
-            view = memoryview(copy)
-            try:
-                return _change(db, data, view, base)
-            finally:
-                view.release()
+        fd = os.open(root / AGENCIES_FILE, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        try:
+            before = os.fstat(fd)
+            if not stat.S_ISREG(before.st_mode) or before.st_size > MAX_FILE_BYTES:
+                return None
+            with (
+                splicebase.baseline_path(root, base.name).open("rb") as file,
+                mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as copy,
+            ):
+                if len(copy) != base.copied[-1]:
+                    return None  # a copy cut short (a crash)
+                view = memoryview(copy)
+                try:
+                    change = _change(db, fd, before.st_size, view, base)
+                finally:
+                    view.release()
+            if _stat(os.fstat(fd)) != _stat(before):
+                return None  # it changed while being read
+            return change
+        finally:
+            os.close(fd)
     except (OSError, ValueError, KeyError, TypeError, sqlite3.Error, yamlstream.Unusual):
         return None
 
 
-def _pieces(copy: memoryview, base: splicebase.Baseline) -> list[memoryview]:
-    """The baseline's text as a row of pieces: the copy between patched entries, the patches."""
+def _stat(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _pieces(copy: memoryview, base: splicebase.Baseline) -> splicediff.Text:
+    """The baseline's text: the copy between patched entries, and the patches."""
     pieces, at = [], 0
     for entry in sorted(base.patches):
         pieces.append(copy[at : base.copied[entry]])
         pieces.append(memoryview(base.patches[entry]))
         at = base.copied[entry + 1]
     pieces.append(copy[at:])
-    if sum(len(p) for p in pieces) != base.starts[-1]:
+    text = splicediff.Text(pieces)
+    if text.size != base.starts[-1]:
         raise ValueError("baseline and patches disagree")
-    return pieces
+    return text
 
 
 def _change(
-    db: sqlite3.Connection, data: bytes, copy: memoryview, base: splicebase.Baseline
+    db: sqlite3.Connection, fd: int, size: int, copy: memoryview, base: splicebase.Baseline
 ) -> Change | None:
-    starts, indent, size = base.starts, base.indent, base.starts[-1]
-    pieces = _pieces(copy, base)
-    prefix = _prefix(data, pieces)
-    if prefix == len(data) == size:
+    starts, indent, old_size = base.starts, base.indent, base.starts[-1]
+    ends = splicediff.common_ends(fd, size, _pieces(copy, base))
+    if ends is None:
+        return None
+    prefix, suffix = ends
+    if prefix == size == old_size:
         return Change(0, [], [], base, {})
-    suffix = _suffix(data, pieces, min(len(data), size) - prefix)
     count = len(starts) - 1
     # The first entry re-read: one whose start, indentation and dash are unchanged.
     first = bisect_right(starts, prefix - indent - 2, 0, count) - 1
-    end = bisect_left(starts, size - suffix, first + 1, count + 1)  # unchanged from there on
+    end = bisect_left(starts, old_size - suffix, first + 1, count + 1)  # unchanged from there
     if first < 0:
         return None  # the header, or the first entry's own dash
-    delta = len(data) - size
-    part = data[starts[first] : starts[end] + delta]
+    delta = size - old_size
+    length = starts[end] + delta - starts[first]
+    part = os.pread(fd, length, starts[first])
     inside = splicebase.entry_starts(part, indent, 0, len(part))
     if (
-        inside is None
+        len(part) != length
+        or inside is None
         or len(inside) != end - first
         or not splicebase.plain_text(part)
         or splicebase.DEEP_INDENT.search(part)
@@ -131,57 +149,6 @@ def _change(
         patched[i] = None if copy[base.copied[i] : base.copied[i + 1]] == text else text
     after = splicebase.Baseline(base.name, base.copied, now, indent, base.patches)
     return Change(first, [ids[o] for o in orders], items, after, patched)
-
-
-def _matching(same: Callable[[int, int], bool], limit: int) -> int:
-    """The largest n <= limit with same(0, n), given same(lo, hi) says whether bytes lo to hi
-    (counted from where the comparison starts) agree: 4 MB at a time, then halving."""
-    lo = 0
-    while lo < limit:
-        hi = min(limit, lo + _STEP)
-        if same(lo, hi):
-            lo = hi
-            continue
-        while hi - lo > 1:  # bytes up to lo agree, up to hi do not
-            mid = (lo + hi) // 2
-            if same(lo, mid):
-                lo = mid
-            else:
-                hi = mid
-        return lo
-    return limit
-
-
-def _prefix(data: bytes, pieces: list[memoryview]) -> int:
-    """How many leading bytes `data` has in common with the pieces put end to end."""
-    at = 0
-    for piece in pieces:
-
-        def same(lo: int, hi: int, piece: memoryview = piece, at: int = at) -> bool:
-            return data.startswith(piece[lo:hi], at + lo)
-
-        found = _matching(same, min(len(piece), len(data) - at))
-        at += found
-        if found < len(piece):
-            break
-    return at
-
-
-def _suffix(data: bytes, pieces: list[memoryview], limit: int) -> int:
-    """How many trailing bytes they have in common, at most `limit`."""
-    got, end = 0, len(data)
-    for piece in reversed(pieces):
-        size = len(piece)
-
-        def same(lo: int, hi: int, piece: memoryview = piece, end: int = end) -> bool:
-            return data.startswith(piece[len(piece) - hi : len(piece) - lo], end - hi)
-
-        found = _matching(same, min(size, limit - got))
-        got += found
-        end -= found
-        if found < size or got >= limit:
-            break
-    return got
 
 
 @dataclass

@@ -93,8 +93,7 @@ def _spliced(
         meta = dict(db.execute("SELECT name, value FROM meta"))
         if meta["code"] != key.code:
             raise _Problem
-        data = splicebase.read_whole(root / AGENCIES_FILE)
-        change = splice.find(db, root, data)
+        change = splice.find(db, root)
         if change is None:
             raise _Problem
         if change.items:
