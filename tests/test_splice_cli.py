@@ -154,3 +154,22 @@ def test_an_added_agency_is_found_by_the_full_read(warm: Path, run: Run) -> None
     result = run("show", "second-clinic", "--data", str(warm))
     assert result.exit_code == 0, result.output
     assert "Alder Community Health Clinic" in result.output
+
+
+def test_an_agency_appended_at_the_end_is_spliced_in(
+    warm: Path, run: Run, no_full_read: None
+) -> None:
+    text = (warm / "agencies.yaml").read_text()
+    start = text.index(f"  - id: {CLINIC}")
+    end = text.index("\n  - id:", start + 1) + 1
+    copy = text[start:end].replace(f"id: {CLINIC}", "id: last-clinic", 1)
+    copy = copy.replace("name: Alder Community Health Clinic", "name: Last Clinic", 1)
+    (warm / "agencies.yaml").write_text(text + "\n" + copy)
+    result = run("show", "last-clinic", "--data", str(warm))
+    assert result.exit_code == 0, result.output
+    assert "Last Clinic" in result.output
+    copies = list(cachekey.cache_dir().glob("*.base-*.yaml"))  # a new copy, the old one gone
+    assert len(copies) == 1 and copies[0].read_text() == text + "\n" + copy
+    (warm / "agencies.yaml").write_text(text)  # and taken away again
+    result = run("show", "last-clinic", "--data", str(warm))
+    assert result.exit_code == 1 and "No agency called 'last-clinic'" in result.output

@@ -50,7 +50,10 @@ def edits(draw: st.DrawFn, text: str) -> tuple[str, str]:
     other = spans[draw(st.integers(0, len(spans) - 1))][2]
     kind = draw(
         st.sampled_from(
-            ["scalar", "service", "rename", "add", "remove", "break", "anchor", "header", "indent"]
+            [
+                *["scalar", "service", "rename", "add", "append", "remove", "remove last"],
+                *["break", "anchor", "header", "indent"],
+            ]
         )
     )
     if kind == "scalar":
@@ -64,12 +67,13 @@ def edits(draw: st.DrawFn, text: str) -> tuple[str, str]:
     elif kind == "rename":
         ident = draw(st.sampled_from(["renamed-agency", other]))
         new = _within(text, i, lambda e: re.sub(r"id: \S+", f"id: {ident}", e, count=1))
-    elif kind == "add":
+    elif kind in ("add", "append"):
         start, end, ident = spans[i]
         copy = text[start:end].replace(f"id: {ident}", "id: added-agency", 1)
-        new = text[:end] + copy + text[end:]
-    elif kind == "remove":
-        start, end, _ = spans[i]
+        at = len(text) if kind == "append" else end
+        new = text[:at] + ("" if text.endswith("\n") else "\n") + copy + text[at:]
+    elif kind in ("remove", "remove last"):
+        start, end, _ = spans[-1 if kind == "remove last" else i]
         new = text[:start] + text[end:]
     elif kind == "break":
         bad = draw(st.sampled_from(['    name: "unclosed\n', "\tname: tab\n", "  oops\n", "]\n"]))

@@ -45,9 +45,10 @@ class Change:
 
     first: int  # index of the first entry re-read
     old_ids: list[str]  # the cached ids of the entries re-read, in order
-    items: list[Any]  # those entries as parsed now (as many)
+    items: list[Any]  # those entries as parsed now (as many, unless at the end of the list)
     base: splicebase.Baseline  # the baseline as it will be once they are written
     patched: dict[int, bytes | None]  # entries whose text changes (None: as in the copy)
+    new_copy: bool = False  # entries came or went: `base` is a copy written just now
 
 
 def find(db: sqlite3.Connection, root: Path) -> Change | None:
@@ -71,7 +72,7 @@ def find(db: sqlite3.Connection, root: Path) -> Change | None:
                     return None  # a copy cut short (a crash)
                 view = memoryview(copy)
                 try:
-                    change = _change(db, fd, before.st_size, view, base)
+                    change = _change(db, root, (fd, before.st_size), view, base)
                 finally:
                     view.release()
             if _stat(os.fstat(fd)) != _stat(before):
@@ -102,53 +103,75 @@ def _pieces(copy: memoryview, base: splicebase.Baseline) -> splicediff.Text:
 
 
 def _change(
-    db: sqlite3.Connection, fd: int, size: int, copy: memoryview, base: splicebase.Baseline
+    db: sqlite3.Connection,
+    root: Path,
+    file: tuple[int, int],
+    copy: memoryview,
+    base: splicebase.Baseline,
 ) -> Change | None:
-    starts, indent, old_size = base.starts, base.indent, base.starts[-1]
-    ends = splicediff.common_ends(fd, size, _pieces(copy, base))
+    fd, size = file  # agencies.yaml open, and its size
+    text = _pieces(copy, base)
+    ends = splicediff.common_ends(fd, size, text)
     if ends is None:
         return None
-    prefix, suffix = ends
-    if prefix == size == old_size:
+    if ends[0] == size == text.size:
         return Change(0, [], [], base, {})
-    count = len(starts) - 1
-    # The first entry re-read: one whose start, indentation and dash are unchanged.
-    first = bisect_right(starts, prefix - indent - 2, 0, count) - 1
-    end = bisect_left(starts, old_size - suffix, first + 1, count + 1)  # unchanged from there
-    if first < 0:
-        return None  # the header, or the first entry's own dash
-    delta = size - old_size
-    length = starts[end] + delta - starts[first]
-    part = os.pread(fd, length, starts[first])
-    inside = splicebase.entry_starts(part, indent, 0, len(part))
-    if (
-        len(part) != length
-        or inside is None
-        or len(inside) != end - first
-        or not splicebase.plain_text(part)
-        or splicebase.DEEP_INDENT.search(part)
-        or splicebase.DEEP_DASHES.search(part)
-        or not splicebase.balanced(part, inside)
-    ):
+    found = _region(fd, size, base, *ends)
+    if found is None:
         return None
+    first, end, part, inside = found
     items = yamlstream.load(part, Loader)
-    if not isinstance(items, list) or len(items) != end - first:
+    if not isinstance(items, list) or len(items) != len(inside):
         return None
     orders = [cache.agency_order(AGENCIES_FILE, i) for i in range(first, end)]
     marks = ", ".join("?" * len(orders))
     ids = dict(db.execute(f"SELECT ord, id FROM agency WHERE ord IN ({marks})", orders))
     if len(ids) != len(orders):
         return None
+    starts, delta = base.starts, size - text.size
     now = array("q", starts[:first])
     now.extend(starts[first] + at for at in inside)
     now.extend(at + delta for at in starts[end:])
+    old_ids = [ids[o] for o in orders]
+    if len(inside) != end - first:  # entries added or removed at the end: a new copy
+        name = splicebase.write_baseline(root, [*text.pieces_to(starts[first]), part])
+        copied = splicebase.Baseline(name, now, now, base.indent, {})
+        return Change(first, old_ids, items, copied, {}, new_copy=True)
     patched: dict[int, bytes | None] = {}
     bounds = [*inside, len(part)]
     for i in range(first, end):
-        text = part[bounds[i - first] : bounds[i - first + 1]]
-        patched[i] = None if copy[base.copied[i] : base.copied[i + 1]] == text else text
-    after = splicebase.Baseline(base.name, base.copied, now, indent, base.patches)
-    return Change(first, [ids[o] for o in orders], items, after, patched)
+        entry = part[bounds[i - first] : bounds[i - first + 1]]
+        patched[i] = None if copy[base.copied[i] : base.copied[i + 1]] == entry else entry
+    after = splicebase.Baseline(base.name, base.copied, now, base.indent, base.patches)
+    return Change(first, old_ids, items, after, patched)
+
+
+def _region(
+    fd: int, size: int, base: splicebase.Baseline, prefix: int, suffix: int
+) -> tuple[int, int, bytes, list[int]] | None:
+    """(first entry, entry after the last, their text now, where each starts in it), if the
+    change lies inside whole entries that can be read on their own (see the module doc)."""
+    starts, indent, old_size = base.starts, base.indent, base.starts[-1]
+    count = len(starts) - 1
+    # The first entry re-read: one whose start, indentation and dash are unchanged.
+    first = bisect_right(starts, prefix - indent - 2, 0, count) - 1
+    end = bisect_left(starts, old_size - suffix, first + 1, count + 1)  # unchanged from there
+    if first < 0:
+        return None  # the header, or the first entry's own dash
+    length = starts[end] + size - old_size - starts[first]
+    part = os.pread(fd, length, starts[first])
+    inside = splicebase.entry_starts(part, indent, 0, len(part))
+    if (
+        len(part) != length
+        or inside is None
+        or (len(inside) != end - first and end != count)  # entries may come or go at the end
+        or not splicebase.plain_text(part)
+        or splicebase.DEEP_INDENT.search(part)
+        or splicebase.DEEP_DASHES.search(part)
+        or not splicebase.balanced(part, inside)
+    ):
+        return None
+    return first, end, part, inside
 
 
 @dataclass

@@ -113,11 +113,11 @@ def record(db: sqlite3.Connection, key: Any, info: Any, count: int) -> str | Non
         if found is None:
             return None
         text, starts, indent = found
-        name = write_baseline(key.root, text)
+        name = write_baseline(key.root, [text])
         try:
             db.executescript(TABLES)
             copied = array("q", starts)
-            save(db, Baseline(name, copied, copied, indent, {}), {})
+            save(db, Baseline(name, copied, copied, indent, {}), {}, new_copy=True)
         except sqlite3.Error:
             baseline_path(key.root, name).unlink(missing_ok=True)
             return None
@@ -160,16 +160,18 @@ def _sha(text: bytes) -> str:
     return hashlib.sha256(text).hexdigest()
 
 
-def write_baseline(root: Path, text: bytes) -> str:
-    """Write a new baseline copy (0600, a new name each time); its file name."""
+def write_baseline(root: Path, parts: list[Any]) -> str:
+    """Write a new baseline copy of `parts` (buffers) end to end, 0600, under a new name;
+    its file name."""
     path = cachekey.cache_path(root)
     name = f"{path.stem}.base-{time.time_ns():x}-{os.getpid()}.yaml"
     target = path.with_name(name)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        view = memoryview(text)
-        while view:
-            view = view[os.write(fd, view) :]
+        for part in parts:
+            view = memoryview(part)
+            while view:
+                view = view[os.write(fd, view) :]
     except BaseException:
         os.close(fd)
         target.unlink(missing_ok=True)
@@ -194,9 +196,13 @@ class Baseline:
     patches: dict[int, bytes]  # entry index -> that entry's text, where it differs from the copy
 
 
-def save(db: sqlite3.Connection, base: Baseline, changed: dict[int, bytes | None]) -> None:
+def save(
+    db: sqlite3.Connection, base: Baseline, changed: dict[int, bytes | None], new_copy: bool
+) -> None:
     """Record (in the cache's transaction) the baseline, with `changed` entries patched in
-    (None: back to the copy's text)."""
+    (None: back to the copy's text); with a `new_copy`, no patches at all."""
+    if new_copy:
+        db.execute("DELETE FROM splice_patch")
     values = {
         "base": base.name.encode(),
         "copied": base.copied.tobytes(),

@@ -45,6 +45,15 @@ class Text:
             i += 1
         return b"".join(parts)
 
+    def pieces_to(self, hi: int) -> list[memoryview]:
+        """The pieces of bytes 0 to hi, without copying them."""
+        found = []
+        for start, piece in zip(self.offsets, self.pieces, strict=True):
+            if start >= hi:
+                break
+            found.append(piece[: hi - start])
+        return found
+
 
 def common_ends(fd: int, size: int, text: Text) -> tuple[int, int] | None:
     """(common prefix, common suffix) of the open file (`size` bytes) and the text; they do

@@ -88,6 +88,7 @@ def _spliced(
         db = sqlite3.connect(cachekey.cache_path(root), timeout=10, isolation_level=None)
     except sqlite3.Error:
         return None
+    change = None
     try:
         db.execute("BEGIN IMMEDIATE")  # one writer at a time; readers see before or after
         meta = dict(db.execute("SELECT name, value FROM meta"))
@@ -100,7 +101,7 @@ def _spliced(
             if keep_folders:  # as the caller found them; a change since is for the next check
                 key.folders = json.loads(meta["folders"])
             _write_splice(db, root, key, change, meta, rules)
-            splicebase.save(db, change.base, change.patched)
+            splicebase.save(db, change.base, change.patched, change.new_copy)
         else:
             db.execute(
                 "UPDATE file SET size = ?, mtime = ?, ctime = ?, inode = ?, sha = ? WHERE name = ?",
@@ -109,7 +110,11 @@ def _spliced(
         db.execute("COMMIT")
     except Exception:  # anything at all: the full re-read decides, and reports
         db.close()  # closing without COMMIT rolls the transaction back
+        if change is not None and change.new_copy:
+            splicebase.baseline_path(root, change.base.name).unlink(missing_ok=True)
         return None
+    if change.new_copy:
+        splicebase.tidy(root, change.base.name)
     return db
 
 
