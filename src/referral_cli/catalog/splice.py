@@ -13,9 +13,11 @@ did in the baseline. With no anchors, aliases, tags, directives or document mark
 in the baseline), no node depends on text outside its entry. The depth guards of `yamlfile`
 are held to the part as they hold the file.
 
-Anything else (the header or the list's end touched, entries added or removed, a problem
-of any kind) answers None, and the caller re-reads the whole file, which also reports every
-problem with file and line.
+Entries may be added or removed only where the change reaches the end of the list (as
+`catalog add` appends): elsewhere every later entry's place in catalog order would change.
+Anything else (the header touched, entries added or removed in the middle, a problem of any
+kind) answers None, and the caller re-reads the whole file, which also reports every problem
+with file and line.
 """
 
 from __future__ import annotations

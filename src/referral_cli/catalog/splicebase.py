@@ -10,7 +10,8 @@ which is sound only because of what is checked here: every real entry start is s
 of the header alone confirms), so when the scan finds exactly as many lines as the parse found
 agencies, the lines are the entry starts. Anything unusual (anchors, aliases, tags, directives,
 document markers, brackets still open between entries) keeps no baseline: edits then take the
-full re-read, as before.
+full re-read, as before. Entries spliced in later are kept as patches in the cache (`Baseline`)
+rather than by rewriting the copy.
 """
 
 from __future__ import annotations
