@@ -107,6 +107,9 @@ def _spliced(
                 "UPDATE file SET size = ?, mtime = ?, ctime = ?, inode = ?, sha = ? WHERE name = ?",
                 (*entry[1:], AGENCIES_FILE),
             )
+            if not keep_folders:  # every file was compared: the folders as they are now
+                folders = json.dumps(key.folders)
+                db.execute("UPDATE meta SET value = ? WHERE name = 'folders'", (folders,))
         db.execute("COMMIT")
     except Exception:  # anything at all: the full re-read decides, and reports
         db.close()  # closing without COMMIT rolls the transaction back
