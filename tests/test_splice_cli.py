@@ -173,3 +173,23 @@ def test_an_agency_appended_at_the_end_is_spliced_in(
     (warm / "agencies.yaml").write_text(text)  # and taken away again
     result = run("show", "last-clinic", "--data", str(warm))
     assert result.exit_code == 1 and "No agency called 'last-clinic'" in result.output
+
+
+def test_a_line_that_only_looks_like_an_entry_keeps_no_baseline(data_copy: Path, run: Run) -> None:
+    # A quoted scalar may run over lines, so "  - id: ..." can be text inside a string: the
+    # scan for entry starts then finds more than the parse found agencies, and no baseline is
+    # kept (every edit is a full read), rather than splitting the file in the wrong place.
+    edit(
+        data_copy,
+        "description: >-\n"
+        "      Community health center with a teen clinic: primary care, sexual and reproductive\n"
+        "      health, routine dental care.",
+        'description: "Teen clinic.\n  - id: not-an-entry"',
+    )
+    result = run("show", CLINIC, "--data", str(data_copy))
+    assert result.exit_code == 0, result.output
+    assert "Teen clinic. - id: not-an-entry" in " ".join(result.output.split())
+    assert not list(cachekey.cache_dir().glob("*.base-*.yaml"))
+    edit(data_copy, "Teen clinic.", "Teen clinic, Wednesdays.")
+    result = run("show", CLINIC, "--data", str(data_copy))
+    assert "Teen clinic, Wednesdays. - id: not-an-entry" in " ".join(result.output.split())

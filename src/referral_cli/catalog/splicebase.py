@@ -40,6 +40,7 @@ CREATE TABLE splice_patch (entry INTEGER PRIMARY KEY, text BLOB NOT NULL);
 _MARKS = re.compile(rb"(?<![0-9A-Za-z])(?:[&*][0-9A-Za-z_-]|!)")
 _DOCUMENT = re.compile(rb"(?m)^(?:%|---|\.\.\.)")  # directives and document markers
 _BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # NEL, LS, PS: YAML line breaks too
+_BOM = b"\xef\xbb\xbf"
 _LIST_KEY = re.compile(rb"(?m)^agencies:[ \t]*(?:#[^\n]*)?\r?\n")
 _FIRST = re.compile(rb"(?m)^( *)-[ ]")
 _BRACKETS = re.compile(rb"[\[\]{}]")
@@ -59,8 +60,8 @@ def plain_text(text: bytes) -> bool:
     Then a part of the file that starts and ends at entry starts means the same on its own
     as inside the file (see `splice`).
     """
-    if b"\x00" in text or any(b in text for b in _BREAKS):
-        return False
+    if b"\x00" in text or any(b in text for b in _BREAKS) or text.find(_BOM, 1) >= 0:
+        return False  # (libyaml skips a byte-order mark at the start of any line)
     if b"\r" in text and text.count(b"\r") != text.count(b"\r\n"):
         return False  # a lone CR is a line break the scan would not see
     marks = any(c in text for c in (b"&", b"*", b"!"))
