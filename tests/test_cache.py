@@ -231,14 +231,27 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
     assert folder == tmp_path / "cache"
     home = Path(os.environ["REFERRAL_HOME"])
     assert not folder.is_relative_to(home) and not home.is_relative_to(folder)
-    files = sorted(p.name for p in folder.iterdir())
-    assert files == [cachekey.cache_path(data_copy).name]
+    cached, baseline = sorted(folder.iterdir(), key=lambda p: p.suffix != ".sqlite")
+    assert cached == cachekey.cache_path(data_copy)
+    # the other file is a copy of agencies.yaml, for splicing in its edits (catalog/splice.py)
+    assert baseline.read_bytes() == (data_copy / "agencies.yaml").read_bytes()
     assert (folder.stat().st_mode & 0o777) == 0o700
-    assert (cachekey.cache_path(data_copy).stat().st_mode & 0o777) == 0o600
+    for file in (cached, baseline):
+        assert (file.stat().st_mode & 0o777) == 0o600
     with sqlite3.connect(cachekey.cache_path(data_copy)) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         meta = {r[0] for r in db.execute("SELECT name FROM meta")}
-    assert tables == {"meta", "file", "agency", "vetting", "offer", "standing", "service_file"}
+    assert tables == {
+        "meta",
+        "file",
+        "agency",
+        "vetting",
+        "offer",
+        "standing",
+        "service_file",
+        "splice",
+        "splice_patch",
+    }
     assert meta == {
         "format",
         "root",

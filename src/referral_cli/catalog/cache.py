@@ -283,8 +283,11 @@ def agency_file(ident: str, names: set[str]) -> str:
 
 def store(catalog: Catalog, key: Key, standings: Standings) -> None:
     """Save a validated catalog under its key; any failure just leaves no cache behind."""
+    from referral_cli.catalog import splicebase
+
     path = cachekey.cache_path(key.root)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    base = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp.unlink(missing_ok=True)
@@ -293,6 +296,9 @@ def store(catalog: Catalog, key: Key, standings: Standings) -> None:
             db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
             _write(db, catalog, key, standings)
             db.executescript(_INDEXES)
+            names = {entry[0] for entry in key.files}
+            count = sum(agency_file(a, names) == AGENCIES_FILE for a in catalog.agencies)
+            base = splicebase.record(db, key, catalog.info, count)  # for `splice`
             db.commit()
         finally:
             db.close()
@@ -301,6 +307,8 @@ def store(catalog: Catalog, key: Key, standings: Standings) -> None:
     except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError):
             tmp.unlink()
+        base = None
+    splicebase.tidy(key.root, base)
 
 
 def _write(db: sqlite3.Connection, catalog: Catalog, key: Key, standings: Standings) -> None:

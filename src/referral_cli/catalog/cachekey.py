@@ -27,6 +27,7 @@ FORMAT = 6  # 6: one row per file (agencies/, `update`) and the latest vetting d
 FILE_COLUMNS = "name, size, mtime, ctime, inode, sha"  # a file's key entry, as columns
 FOLDERS = (AGENCY_DIR, VETTINGS_DIR)  # adding, removing or renaming a file changes their mtime
 RACY_NS = 3_000_000_000  # mtimes this close to the build are checked by content hash
+BASELINE = "=baseline"  # a hash that says "compare with the baseline copy" (see splicebase)
 _CODE_FILES = (  # the code that decides what a cached catalog holds
     "catalog/models.py",
     "catalog/load.py",
@@ -127,7 +128,13 @@ def dated_ok(latest_vetting: str) -> bool:
 
 
 def unchanged(root: Path, old: list[Any], new: list[Any]) -> bool:
-    """One file's stored key entry still describes it (by content when its mtime was racy)."""
+    """One file's stored key entry still describes it (by content when its mtime was racy).
+
+    agencies.yaml's content may be held to the baseline copy instead (`BASELINE`): only
+    `update` compares with that, so here it counts as changed.
+    """
+    if old[5] == BASELINE:
+        return False
     return old[:5] == new[:5] and (not old[5] or old[5] == sha256_of(root / old[0]))
 
 

@@ -5,21 +5,23 @@ A coalition that keeps its catalog in git pulls a few changed files at a time; r
 agency (its name says which, and the catalog check holds it to that), so a change touches
 only the rows of the agencies it names: those are re-read from their files, checked against
 the cached rest (ids, services, the task force, vettings without an agency), re-judged, and
-rewritten in one transaction. A change to services.yaml or agencies.yaml, a problem of any
-kind, or anything unexpected answers None: the caller then re-reads everything, which also
-reports every problem with file and line.
+rewritten in one transaction. An edit of agencies.yaml alone is spliced in (`splice`: only
+the entries it touched are re-read). A change to services.yaml, to agencies.yaml together
+with other files, a problem of any kind, or anything unexpected answers None: the caller then
+re-reads everything, which also reports every problem with file and line.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from referral_cli.catalog import cache, cachekey
+from referral_cli.catalog import cache, cachekey, splice, splicebase
 from referral_cli.catalog.cache import Row, Stale
-from referral_cli.catalog.cachekey import FILE_COLUMNS, Key, owner
+from referral_cli.catalog.cachekey import BASELINE, FILE_COLUMNS, RACY_NS, Key, owner
 from referral_cli.catalog.contents import Catalog
 from referral_cli.catalog.files import check_agency_file, check_agency_files, recording_order
 from referral_cli.catalog.models import Agency, CatalogInfo, ServicesCatalog, Vetting
@@ -59,11 +61,101 @@ def refresh_agency(root: Path, ident: str, names: list[str], rules: VettingRules
     return True
 
 
+def refresh_agencies_file(root: Path, rules: Callable[[], VettingRules]) -> bool:
+    """Splice an edit of agencies.yaml into the cache; True if done.
+
+    For the warm path (`warm.Quick`), which has checked that nothing else changed: the
+    vetting rules (`rules`) are loaded only if some entry did change.
+    """
+    db = _spliced(root, Key(root, [AGENCIES_FILE]), rules, keep_folders=True)
+    if db is None:
+        return False
+    db.close()
+    return True
+
+
+def _spliced(
+    root: Path, key: Key, rules: Callable[[], VettingRules], keep_folders: bool
+) -> sqlite3.Connection | None:
+    """The open cache after splicing agencies.yaml's edit in, or None (nothing written).
+
+    The key entry is the file's stat before it is read; a stat too recent to trust (see
+    RACY_NS) is marked to be held to the baseline, which is exactly the text read here.
+    """
+    entry = next(e for e in key.files if e[0] == AGENCIES_FILE)
+    entry[5] = BASELINE if entry[2] >= key.built_ns - RACY_NS else ""
+    try:
+        db = sqlite3.connect(cachekey.cache_path(root), timeout=10, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    change = None
+    try:
+        db.execute("BEGIN IMMEDIATE")  # one writer at a time; readers see before or after
+        meta = dict(db.execute("SELECT name, value FROM meta"))
+        if meta["code"] != key.code:
+            raise _Problem
+        change = splice.find(db, root)
+        if change is None:
+            raise _Problem
+        if change.items:
+            if keep_folders:  # as the caller found them; a change since is for the next check
+                key.folders = json.loads(meta["folders"])
+            _write_splice(db, root, key, change, meta, rules)
+            splicebase.save(db, change.base, change.patched, change.new_copy)
+        else:
+            db.execute(
+                "UPDATE file SET size = ?, mtime = ?, ctime = ?, inode = ?, sha = ? WHERE name = ?",
+                (*entry[1:], AGENCIES_FILE),
+            )
+            if not keep_folders:  # every file was compared: the folders as they are now
+                folders = json.dumps(key.folders)
+                db.execute("UPDATE meta SET value = ? WHERE name = 'folders'", (folders,))
+        db.execute("COMMIT")
+    except Exception:  # anything at all: the full re-read decides, and reports
+        db.close()  # closing without COMMIT rolls the transaction back
+        if change is not None and change.new_copy:
+            splicebase.baseline_path(root, change.base.name).unlink(missing_ok=True)
+        return None
+    if change.new_copy:
+        splicebase.tidy(root, change.base.name)
+    return db
+
+
+def _write_splice(
+    db: sqlite3.Connection,
+    root: Path,
+    key: Key,
+    change: splice.Change,
+    meta: dict[str, str],
+    rules: Callable[[], VettingRules],
+) -> None:
+    """Replace the rows of the re-read entries, judged afresh, and agencies.yaml's entry."""
+    found = splice.rows(db, root, change, meta)
+    if found is None:
+        raise _Problem
+    mini = Catalog(
+        root=root,
+        info=found.info,
+        languages=dict(found.services.languages),
+        services={s.id: s for s in found.services.services},
+        hotlines=list(found.services.hotlines),
+        agencies={r.agency.id: r.agency for r in found.rows},
+        vettings=found.vettings,
+    )
+    standings = rules().standings(mini, key.built_day())
+    entries = {AGENCIES_FILE: next(e for e in key.files if e[0] == AGENCIES_FILE)}
+    stale = Stale(changed=[AGENCIES_FILE], removed=[])
+    _write(db, key, stale, found.affected, found.rows, found.vettings, standings, entries)
+
+
 def _updated(
     root: Path, key: Key, stale: Stale, rules: VettingRules, agency: str | None = None
 ) -> sqlite3.Connection | None:
     """The open cache after the update, or None (nothing written)."""
     touched = [*stale.changed, *stale.removed]
+    if touched == [AGENCIES_FILE] and stale.changed and agency is None:
+        key.hash_racy(set())  # the folders only: agencies.yaml is held to the baseline
+        return _spliced(root, key, lambda: rules, keep_folders=False)
     if SERVICES_FILE in touched or AGENCIES_FILE in touched:
         return None
     key.hash_racy(set(stale.changed))  # before parsing, so an edit made meanwhile is seen

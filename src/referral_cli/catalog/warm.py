@@ -20,9 +20,8 @@ from referral_cli.catalog.cachekey import (
     folder_path,
     same_folder,
     sha256_of,
-    unchanged,
 )
-from referral_cli.catalog.places import AGENCY_DIR
+from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR
 
 if TYPE_CHECKING:
     from referral_cli.catalog.validate import VettingRules
@@ -59,6 +58,7 @@ class Quick:
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         except (sqlite3.Error, OSError):
             return None
+        edited: list[str] = []
         try:
             names = ("format", "root", "code", "folders", "latest_vetting")
             meta = dict(db.execute(f"SELECT name, value FROM meta WHERE name IN {names}"))
@@ -71,16 +71,27 @@ class Quick:
             )
             main = db.execute(f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ''").fetchall()
             folders = json.loads(meta["folders"])
-            if current and (any(old[5] for old in main) or any(f[2] for f in folders)):
+            if current and any(f[2] for f in folders):
                 current = False  # hashes to check: the full lookup does, then settles them
-            for old in main if current else []:
-                current = current and unchanged(root, list(old), file_entry(base, old[0]))
             current = current and all(
                 same_folder(root, name, entry) for name, entry in zip(FOLDERS, folders, strict=True)
             )
+            # A hash to check counts as an edit: the full lookup checks and settles it, and
+            # agencies.yaml's is held to its baseline when the edit is spliced in.
+            edited = [o[0] for o in main if o[5] or list(o[:5]) != file_entry(base, o[0])[:5]]
         except (sqlite3.Error, KeyError, ValueError, TypeError):
             current = False
-        if not current:
+        if current and edited == [AGENCIES_FILE] and rules is not None:
+            db.close()  # the splice needs the file to itself for a moment
+            from referral_cli.catalog.update import refresh_agencies_file
+
+            if not refresh_agencies_file(root, rules):
+                return None
+            try:
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            except sqlite3.Error:
+                return None
+        elif not current or edited:
             db.close()
             return None
         return cls(db, root, rules)
