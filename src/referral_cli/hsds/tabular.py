@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from referral_cli.catalog.inputs import read_input
@@ -47,9 +47,13 @@ def _rows(name: str, reader: Iterator[list[str]]) -> Iterator[tuple[str, Obj]]:
         if not row:
             continue
         number += 1
-        pairs = (
-            zip(header, row, strict=False) if fast else dict(zip(header, row, strict=False)).items()
-        )
+        if fast:
+            pairs: Iterable[tuple[str, str]] = zip(header, row, strict=False)
+        else:  # as DictReader: a column past a short row's end is missing, even if named before
+            cells = dict(zip(header, row, strict=False))
+            for missing in header[len(row) :]:
+                cells.pop(missing, None)
+            pairs = cells.items()
         yield (
             f"{name} row {number}",
             {
