@@ -146,15 +146,18 @@ class Assembler:
                 broken.append(f"{link} '{value}'")
             else:
                 parents.append((parent_kind, parent))
-        owned = [self.owners.get((k, p["id"]), NOBODY) for k, p in parents]
-        orgs = owned[0] if len(owned) == 1 else frozenset().union(*owned)  # shared, never changed
-        if kind in PARENTS:
-            self.owners[(kind, str(row.get("id")))] = orgs
+        bad = id(row) in self.bad
+        orgs = NOBODY
+        if bad or kind in PARENTS:  # a good leaf row's organizations are never asked for
+            owned = [self.owners.get((k, p["id"]), NOBODY) for k, p in parents]
+            orgs = owned[0] if len(owned) == 1 else frozenset().union(*owned)  # shared
+            if kind in PARENTS:
+                self.owners[(kind, str(row.get("id")))] = orgs
         if broken and not parents and strict:
             self.pkg.problem(where, f"{kind} links to nothing in the package: {', '.join(broken)}")
         elif broken:
             self.pkg.warnings.append(f"{where}: ignored broken link {', '.join(broken)}")
-        if id(row) in self.bad:
+        if bad:
             if kind not in PARENTS:  # a streamed row is freed now: its id may be reused
                 self.bad.discard(id(row))
             self.pkg.invalid |= orgs
@@ -250,10 +253,11 @@ class Assembler:
             # repeat "MO 09:00-17:00" and "Spanish" for every service (250,000 held 60 MB);
             # nothing changes a row after the join
             same: dict[tuple[object, ...], Obj] = {}
+            spent = ("id", *(link for link, _ in links))
             for where, row in self.each(kind) if leaf else self.load(kind):
                 placed = self.place(kind, row, where, links)
                 if leaf:  # its id and links are spent once it is placed: 250,000 schedules
-                    for key in ("id", *(link for link, _ in links)):
+                    for key in spent:
                         row.pop(key, None)
                     if self.convert and kind not in NUMBERS and EXTENSION not in row:
                         with contextlib.suppress(TypeError):  # a cell not text: kept apart

@@ -162,8 +162,10 @@ class Mapper:
         wanted = ext.get("agency_id")
         if isinstance(wanted, str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", wanted):
             return wanted, wanted
-        hsds = str(org.get("id") or "")
-        return slug(text(org.get("name")), "agency-" + (hsds_id("hsds", hsds)[:8])), ""
+        found = slug(text(org.get("name")), "")
+        if found:  # the fallback's UUID only when the name leaves nothing (a tenth of a second
+            return found, ""  # per 25,000 organizations, all but never used)
+        return "agency-" + hsds_id("hsds", str(org.get("id") or ""))[:8], ""
 
     def offer(
         self, services: list[Obj], languages: list[str], unknown: list[str]

@@ -98,4 +98,4 @@ def deep_update(
 
 def covered(path: tuple[str, ...], touched: set[tuple[str, ...]]) -> bool:
     """Whether the extension set this field or one that contains it."""
-    return any(path[: len(t)] == t for t in touched)
+    return bool(touched) and any(path[: len(t)] == t for t in touched)
