@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from referral_cli.errors import ReferralError
 from referral_cli.hsds.importer import import_hsds
 from referral_cli.hsds.results import ImportResult
+from referral_cli.render.import_review import md as review_md
+from referral_cli.text import md
 
 HSDS = Path(__file__).parent / "fixtures" / "hsds-3.0"
 ORGANIZATION: dict[str, Any] = json.loads(
@@ -232,3 +234,18 @@ def test_csv_rows_read_as_dictreader_read_them(tmp_path: Path) -> None:
     assert [str(p) for p in result.problems] == [
         "services.csv row 3: service.name is required but missing"  # blank lines not counted
     ]
+
+
+# --- the review list ------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from("aZ 1.:@-#+>=)*_[]<>|~&\\`{}\t\n\x1b\u200e\u00a0é"), max_size=12
+    )
+    | st.text(max_size=12)
+)
+def test_review_markdown_escapes_as_the_catalog_escapes(text: str) -> None:
+    """The review list's shortcut for text that needs no escaping changes nothing."""
+    assert review_md(text) == md(text)

@@ -66,6 +66,9 @@ MAYBE: list[Path] = [
 ]
 
 
+_LANGUAGE_KEYS = ("code", "name", "language")
+_LANGUAGE_LIST = re.compile(r"\s*(?:[,;/]|\band\b)\s*")  # "English, Spanish and Urdu"
+
 # What one HSDS service maps to: (our ids with their forms, the ids, why each, why none).
 Found = tuple[list[tuple[str, tuple[str, ...]]], list[str], list[str], str]
 
@@ -82,6 +85,7 @@ class Mapper:
         self.language_names = {name.casefold(): code for code, name in languages.items()}
         self.added: dict[str, str] = {}  # languages not in services.yaml: code -> name
         self.outcomes: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Found] = {}
+        self.language_lists: dict[tuple[str, ...], list[tuple[str | None, str]]] = {}
 
     def language(self, item: Obj) -> tuple[str | None, str]:
         """Our code for an HSDS language, or None and how to show the unknown one."""
@@ -107,15 +111,25 @@ class Mapper:
         """Collect the languages of a list of HSDS language objects, once each ("English,
         Spanish" in one cell, as older directories write it, is two languages)."""
         for item in dicts(items):
-            name = text(item.get("name")) or text(item.get("language"))
-            parts = re.split(r"\s*(?:[,;/]|\band\b)\s*", name) if name else []
-            singles = [{**item, "name": p} for p in parts if p] if len(parts) > 1 else [item]
-            for single in singles:
-                code, shown = self.language(single)
+            for code, shown in self.languages_of(item):
                 if code and code not in known:
                     known.append(code)
                 elif not code and shown and shown not in unknown:
                     unknown.append(shown)
+
+    def languages_of(self, item: Obj) -> list[tuple[str | None, str]]:
+        """What `language` makes of each language one HSDS language object names. Only its
+        code, name and language are read (any value but text reads as none), so each such
+        triple is worked out once: a directory names the same few languages for every
+        service."""
+        key = tuple(v if isinstance(v, str) else "" for v in map(item.get, _LANGUAGE_KEYS))
+        found = self.language_lists.get(key)
+        if found is None:
+            name = text(item.get("name")) or text(item.get("language"))
+            parts = _LANGUAGE_LIST.split(name) if name else []
+            singles = [{**item, "name": p} for p in parts if p] if len(parts) > 1 else [item]
+            found = self.language_lists[key] = [self.language(single) for single in singles]
+        return found
 
     def service_ids(self, service: Obj) -> Found:
         """Our ids for one HSDS service (our own taxonomy first, then the mapping file) with

@@ -9,6 +9,7 @@ a formula are quoted with a leading apostrophe.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import TextIO
@@ -54,11 +55,18 @@ def rows(result: ImportResult) -> Iterator[list[str]]:
         yield ["", "", "", "", "warning", "", w]
 
 
+# What `referral_cli.text.md` would change in a clean line (its four rules, any one of them).
+_MARKUP = re.compile(r"[\\`*_{}\[\]<>|~&]|(?<=\S)[.:@](?=\S)|^\s*[#+\->=]|^\s*\d+[.)]")
+
+
 @lru_cache(maxsize=1 << 16)
 def md(text: str) -> str:
     """Markdown-escaped text; a large import repeats the same notes and names thousands of
-    times, so each is escaped once."""
-    return escape(text)
+    times, so each is escaped once, and most (agency ids, names) need nothing: a clean line
+    (printable, single spaces, nothing at either end) with no character `md` would escape is
+    returned as it is."""
+    clean = text.isprintable() and "  " not in text and text.strip() == text
+    return text if clean and not _MARKUP.search(text) else escape(text)
 
 
 @lru_cache(maxsize=1 << 16)
