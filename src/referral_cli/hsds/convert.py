@@ -266,7 +266,8 @@ class Mapper:
             return Unimported(name or where, where, lines)
         for location in dicts(org.get("locations")):
             self.add_languages(location.get("languages"), languages, unknown)
-        for location in service_locations(services) + dicts(org.get("locations")):
+        locations = service_locations(services) + dicts(org.get("locations"))
+        for location in locations:
             for phone in dicts(location.get("phones")):  # 1.x/2.0: a site's phone's languages
                 self.add_languages(phone.get("languages"), languages, unknown)
         for phone in dicts(org.get("phones")):
@@ -285,7 +286,6 @@ class Mapper:
         data["populations"] = ages(services)
         data["hours"], notes = hours(all_schedules(org, services))
         draft.review.extend(notes)
-        locations = service_locations(services) + dicts(org.get("locations"))
         data["access"] = access(locations, draft)
         reach(org, services, locations, draft)
         data["intake"] = documents(services)
