@@ -72,6 +72,16 @@ _LANGUAGE_LIST = re.compile(r"\s*(?:[,;/]|\band\b)\s*")  # "English, Spanish and
 # What one HSDS service maps to: (our ids with their forms, the ids, why each, why none).
 Found = tuple[list[tuple[str, tuple[str, ...]]], list[str], list[str], str]
 
+
+def source_id(org: Obj, ext: dict[str, Any]) -> str:
+    """The id the agency's source directory gives it: the one our own export carries
+    (`x_referral.source`, where the agency was imported from) before the export's own, so
+    that export then import keeps the agency's original source and matches on it."""
+    carried = ext.get("source")
+    found = carried.get("id") if isinstance(carried, dict) else None
+    return found if isinstance(found, str) and found else str(org.get("id") or "")
+
+
 # --- the mapper ------------------------------------------------------------------------------
 
 
@@ -307,7 +317,7 @@ class Mapper:
             return validation_problems(where, name, exc)
         return ImportedAgency(
             agency=agency,
-            hsds_id=str(org.get("id") or ""),
+            hsds_id=source_id(org, ext),
             where=where,
             claimed=claimed,
             review=draft.review,
