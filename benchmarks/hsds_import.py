@@ -7,7 +7,8 @@ Generates a tabular HSDS 3.0 package (or one JSON file) into --bench-dir: organi
 two services each, a location with a city, phones (a fax first), five schedule rows,
 languages, and service names drawn from real 211 listings, so that mapping, phones, hours and
 review notes all do their real work. Then times whole `referral catalog import-hsds` runs
-into an empty catalog (median wall and CPU time; peak RSS from /usr/bin/time).
+into an empty catalog (median wall and CPU time, user and system apart; peak RSS from
+/usr/bin/time; the load average before and after, as the machine is shared).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -22,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 BIN = Path(sys.executable).parent
 NAMES = [
@@ -167,10 +170,13 @@ def write_json(root: Path, tables: dict[str, list[dict[str, str]]]) -> Path:
     return path
 
 
-def measure(source: Path, repeat: int) -> tuple[float, float, float, str]:
-    """Median wall and CPU seconds (user + system: less moved by other load on a shared
-    machine), max peak RSS (MB) of whole import runs, and the summary's first line."""
-    times, cpus, peaks, first = [], [], [], ""
+def measure(source: Path, repeat: int) -> dict[str, Any]:
+    """Median wall, CPU (user + system: less moved by other load on a shared machine), user
+    and system seconds, max peak RSS (MB) of whole import runs, the load average before and
+    after, and the summary's first line."""
+    runs: list[tuple[float, float, float, float]] = []
+    first = ""
+    load_before = os.getloadavg()[0]
     for _ in range(repeat):
         target = Path(tempfile.mkdtemp(prefix="hsds-bench-"))
         shutil.rmtree(target)
@@ -187,15 +193,22 @@ def measure(source: Path, repeat: int) -> tuple[float, float, float, str]:
         ]
         start = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - start)
+        wall = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(done.stderr[-2000:])
         user, system, peak = done.stderr.strip().splitlines()[-1].split()
-        cpus.append(float(user) + float(system))
-        peaks.append(int(peak) / 1024)
+        runs.append((wall, float(user), float(system), int(peak) / 1024))
         first = done.stdout.splitlines()[0]
         shutil.rmtree(target, ignore_errors=True)
-    return statistics.median(times), statistics.median(cpus), max(peaks), first
+    return {
+        "wall": statistics.median(r[0] for r in runs),
+        "cpu": statistics.median(r[1] + r[2] for r in runs),
+        "user": statistics.median(r[1] for r in runs),
+        "sys": statistics.median(r[2] for r in runs),
+        "peak": max(r[3] for r in runs),
+        "load": (load_before, os.getloadavg()[0]),
+        "first": first,
+    }
 
 
 def main() -> None:
@@ -211,11 +224,13 @@ def main() -> None:
         source = write_csv(root, tables) if args.form == "csv" else write_json(root, tables)
     else:
         source = root if args.form == "csv" else root / "organizations.json"
-    seconds, cpu, peak, first = measure(source, args.repeat)
-    print(first)
+    found = measure(source, args.repeat)
+    print(found["first"])
     print(
-        f"HSDS 3.0 {args.form}, {args.services} services: {seconds:.1f} s wall, {cpu:.1f} s CPU, "
-        f"{peak:.0f} MB peak RSS (target: 10 s, 300 MB)"
+        f"HSDS 3.0 {args.form}, {args.services} services, median of {args.repeat}: "
+        f"{found['wall']:.1f} s wall, {found['cpu']:.1f} s CPU ({found['user']:.1f} user + "
+        f"{found['sys']:.1f} sys), {found['peak']:.0f} MB peak RSS (target: 10 s, 300 MB); "
+        f"load average {found['load'][0]:.1f} before, {found['load'][1]:.1f} after"
     )
 
 

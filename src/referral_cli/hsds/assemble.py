@@ -8,7 +8,6 @@ a row that belongs nowhere is an error.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Iterator
 
@@ -137,24 +136,28 @@ class Assembler:
         """The parents a row links to; report broken links; record the row's organizations."""
         parents: list[tuple[str, Obj]] = []
         broken: list[str] = []
+        index = self.index
         for link, parent_kind in links:
             value = row.get(link)
-            if not isinstance(value, str) or not value:
+            if not value or not isinstance(value, str):
                 continue
-            parent = self.index.get(parent_kind, {}).get(value)
+            parent = index[parent_kind].get(value) if parent_kind in index else None
             if parent is None:
                 broken.append(f"{link} '{value}'")
             else:
                 parents.append((parent_kind, parent))
-        owned = [self.owners.get((k, p["id"]), NOBODY) for k, p in parents]
-        orgs = owned[0] if len(owned) == 1 else frozenset().union(*owned)  # shared, never changed
-        if kind in PARENTS:
-            self.owners[(kind, str(row.get("id")))] = orgs
+        bad = id(row) in self.bad
+        orgs = NOBODY
+        if bad or kind in PARENTS:  # a good leaf row's organizations are never asked for
+            owned = [self.owners.get((k, p["id"]), NOBODY) for k, p in parents]
+            orgs = owned[0] if len(owned) == 1 else frozenset().union(*owned)  # shared
+            if kind in PARENTS:
+                self.owners[(kind, str(row.get("id")))] = orgs
         if broken and not parents and strict:
             self.pkg.problem(where, f"{kind} links to nothing in the package: {', '.join(broken)}")
         elif broken:
             self.pkg.warnings.append(f"{where}: ignored broken link {', '.join(broken)}")
-        if id(row) in self.bad:
+        if bad:
             if kind not in PARENTS:  # a streamed row is freed now: its id may be reused
                 self.bad.discard(id(row))
             self.pkg.invalid |= orgs
@@ -250,14 +253,18 @@ class Assembler:
             # repeat "MO 09:00-17:00" and "Spanish" for every service (250,000 held 60 MB);
             # nothing changes a row after the join
             same: dict[tuple[object, ...], Obj] = {}
+            spent = ("id", *(link for link, _ in links))
+            shared = self.convert and kind not in NUMBERS
             for where, row in self.each(kind) if leaf else self.load(kind):
                 placed = self.place(kind, row, where, links)
                 if leaf:  # its id and links are spent once it is placed: 250,000 schedules
-                    for key in ("id", *(link for link, _ in links)):
+                    for key in spent:
                         row.pop(key, None)
-                    if self.convert and kind not in NUMBERS and EXTENSION not in row:
-                        with contextlib.suppress(TypeError):  # a cell not text: kept apart
+                    if shared and EXTENSION not in row:
+                        try:  # noqa: SIM105 - a context manager per row cost 0.1 s of 500,000
                             row = same.setdefault((*row, *row.values()), row)
+                        except TypeError:  # a cell not text: kept apart
+                            pass
                 for _, parent in placed:
                     parent.setdefault(list_key, []).append(row)
         self.attributes()

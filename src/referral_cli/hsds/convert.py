@@ -66,8 +66,21 @@ MAYBE: list[Path] = [
 ]
 
 
+_LANGUAGE_KEYS = ("code", "name", "language")
+_LANGUAGE_LIST = re.compile(r"\s*(?:[,;/]|\band\b)\s*")  # "English, Spanish and Urdu"
+
 # What one HSDS service maps to: (our ids with their forms, the ids, why each, why none).
 Found = tuple[list[tuple[str, tuple[str, ...]]], list[str], list[str], str]
+
+
+def source_id(org: Obj, ext: dict[str, Any]) -> str:
+    """The id the agency's source directory gives it: the one our own export carries
+    (`x_referral.source`, where the agency was imported from) before the export's own, so
+    that export then import keeps the agency's original source and matches on it."""
+    carried = ext.get("source")
+    found = carried.get("id") if isinstance(carried, dict) else None
+    return found if isinstance(found, str) and found else str(org.get("id") or "")
+
 
 # --- the mapper ------------------------------------------------------------------------------
 
@@ -82,6 +95,7 @@ class Mapper:
         self.language_names = {name.casefold(): code for code, name in languages.items()}
         self.added: dict[str, str] = {}  # languages not in services.yaml: code -> name
         self.outcomes: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Found] = {}
+        self.language_lists: dict[tuple[str, ...], list[tuple[str | None, str]]] = {}
 
     def language(self, item: Obj) -> tuple[str | None, str]:
         """Our code for an HSDS language, or None and how to show the unknown one."""
@@ -107,15 +121,25 @@ class Mapper:
         """Collect the languages of a list of HSDS language objects, once each ("English,
         Spanish" in one cell, as older directories write it, is two languages)."""
         for item in dicts(items):
-            name = text(item.get("name")) or text(item.get("language"))
-            parts = re.split(r"\s*(?:[,;/]|\band\b)\s*", name) if name else []
-            singles = [{**item, "name": p} for p in parts if p] if len(parts) > 1 else [item]
-            for single in singles:
-                code, shown = self.language(single)
+            for code, shown in self.languages_of(item):
                 if code and code not in known:
                     known.append(code)
                 elif not code and shown and shown not in unknown:
                     unknown.append(shown)
+
+    def languages_of(self, item: Obj) -> list[tuple[str | None, str]]:
+        """What `language` makes of each language one HSDS language object names. Only its
+        code, name and language are read (any value but text reads as none), so each such
+        triple is worked out once: a directory names the same few languages for every
+        service."""
+        key = tuple(v if isinstance(v, str) else "" for v in map(item.get, _LANGUAGE_KEYS))
+        found = self.language_lists.get(key)
+        if found is None:
+            name = text(item.get("name")) or text(item.get("language"))
+            parts = _LANGUAGE_LIST.split(name) if name else []
+            singles = [{**item, "name": p} for p in parts if p] if len(parts) > 1 else [item]
+            found = self.language_lists[key] = [self.language(single) for single in singles]
+        return found
 
     def service_ids(self, service: Obj) -> Found:
         """Our ids for one HSDS service (our own taxonomy first, then the mapping file) with
@@ -162,8 +186,10 @@ class Mapper:
         wanted = ext.get("agency_id")
         if isinstance(wanted, str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", wanted):
             return wanted, wanted
-        hsds = str(org.get("id") or "")
-        return slug(text(org.get("name")), "agency-" + (hsds_id("hsds", hsds)[:8])), ""
+        found = slug(text(org.get("name")), "")
+        if found:  # the fallback's UUID only when the name leaves nothing (a tenth of a second
+            return found, ""  # per 25,000 organizations, all but never used)
+        return "agency-" + hsds_id("hsds", str(org.get("id") or ""))[:8], ""
 
     def offer(
         self, services: list[Obj], languages: list[str], unknown: list[str]
@@ -250,7 +276,8 @@ class Mapper:
             return Unimported(name or where, where, lines)
         for location in dicts(org.get("locations")):
             self.add_languages(location.get("languages"), languages, unknown)
-        for location in service_locations(services) + dicts(org.get("locations")):
+        locations = service_locations(services) + dicts(org.get("locations"))
+        for location in locations:
             for phone in dicts(location.get("phones")):  # 1.x/2.0: a site's phone's languages
                 self.add_languages(phone.get("languages"), languages, unknown)
         for phone in dicts(org.get("phones")):
@@ -269,7 +296,6 @@ class Mapper:
         data["populations"] = ages(services)
         data["hours"], notes = hours(all_schedules(org, services))
         draft.review.extend(notes)
-        locations = service_locations(services) + dicts(org.get("locations"))
         data["access"] = access(locations, draft)
         reach(org, services, locations, draft)
         data["intake"] = documents(services)
@@ -291,7 +317,7 @@ class Mapper:
             return validation_problems(where, name, exc)
         return ImportedAgency(
             agency=agency,
-            hsds_id=str(org.get("id") or ""),
+            hsds_id=source_id(org, ext),
             where=where,
             claimed=claimed,
             review=draft.review,

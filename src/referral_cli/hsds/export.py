@@ -275,6 +275,8 @@ def organization(
     }
     if agency.revet_months is not None:
         ext["revet_months"] = agency.revet_months
+    if agency.source is not None:  # the directory it came from: a re-import keeps it
+        ext["source"] = agency.source.model_dump(mode="json")
     if agency.sites and not agency.confidential_address:
         # exactly as the catalog has them (the source's ids too), and the agency's own hours
         # and phone, which the sites' schedules and phones would otherwise add to on import

@@ -116,7 +116,8 @@ def _give(item: ImportedAgency, ident: str, ids: Identities, *, new: bool = Fals
     ids.taken.add(ident)
     source = item.agency.source
     if item.hsds_id and not item.claimed:
-        source = ImportSource(id=item.hsds_id, name=item.agency.name)
+        if source is None or source.id != item.hsds_id:  # else: as our own export carried it
+            source = ImportSource(id=item.hsds_id, name=item.agency.name)
     elif ident in ids.existing and not new:
         source = ids.existing[ident].source
     # set in place (the agency is the import's own): a copy of each of 25,000 agencies

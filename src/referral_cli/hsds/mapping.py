@@ -140,6 +140,7 @@ class Mapping:
     unsure: tuple[tuple[str, ...], ...] = ()
     # sector matches of each service name (directories repeat them thousands of times)
     service_sectors: dict[str, list[Match]] = field(default_factory=dict, compare=False)
+    name_sectors: dict[tuple[str, ...], list[Match]] = field(default_factory=dict, compare=False)
 
     def match_services(self, names: list[str], terms: list[tuple[str, str]]) -> list[Match]:
         """Our service ids for one HSDS service (see `outcome` for why none)."""
@@ -186,8 +187,11 @@ class Mapping:
                 hits = self.service_sectors.get(names[0])
                 if hits is None:
                     hits = self.service_sectors[names[0]] = _by_phrases(self.sectors, names)[0]
-            else:
-                hits = _by_phrases(self.sectors, names)[0]
+            else:  # organizations share names too ("Salvation Army"): each matched once
+                key = tuple(names)
+                hits = self.name_sectors.get(key)
+                if hits is None:
+                    hits = self.name_sectors[key] = _by_phrases(self.sectors, names)[0]
             seen = {m.target: m for m in hits}
             for target, found in seen.items():
                 score[target] = score.get(target, 0) + weight

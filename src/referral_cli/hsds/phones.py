@@ -32,10 +32,11 @@ def choose(phones: list[Obj]) -> tuple[str | None, list[str]]:
             if shown:
                 notes.append(f"phone: '{shown}' is not a phone number; left out")
             continue
-        if kind(phone) in NOT_CALLED:
-            skipped_kinds.append(kind(phone))
+        called = kind(phone)
+        if called in NOT_CALLED:
+            skipped_kinds.append(called)
             continue
-        usable.append((RANK.get(kind(phone), 2), n, number))
+        usable.append((RANK.get(called, 2), n, number))
     if usable:
         return min(usable)[2], notes
     if skipped_kinds:

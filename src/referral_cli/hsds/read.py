@@ -17,6 +17,7 @@ from referral_cli.errors import ReferralError
 from referral_cli.hsds.assemble import assemble
 from referral_cli.hsds.progress import Progress
 from referral_cli.hsds.schema import TABLE_FILES, WHERE, Obj, Package, check_object
+from referral_cli.hsds.stream import NotAPage, Page
 from referral_cli.hsds.tabular import MAX_HSDS_BYTES, read_tabular
 
 # --- JSON form ------------------------------------------------------------------------------
@@ -134,6 +135,11 @@ class _JsonCollector:
 def load_json(path: Path) -> Any:
     """One JSON document (or JSON lines, one object a line); a file that cannot be read is an
     error whatever --skip-invalid says, since skipping it would hide every record in it."""
+    return _parse(path.name, _text(path))
+
+
+def _text(path: Path) -> str:
+    """The file's text (UTF-8, a byte order mark dropped), or the error that stops the import."""
     name = path.name
     try:  # a regular file, capped: never a link to /dev/zero or a FIFO
         raw = read_input(path, MAX_HSDS_BYTES, "an HSDS file")
@@ -142,13 +148,16 @@ def load_json(path: Path) -> Any:
     except OSError as exc:
         raise ReferralError(f"{name}: cannot be read ({exc.strerror})") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ReferralError(
             f"{name}:{line}: not UTF-8 text; save the file as UTF-8 and import again"
         ) from None
-    del raw  # the file's bytes are not needed while its text is parsed (as large again)
+
+
+def _parse(name: str, text: str) -> Any:
+    """The whole document (the file's bytes are not held while its text is parsed)."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -190,7 +199,11 @@ def _is_ohana(item: Any) -> bool:
 
 def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, list[Obj]]) -> None:
     name = path.name
-    data = load_json(path)
+    text = _text(path)
+    if not collector.orgs and not collector.loose_services and _read_page(text, name, collector):
+        return
+    data = _parse(name, text)
+    del text
     if isinstance(data, list) and any(_is_ohana(item) for item in data[:5]):
         raise ReferralError(OHANA)
     if isinstance(data, dict) and isinstance(data.get("content"), list):
@@ -208,6 +221,31 @@ def _read_json_file(path: Path, collector: _JsonCollector, tables: dict[str, lis
             collector.add(item, f"{name}: [{i}]")
     else:
         collector.add(data, name)
+
+
+def _read_page(text: str, name: str, collector: _JsonCollector) -> bool:
+    """Read a `{"contents": [...]}` page item by item (`stream`), each organization compacted
+    once checked; False, with nothing recorded, when it must be read whole instead. Only for
+    the first document read, so that going back means only forgetting what it added."""
+    pkg = collector.pkg
+    before = (len(pkg.problems), len(pkg.warnings), len(pkg.notes), set(pkg.invalid))
+
+    def add(item: Any, where: str) -> str:
+        kind = _classify(item)
+        collector.add(item, where)
+        return kind if kind == "organization" else ""
+
+    try:
+        key = Page(text, add, name).read()
+    except NotAPage:
+        collector.orgs.clear()
+        collector.loose_services.clear()
+        del pkg.problems[before[0] :], pkg.warnings[before[1] :], pkg.notes[before[2] :]
+        pkg.invalid = before[3]
+        return False
+    if key == "content":
+        pkg.version = "Open Referral UK"  # paged services: {"content": [...]}
+    return True
 
 
 def _read_json(paths: list[Path], pkg: Package, progress: Progress) -> None:

@@ -62,10 +62,6 @@ def _ranges(codes: list[str]) -> str:
 Row = tuple[tuple[str, ...], str, str, str]
 
 
-def _raw(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 @lru_cache(maxsize=4096)
 def _read_row(byday: str, opens: str, closes: str, description: str, notes: str) -> Row:
     """(day codes, times, description, notes) of one row; directories repeat the same rows
@@ -79,7 +75,9 @@ KEYS = ("byday", "opens_at", "closes_at", "description", "notes")
 
 def hours(schedules: list[Obj]) -> tuple[dict[str, Any], list[str]]:
     """The catalog's hours (regular, note) from every row, and notes for review."""
-    rows = tuple(_read_row(*(_raw(s.get(k)) for k in KEYS)) for s in schedules)
+    rows = tuple(
+        _read_row(*[v if isinstance(v, str) else "" for v in map(s.get, KEYS)]) for s in schedules
+    )
     out, review = _fold(rows)
     return dict(out), list(review)
 

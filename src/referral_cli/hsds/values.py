@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -63,8 +64,16 @@ _EXTENSION = re.compile(r"[\s,;]*\b(?:x|ext|extension)\b\.?:?\s*#?\s*(\d{1,6})\s
 
 def phone_text(phone: Obj) -> str | None:
     """The phone as the catalog writes it ("503-555-0100 x228"), extension kept, or None."""
-    number = text(phone.get("number")).strip("\"' ")
-    extension: Any = phone.get("extension")
+    number, extension = phone.get("number"), phone.get("extension")
+    try:  # an organization's numbers recur on its services and sites: each read once
+        return _phone_text(number, extension)
+    except TypeError:  # a list or an object where a value belongs: not worth keeping
+        return _phone_text.__wrapped__(number, extension)
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: an extension of true is not one of 1
+def _phone_text(raw: Any, extension: Any) -> str | None:
+    number = text(raw).strip("\"' ")
     written = _EXTENSION.search(number)
     if written:
         number = number[: written.start()].rstrip(" ,;")
@@ -98,4 +107,4 @@ def deep_update(
 
 def covered(path: tuple[str, ...], touched: set[tuple[str, ...]]) -> bool:
     """Whether the extension set this field or one that contains it."""
-    return any(path[: len(t)] == t for t in touched)
+    return bool(touched) and any(path[: len(t)] == t for t in touched)
