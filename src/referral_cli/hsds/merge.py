@@ -40,7 +40,7 @@ def merge(existing: Agency, imported: ImportedAgency) -> Agency:
 def read_summary(package: Package) -> str:
     """What was read, said plainly: "Read an HSDS 1.x tabular package: 14 organizations, ..."."""
     services = sum(len(dicts(org.get("services"))) for org in package.organizations)
-    form = {"csv": "tabular package", "json": "JSON data"}.get(package.kind, package.kind)
+    form = {"csv": "tabular package", "json": "JSON document"}.get(package.kind, package.kind)
     what = f"an {package.version} {form}"
     if package.version == "Open Referral UK":
         what = "Open Referral UK service pages"
