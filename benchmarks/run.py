@@ -208,7 +208,7 @@ def bench_size(
     for name, argv in commands.items():
         out[f"{name} warm"] = measure(f"{name} warm", [REFERRAL, *argv], env, args.repeat)
     if layout == "files" and sys.platform.startswith("linux"):
-        out.update(with_watcher(root, commands["agencies"], env, args.repeat))
+        out.update(with_watcher(root, commands, env, args.repeat, editor(root, agency)))
     edits = args.repeat if layout == "files" else cold
     out["show edit"] = measure(
         "show after one edit",
@@ -232,10 +232,15 @@ def bench_size(
 
 
 def with_watcher(
-    root: Path, argv: list[str], env: dict[str, str], repeat: int
+    root: Path,
+    commands: dict[str, list[str]],
+    env: dict[str, str],
+    repeat: int,
+    edit: Callable[[], None],
 ) -> dict[str, Timing]:
-    """The warm `agencies --service` while `referral catalog watch` runs, and the watcher's
-    own CPU per question it answered (from /proc/PID/schedstat: nanoseconds on the CPU)."""
+    """The warm `agencies --service`, and `show` right after an edit, while `referral catalog
+    watch` runs, with the watcher's own CPU per question it answered (from
+    /proc/PID/schedstat: nanoseconds on the CPU)."""
     watcher = subprocess.Popen(
         [REFERRAL, "catalog", "watch", "--data", str(root)],
         env=env,
@@ -246,14 +251,18 @@ def with_watcher(
         if not serving(root, env, watcher):
             print("  ! the watcher did not start", file=sys.stderr)
             return {}
-        before = on_cpu_ns(watcher.pid)
-        timing = measure("agencies warm, watcher running", [REFERRAL, *argv], env, repeat)
-        per_sync = (on_cpu_ns(watcher.pid) - before) / 1e6 / (repeat + 1)  # + the warm-up run
-        print(f"  {'watcher CPU per answered sync':<40} {per_sync:9.2f} ms CPU", file=sys.stderr)
-        return {
-            "agencies warm, watcher running": timing,
-            "watcher sync": Timing("watcher CPU per answered sync", 0.0, 0.0, repeat, per_sync),
-        }
+        out: dict[str, Timing] = {}
+        for key, command, before in (
+            ("agencies warm, watcher running", commands["agencies"], None),
+            ("show edit, watcher running", commands["show"], edit),
+        ):
+            spent = on_cpu_ns(watcher.pid)
+            out[key] = measure(key, [REFERRAL, *command], env, repeat, before=before)
+            per_sync = (on_cpu_ns(watcher.pid) - spent) / 1e6 / (repeat + 1)  # + warm-up
+            label = f"per answer ({key.split(',')[0]})"
+            print(f"  {label:<40} {per_sync:9.2f} ms CPU", file=sys.stderr)
+            out[f"watcher sync: {key}"] = Timing(label, 0.0, 0.0, repeat, per_sync)
+        return out
     finally:
         watcher.terminate()  # SIGTERM stops it as Ctrl-C does (SIGINT may be ignored here)
         watcher.wait(timeout=60)
@@ -347,15 +356,15 @@ def table(
         for key, t in found.items():
             if key in ("parse", "parsed"):
                 continue
-            if key == "watcher sync":
+            if key.startswith("watcher sync"):
                 lines.append(
-                    f"| {size} | {layout} | the watcher's own CPU per answered sync | | "
+                    f"| {size} | {layout} | the watcher's own CPU: {t.label} | | "
                     f"{t.cpu_ms:.2f} | | | | |"
                 )
                 continue
             if "warm" in key:
                 base, limit, floor = typer, WARM_LIMIT, "x typer"
-            elif key.endswith("edit"):
+            elif "edit" in key:
                 base, limit, floor = found["show warm"], EDIT_LIMIT, "x warm show"
             else:
                 base, limit, floor = parse, PARSE_LIMIT, "x parse"
@@ -365,7 +374,9 @@ def table(
                 f"{wall:.2f} | {_verdict(cpu, limit, floor)} | {t.rss_mb:.0f} |"
             )
         worst = max(
-            t.rss_mb for k, t in found.items() if k not in ("parse", "parsed", "watcher sync")
+            t.rss_mb
+            for k, t in found.items()
+            if k not in ("parse", "parsed") and not k.startswith("watcher sync")
         )
         lines.append(
             f"| {size} | {layout} | parsed YAML objects (tracemalloc) | | | | | peak RSS "

@@ -262,3 +262,21 @@ def test_the_socket_is_private_and_sigterm_stops_it_cleanly(files: Path) -> None
         out, err = proc.communicate(timeout=LIMIT_S)
     assert proc.returncode == 0 and out.endswith("Stopped watching.\n") and err == ""
     assert not path.exists()
+
+
+def test_show_after_an_edit_in_place_is_answered_from_what_the_watcher_reread(
+    files: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reread_here: list[str] = []
+    monkeypatch.setattr(
+        "referral_cli.catalog.update.refresh_agency",
+        lambda root, ident, names, rules: reread_here.append(ident) or False,
+    )
+    with watcher(files):
+        edit(files / PANTRY, "name: Alder Community Pantry", "name: Alder Pantry Renamed")
+        assert hotpath.answer(["show", "alder-community-pantry", "--data", str(files)])
+        assert "Alder Pantry Renamed" in capsys.readouterr().out
+    assert reread_here == []  # the watcher re-read it, not this command
+    edit(files / PANTRY, "name: Alder Pantry Renamed", "name: Alder Pantry Again")
+    by_user = referral("show", "alder-community-pantry", "--data", str(files))
+    assert by_user.returncode == 0 and "Alder Pantry Again" in by_user.stdout  # no watcher

@@ -102,8 +102,16 @@ class Quick:
 
     def agency_files_unchanged(self, agency: str) -> bool:
         """True if the files of one agency (its own file, its vettings) are as in the cache,
-        if need be after re-reading them into it."""
-        if self._unchanged(f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ?", (agency,)):
+        if need be after re-reading them into it.
+
+        A running `referral catalog watch` re-reads an edited file itself when asked (in its
+        own process, which has pydantic loaded already), so an edit costs this command one
+        question on a socket instead of importing the models to check the file here.
+        """
+        sql = f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ?"
+        if self._unchanged(sql, (agency,)):
+            return True
+        if self._watcher_vouches() and self._unchanged(sql, (agency,)):
             return True
         if self._rules is None:
             return False
