@@ -11,7 +11,7 @@ RSS comes from /usr/bin/time -f %M). Catalogs are
 generated once into --bench-dir (default /tmp/referral-bench) by benchmarks/generate.py, in
 each layout (single agencies.yaml, or agencies/<id>.yaml files: `agencies-N-files`); the
 cache goes to a temp folder through REFERRAL_CACHE. "warm" = catalog unchanged since the last
-run ("warm, watcher running": the same with `referral catalog watch` running, files layout,
+run ("watcher running": the same with `referral catalog watch` running, either layout,
 Linux); "edit" = one agency's email changed just before each run (in its own file, or in
 agencies.yaml); "fresh" = no cache at all, as after a fresh clone.
 """
@@ -207,7 +207,7 @@ def bench_size(
     run_once([REFERRAL, *commands["show"]], env)
     for name, argv in commands.items():
         out[f"{name} warm"] = measure(f"{name} warm", [REFERRAL, *argv], env, args.repeat)
-    if layout == "files" and sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux"):
         out.update(with_watcher(root, commands, env, args.repeat, editor(root, agency)))
     edits = args.repeat if layout == "files" else cold
     out["show edit"] = measure(

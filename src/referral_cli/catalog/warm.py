@@ -81,7 +81,9 @@ class Quick:
             edited = [o[0] for o in main if o[5] or list(o[:5]) != file_entry(base, o[0])[:5]]
         except (sqlite3.Error, KeyError, ValueError, TypeError):
             current = False
-        if current and edited == [AGENCIES_FILE] and rules is not None:
+        if current and edited == [AGENCIES_FILE] and vouched(db, root):
+            pass  # a running `catalog watch` has spliced the edit in already
+        elif current and edited == [AGENCIES_FILE] and rules is not None:
             db.close()  # the splice needs the file to itself for a moment
             from referral_cli.catalog.update import refresh_agencies_file
 
@@ -111,7 +113,7 @@ class Quick:
         sql = f"SELECT {FILE_COLUMNS} FROM file WHERE owner = ?"
         if self._unchanged(sql, (agency,)):
             return True
-        if self._watcher_vouches() and self._unchanged(sql, (agency,)):
+        if vouched(self.db, self.root) and self._unchanged(sql, (agency,)):
             return True
         if self._rules is None:
             return False
@@ -134,7 +136,7 @@ class Quick:
         A running `referral catalog watch` that has every change in the cache vouches for
         all of them at once (one question on a socket instead of a stat per agency file).
         """
-        if self._watcher_vouches():
+        if vouched(self.db, self.root):
             return True
         return self._unchanged(
             f"SELECT {FILE_COLUMNS} FROM file WHERE name >= ? AND name < ?",
@@ -142,20 +144,6 @@ class Quick:
         ) and self._unchanged(
             f"SELECT {FILE_COLUMNS} FROM service_file WHERE service = ?", (service,)
         )
-
-    def _watcher_vouches(self) -> bool:
-        """The watcher says the cache is current, and this open cache is the one it wrote its
-        token into (not one rebuilt or replaced since)."""
-        from referral_cli.catalog.watchclient import TOKEN_META, vouched_token
-
-        token = vouched_token(self.root)
-        try:
-            return (
-                token is not None
-                and self.one("SELECT value FROM meta WHERE name = ?", (TOKEN_META,)) == token
-            )
-        except sqlite3.Error:
-            return False
 
     def _unchanged(self, sql: str, args: tuple[str, ...]) -> bool:
         # A tight loop: at 50,000 agencies one service can have ~2,000 files to check.
@@ -182,3 +170,16 @@ class Quick:
     def meta(self, name: str) -> Any:
         """One meta value, parsed from JSON."""
         return json.loads(self.one("SELECT value FROM meta WHERE name = ?", (name,)))
+
+
+def vouched(db: sqlite3.Connection, root: Path) -> bool:
+    """A running `catalog watch` says the cache is current, and this open cache is the one it
+    wrote its token into (not one rebuilt or replaced since)."""
+    from referral_cli.catalog.watchclient import TOKEN_META, vouched_token
+
+    token = vouched_token(root)
+    try:
+        row = db.execute("SELECT value FROM meta WHERE name = ?", (TOKEN_META,)).fetchone()
+    except sqlite3.Error:
+        return False
+    return token is not None and row is not None and row[0] == token

@@ -4,12 +4,15 @@ A warm `agencies --service` must know that no agency file gained or lost the ser
 the cache was written; without help that is one os.stat per agency file (~80 ms CPU at
 50,000). This foreground process watches the catalog with inotify instead (Linux only), and
 answers a client's `sync` (`watchclient`) after applying every queued change to the cache
-with the ordinary incremental update (`update`). The kernel queues an event before the
+with the ordinary incremental update (`update`; an edit of a single agencies.yaml is spliced in
+by the ordinary lookup), so the warm `show` right after an edit need not import the models to
+re-read the file itself. The kernel queues an event before the
 writing call returns, so every edit finished before the question is in the queue.
 
 It says `current TOKEN` only when it knows the cache matches every file on disk; anything
-else (a lost event, a folder moved or removed, services.yaml or agencies.yaml changed, an
-update that declines, a link it cannot see through, any error) answers `unknown`, and it
+else (a lost event, a folder moved or removed, services.yaml changed, an agencies.yaml
+edit the splice cannot take (then the cache is rebuilt and its token is gone), an update that
+declines, a link it cannot see through, any error) answers `unknown`, and it
 checks everything by stat again before it vouches once more. The client checks the token
 against its own open cache and falls back to the stat loop on any doubt. Where inotify
 cannot see every edit it refuses to run: a network or FUSE file system (`watchfs`), an agency
@@ -119,6 +122,8 @@ class Journal:
                 folder = self.folders.get(event.wd)
                 if folder is None or event.mask & lost or not event.name:
                     sure = False  # events lost, or a watched folder itself moved or removed
+                elif not folder and event.name == AGENCIES_FILE:
+                    touched.add(AGENCIES_FILE)  # spliced in by the ordinary lookup
                 elif not folder:
                     sure = sure and event.name not in SHARED  # other files there are no matter
                 elif event.name.endswith(".yaml"):  # as cachekey lists a folder's files
@@ -227,8 +232,19 @@ class Watcher:
         return f"current {self.token}\n".encode()
 
     def _apply(self, touched: set[str]) -> bool:
-        """Re-read the touched files, with the other files of their agencies, into the cache."""
+        """Re-read the touched files, with the other files of their agencies, into the cache.
+
+        An edit of agencies.yaml goes through the ordinary lookup, which checks every file and
+        splices the edit in (a full re-read instead replaces the cache and its token, so the
+        answer is then unknown); a catalog with problems raises, and the answer is unknown.
+        """
         from referral_cli.catalog.update import update
+
+        if AGENCIES_FILE in touched:
+            from referral_cli.catalog.load import load_catalog
+
+            load_catalog(self.root, self.rules)
+            return True
 
         base = os.fspath(self.root)
         present, missing = set(), set()
