@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 
 from referral_cli.commands.common import DataFormat, DataFormatOption
+from referral_cli.console import tty_width
+from referral_cli.text import fit
 
 NEW_PASSPHRASE_ENV = "REFERRAL_NEW_PASSPHRASE"
 
@@ -24,10 +26,18 @@ def set_up_encryption(retention_days: int | None = None) -> None:
     private_home()  # a folder holding other files is refused before anything is asked
     if retention_days is not None:
         retention.set_retention_days(retention_days)  # check the number before the key
-    typer.echo(f"Case files will be kept encrypted in {home_dir()}.")
-    typer.echo(
-        "Choose a passphrase. Nobody can recover it: if it is lost, the case files are gone."
-    )
+    width = tty_width()
+    typer.echo(fit(f"Case files will be kept encrypted in {home_dir()}.", width))
+    if os.environ.get(crypto.PASSPHRASE_ENV):
+        typer.echo(fit(f"The passphrase is taken from ${crypto.PASSPHRASE_ENV}.", width))
+    else:
+        typer.echo(
+            fit(
+                "Choose a passphrase. Nobody can recover it: if it is lost, the case files"
+                " are gone.",
+                width,
+            )
+        )
     secret = crypto.check_new_passphrase(crypto.passphrase(confirm=True))
     crypto.create_key(secret)
     if retention_days is None:

@@ -29,6 +29,8 @@ from referral_cli.commands.handout import (
     summary_text,
     youth_card,
 )
+from referral_cli.console import tty_width
+from referral_cli.text import fit
 
 if TYPE_CHECKING:
     from referral_cli.casefile.records import Session
@@ -165,7 +167,12 @@ def start(
     if not is_set_up() and not no_input:  # a first run: set the passphrase here, not later
         from referral_cli.commands.security import set_up_encryption
 
-        typer.echo("First run: case files are encrypted with a passphrase that you choose now.")
+        typer.echo(
+            fit(
+                "First run: case files are encrypted with a passphrase that you choose now.",
+                tty_width(),
+            )
+        )
         set_up_encryption()
     with session_locks():  # the new case stays locked to this terminal until the run ends
         case_command_startup()

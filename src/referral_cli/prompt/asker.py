@@ -25,7 +25,7 @@ from referral_cli.prompt.parse import (
     check_length,
     flatten,
     numbered,
-    parse_date,
+    parse_date_from,
     parse_picks,
     parse_typed_yes,
     parse_when,
@@ -129,8 +129,16 @@ class Asker:
         default: str | None = None,
         shown_default: str | None = None,
     ) -> T:
-        """The one prompt loop: answers file, else typer.prompt until `parse` accepts."""
+        """The one prompt loop: answers file, else typer.prompt until `parse` accepts.
+
+        An answer replayed from a paused draft that no longer holds (a consent expiry date
+        that has passed since) is dropped and asked again, so a case is never stuck on it.
+        """
+        replayed = key in self.replay
         given = self._given(key, question)
+        if replayed and given is not None and not _holds(parse, given):
+            del self.replay[key]
+            given = self._given(key, question)
         if given is not None:
             try:
                 value = parse(given if isinstance(given, str) else as_text(given))
@@ -147,23 +155,9 @@ class Asker:
             shown_default = default
         if shown_default:
             label = f"{question} [{shown_default}]"
-        while True:  # not click's own retry: it would show only the last line of a long question
-            text = str(
-                typer.prompt(
-                    _last_line_shown(label),
-                    default="" if default is None else default,
-                    show_default=False,
-                )
-            ).strip()
-            if self.escape and text.lower() == ESCAPE:
-                raise NoReferralRequested("prompt")
-            try:
-                result = parse(text)
-            except ReferralError as exc:
-                typer.echo(f"Error: {one_line(str(exc))}")
-                continue
-            self._answered(key, result)
-            return result
+        result = _prompt_until(label, "" if default is None else default, parse, self.escape)
+        self._answered(key, result)
+        return result
 
     def _answered(self, key: str, value: Any) -> None:
         if self.on_answer is not None and key not in self.replay:
@@ -246,15 +240,18 @@ class Asker:
         self._note(key, "number", True)
         return self.ask(key, question, parse, default="", shown_default=shown)
 
-    def date(self, key: str, question: str, today: dt.date, default: dt.date) -> dt.date:
-        """A date as YYYY-MM-DD or +N days."""
-
-        def parse(raw: str) -> dt.date:
-            text = str(raw).strip()
-            return default if not text else parse_date(text, today)
-
+    def date(
+        self, key: str, question: str, today: dt.date, default: dt.date, past: str = ""
+    ) -> dt.date:
+        """A date as YYYY-MM-DD or +N days (parse_date_from)."""
         self._note(key, "date", True)
-        return self.ask(key, question, parse, default="", shown_default=default.isoformat())
+        return self.ask(
+            key,
+            question,
+            lambda raw: parse_date_from(raw, today, default, past),
+            default="",
+            shown_default=default.isoformat(),
+        )
 
     def when(self, key: str, question: str, today: dt.date) -> dt.datetime | None:
         """A date and time to the minute (parse_when), or None for "not yet" (or Enter)."""
@@ -379,3 +376,26 @@ def _last_line_shown(label: str) -> str:
     if lead:
         typer.echo(lead)
     return last
+
+
+def _holds(parse: Callable[[str], Any], given: str) -> bool:
+    """A replayed answer is still accepted; if not, the worker is told why it is asked again."""
+    try:
+        parse(given)
+    except ReferralError as exc:
+        typer.echo(fit(f"That answer no longer holds ({one_line(str(exc))})", tty_width()))
+        return False
+    return True
+
+
+def _prompt_until(label: str, default: str, parse: Callable[[str], T], escape: bool) -> T:
+    """Prompt until `parse` accepts; not click's own retry, which would show only the last
+    line of a long question again after an error."""
+    while True:
+        text = str(typer.prompt(_last_line_shown(label), default=default, show_default=False))
+        if escape and text.strip().lower() == ESCAPE:
+            raise NoReferralRequested("prompt")
+        try:
+            return parse(text.strip())
+        except ReferralError as exc:
+            typer.echo(fit(f"Error: {one_line(str(exc))}", tty_width()))

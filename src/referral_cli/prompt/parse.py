@@ -49,6 +49,16 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date:
         raise ReferralError(f"'{raw}' is not a date: use YYYY-MM-DD{hint}.") from None
 
 
+def parse_date_from(raw: str, today: dt.date, default: dt.date, past: str = "") -> dt.date:
+    """A date (parse_date), `default` for an empty answer; with `past` (what to say), none
+    before `today`, so a consent never starts out expired."""
+    text = str(raw).strip()
+    value = default if not text else parse_date(text, today)
+    if past and value < today:
+        raise ReferralError(f"{past}: give {today.isoformat()} or later, or +N days.")
+    return value
+
+
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
 WHEN_HINT = "YYYY-MM-DD HH:MM, today HH:MM or tomorrow HH:MM (24-hour clock)"
 _WHEN = re.compile(

@@ -191,9 +191,8 @@ def ask_terms(ctx: Context, referral: Referral) -> Release:
         "Consent expires (date or +days)",
         ctx.day,
         ctx.day + dt.timedelta(days=cl.CONSENT_DAYS),
+        past="The expiry date is in the past",
     )
-    if expires < ctx.day:
-        raise ReferralError("The expiry date is in the past.")
     informed = ctx.asker.confirm(
         f"{key}.informed",
         "Youth told: voluntary, not a condition of service, revocable any time, "
