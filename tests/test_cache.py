@@ -261,6 +261,7 @@ def test_cache_holds_catalog_data_only(data_copy: Path, run: Run, tmp_path: Path
         "services",
         "folders",
         "latest_vetting",
+        "factors",  # the rubric's factor names, for a warm never-vetted scorecard
     }
 
 

@@ -135,7 +135,7 @@ def test_an_edit_the_update_declines_is_unknown_then_fixed(watcher: watch.Watche
 
 def test_a_cache_rebuilt_meanwhile_is_not_vouched_for(watcher: watch.Watcher) -> None:
     root = watcher.root
-    store(load_catalog(root), Key(root), {})  # another process rebuilt it: no token in it
+    store(load_catalog(root), Key(root), {}, [])  # another process rebuilt it: no token in it
     assert ask(watcher) == watch.UNKNOWN
 
 

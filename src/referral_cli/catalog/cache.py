@@ -281,8 +281,13 @@ def agency_file(ident: str, names: set[str]) -> str:
     return own if own in names else AGENCIES_FILE
 
 
-def store(catalog: Catalog, key: Key, standings: Standings) -> None:
-    """Save a validated catalog under its key; any failure just leaves no cache behind."""
+def store(
+    catalog: Catalog, key: Key, standings: Standings, factors: list[tuple[str, bool]]
+) -> None:
+    """Save a validated catalog under its key; any failure just leaves no cache behind.
+
+    `factors` (the rubric's, label and critical) let a warm `vet` of an agency never vetted
+    list what is still to assess without loading the rubric."""
     from referral_cli.catalog import splicebase
 
     path = cachekey.cache_path(key.root)
@@ -295,6 +300,7 @@ def store(catalog: Catalog, key: Key, standings: Standings) -> None:
         try:
             db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
             _write(db, catalog, key, standings)
+            db.execute("INSERT INTO meta VALUES ('factors', ?)", (json.dumps(factors),))
             db.executescript(_INDEXES)
             names = {entry[0] for entry in key.files}
             count = sum(agency_file(a, names) == AGENCIES_FILE for a in catalog.agencies)

@@ -192,7 +192,7 @@ def load_catalog(root: Path, rules: VettingRules) -> Catalog:
         key.hash_racy()  # before parsing, so an edit made during the parse is seen next time
         catalog = _checked(root, rules)
         # Judged as of the build; staleness is redone on reading.
-        cache.store(catalog, key, rules.standings(catalog, key.built_day()))
+        cache.store(catalog, key, rules.standings(catalog, key.built_day()), rules.factors())
     return catalog
 
 

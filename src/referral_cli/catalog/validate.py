@@ -165,11 +165,14 @@ class VettingRules:
     """What the vetting layer lends the loader, so the catalog never imports the rubric.
 
     `check` adds the rubric's rules to a vetting file's checks; `standings` judges a clean
-    catalog on a day, for the cache to keep as plain rows (warm `vet`, `show`, `agencies`).
+    catalog on a day, for the cache to keep as plain rows (warm `vet`, `show`, `agencies`);
+    `factors` names the rubric's factors (label, critical), which the cache keeps for the warm
+    scorecard of an agency never vetted.
     """
 
     check: Callable[[Vetting], Iterable[tuple[Loc, str]]]
     standings: Callable[[Catalog, dt.date], Standings]
+    factors: Callable[[], list[tuple[str, bool]]]
 
 
 def check_vetting_file(

@@ -95,14 +95,15 @@ def scorecard(data: Path | None, agency: str, day: dt.date) -> bool:
     from referral_cli.catalog.places import resolve_data_dir
     from referral_cli.vetting import quick
 
-    card = quick.scorecard(resolve_data_dir(data), agency, day)
-    if card is None:
+    found = quick.scorecard(resolve_data_dir(data), agency, day)
+    if found is None:
         return False
+    card, factors = found
     from referral_cli.console import command
     from referral_cli.render.vetting import scorecard_view
 
     record = command(f"vet {card.agency} --record")
-    _show(scorecard_view(card, ascii_only=ascii_only(), record=record))
+    _show(scorecard_view(card, ascii_only=ascii_only(), record=record, factors=factors))
     return True
 
 

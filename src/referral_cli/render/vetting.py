@@ -6,6 +6,7 @@ so nothing from a vetting file is read as markup or reaches the terminal as a co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -74,21 +75,28 @@ def record_hint(agency: str, record: str | None) -> str:
     return record or f"referral vet {agency} --record"
 
 
-def unassessed_view(agency: str, record: str | None, ascii_only: bool) -> RenderableType:
+def unassessed_view(
+    agency: str,
+    record: str | None,
+    ascii_only: bool,
+    factors: Sequence[tuple[str, bool]] = (),
+) -> RenderableType:
     """A never-vetted agency: all eleven factors still to assess, and how to record them.
 
     The worker deciding on a referral needs to see what nobody has checked yet, not a blank.
+    `factors` (label, critical) come from the warm cache; else from the rubric itself.
     """
-    from referral_cli.vetting.rubric import rubric
+    if not factors:
+        from referral_cli.vetting.rubric import rubric
 
-    factors = rubric().factors
+        factors = [(factor.label, factor.critical) for factor in rubric().factors]
     table = Table(box=_box(ascii_only), pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Factor", overflow="fold")
     table.add_column("Score", justify="center", no_wrap=True)
     table.add_column("Standing", no_wrap=True)
-    for number, factor in enumerate(factors, start=1):
-        name = factor.label + (" *" if factor.critical else "")
+    for number, (label, critical) in enumerate(factors, start=1):
+        name = label + (" *" if critical else "")
         table.add_row(str(number), name, _score("U"), "not assessed")
     return Group(
         Text(f"No vetting on file: none of the {len(factors)} factors is assessed yet."),
@@ -99,15 +107,19 @@ def unassessed_view(agency: str, record: str | None, ascii_only: bool) -> Render
 
 
 def scorecard_view(
-    card: Scorecard, ascii_only: bool = False, record: str | None = None
+    card: Scorecard,
+    ascii_only: bool = False,
+    record: str | None = None,
+    factors: Sequence[tuple[str, bool]] = (),
 ) -> RenderableType:
-    """The scorecard: header, outcome, one row per factor with score, evidence and note."""
+    """The scorecard: header, outcome, one row per factor with score, evidence and note
+    (`factors`: see unassessed_view)."""
     parts: list[RenderableType] = [
         Text(f"{one_line(card.agency_name)} ({card.agency})", style="bold"),
         *_status_lines(card.status),
     ]
     if card.date is None:
-        parts.append(unassessed_view(card.agency, record, ascii_only))
+        parts.append(unassessed_view(card.agency, record, ascii_only, factors))
         return Group(*parts)
     how = ", ".join(card.method)
     parts.append(

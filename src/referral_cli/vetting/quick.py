@@ -105,16 +105,21 @@ def agency_card(root: Path, ident: str, today: dt.date) -> tuple[Any, ...] | Non
         return agency, services, languages, _status(cache, agency, today)
 
 
-def scorecard(root: Path, ident: str, today: dt.date) -> Scorecard | None:
-    """The scorecard of an agency (with no rows if it was never vetted), or None."""
+def scorecard(
+    root: Path, ident: str, today: dt.date
+) -> tuple[Scorecard, list[tuple[str, bool]]] | None:
+    """The scorecard of an agency, or None; an agency never vetted gets a card with no rows
+    and the rubric's factors (label, critical) as the cache keeps them, still to assess."""
     with _one_agency(root, ident) as found:
         if found is None:
             return None
         cache, agency = found
         card = _scorecard(cache, ident, today)
         if card is not None:
-            return card
-        return Scorecard(ident, agency.name, today, _status(cache, agency, today), rows=[])
+            return card, []
+        factors = [(str(label), bool(critical)) for label, critical in cache.meta("factors")]
+        status = _status(cache, agency, today)
+        return Scorecard(ident, agency.name, today, status, rows=[]), factors
 
 
 def offering(root: Path, service: str, today: dt.date, limit: int) -> AgencyListing | None:

@@ -44,7 +44,14 @@ def standings(catalog: Catalog, day: dt.date) -> Standings:
     return {ident: (card.status.outcome, as_json(card)) for ident, card in cards.items()}
 
 
-RULES = VettingRules(check=_check_vetting, standings=standings)
+def factors() -> list[tuple[str, bool]]:
+    """The rubric's factors (label, critical), for the cache (warm never-vetted scorecard)."""
+    from referral_cli.vetting.rubric import rubric
+
+    return [(factor.label, factor.critical) for factor in rubric().factors]
+
+
+RULES = VettingRules(check=_check_vetting, standings=standings, factors=factors)
 
 
 def load_catalog(root: Path) -> Catalog:
