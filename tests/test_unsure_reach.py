@@ -160,3 +160,28 @@ def test_a_check_confirmed_earlier_is_it_for_one_thing(run: Run, tmp_path: Path)
     share = result.output.split("(guide step 6)")[1]
     assert "(you confirmed you checked it)" in share
     assert "(you confirmed you checked these)" not in share
+
+
+CLINIC = "alder-community-health-clinic"
+
+
+def test_one_verify_factor_is_it(run: Run, tmp_path: Path) -> None:
+    answers = immigration_case()
+    answers["needs"] = {
+        "choose": "emergency-shelter, medical-care",
+        "own_program": "none",
+        "medical-care": {"form": "ongoing"},
+    }
+    answers["find"] = {"consider": [HARBOR, CLINIC]}
+    for step in ("ask", "discuss", "share"):
+        answers[step][CLINIC] = answers[step].pop(IMMIGRATION)
+    answers["discuss"][CLINIC]["checked"] = "no"
+    answers["share"][CLINIC]["checked"] = "no"
+    answers.pop("plan", None)
+    result = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Did you check Confidentiality with the agency or your lead?: no\n"
+        "  Check it before the referral goes ahead: it is on the plan." in result.output
+    )
+    assert "Check them before" not in result.output
