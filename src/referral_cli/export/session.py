@@ -46,6 +46,13 @@ def _yn(value: bool | None) -> str:
     return "unsure" if value is None else ("yes" if value else "no")
 
 
+def _near(value: bool | None) -> str:
+    """Unsure is a to-do for the worker, said where they read the case back."""
+    if value is None:
+        return "unsure, to find out before the youth goes (plan the escort)"
+    return _yn(value)
+
+
 def _d(value: dt.date | None) -> str:
     return value.isoformat() if value else "-"
 
@@ -135,14 +142,17 @@ def _call_lines(s: Session, names: dict[str, str]) -> list[Line]:
 
 def _option_lines(s: Session, names: dict[str, str]) -> list[Line]:
     lines: list[Line] = []
+    new = {c.agency for c in s.new_contacts}  # not in the catalog: its address is not known
     for o in s.options:
         parts = [f"youth wants it: {_yn(o.wants)}"]
         if o.youth_view:
             parts.append(f"view: {o.youth_view}")
-        parts.append(f"near exploitation areas or trafficker's reach: {_yn(o.near_danger)}")
+        if o.wants:  # asked only for an option the youth wants
+            parts.append(f"near exploitation areas or trafficker's reach: {_near(o.near_danger)}")
         if o.transport:
             parts.append(f"transport: {o.transport}")
-        parts.append(f"confidential address: {_yn(o.confidential_address)}")
+        confidential = "unknown" if o.agency in new else _yn(o.confidential_address)
+        parts.append(f"confidential address: {confidential}")
         for h in o.hesitations:
             note = f" ({h.note})" if h.note else ""
             parts.append(f"hesitation: {HESITATIONS[h.reason]}{note}")

@@ -24,8 +24,9 @@ def facts(ctx: Context, c: Considered) -> str:
     if agency is not None:
         parts.append(f"area: {one_line(agency.access.area)}")
         parts.append("transit: " + ("yes" if agency.access.transit else "no"))
-    confidential = bool(agency and agency.confidential_address)
-    parts.append("confidential address: " + ("yes" if confidential else "no"))
+        parts.append("confidential address: " + ("yes" if agency.confidential_address else "no"))
+    else:  # a new contact: nobody has checked, so "no" would be a guess
+        parts.append("confidential address: unknown")
     return " | ".join(parts)
 
 
@@ -65,6 +66,12 @@ NEAR_DANGER = (
     "  Caution, safety first: this option is near exploitation areas or the trafficker's "
     "reach. Consider another site or agency; if the youth still wants it, make a safety plan "
     "and arrange an escort (it is on the plan)."
+)
+
+
+NEAR_UNSURE = (
+    "  Caution: it is not known whether this option is near exploitation areas or the "
+    "trafficker's reach. Find out before the youth goes, and plan the escort (it is on the plan)."
 )
 
 
@@ -129,6 +136,8 @@ def talk(ctx: Context, c: Considered) -> OptionTalk:
         near = None if answer == "unsure" else answer == "yes"
         if near:
             danger(ctx, c)
+        elif near is None:  # not known is no all-clear; the next candidate stays for yes
+            ctx.echo(NEAR_UNSURE)
         transport = ctx.asker.optional(f"{key}.transport", "Route and transport (optional)")
         standing.check(ctx, key, c, shown=True)
     return OptionTalk(

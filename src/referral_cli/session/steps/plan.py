@@ -36,6 +36,11 @@ def to_do(ctx: Context) -> list[str]:
                 "reach. Consider another site or agency, or make a safety plan and arrange an "
                 "escort."
             )
+        if talk.wants and talk.near_danger is None:  # asked whenever wanted: None is unsure
+            lines.append(
+                f"Find out before the youth goes whether {name} is near exploitation areas or "
+                "the trafficker's reach, and plan the escort."
+            )
         if "goes-along" in talk.helps:
             lines.append(f"Someone goes along to {name}: plan who at the hand-off.")
         if "not-now" in talk.helps:

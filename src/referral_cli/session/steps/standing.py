@@ -51,6 +51,17 @@ def subjects(ctx: Context, agency_id: str) -> str:
     return one_line(" and ".join(parts))
 
 
+def pronoun(ctx: Context, agency_id: str) -> str:
+    """Say "it" for one thing to check, "them" for several: the follow-up reads as said."""
+    status = ctx.statuses().get(agency_id)
+    if ctx.agency(agency_id) is None or status is None or status.outcome == Outcome.NOT_VETTED:
+        return "it"  # what a vetting covers
+    count = int(status.stale)
+    if status.outcome == Outcome.VERIFY:
+        count += len(status.verify_labels or status.verify_factors) or 2  # "its factors"
+    return "it" if count == 1 else "them"
+
+
 def confirm(ctx: Context, key: str, agency_id: str) -> bool:
     """The worker's word that they checked what is in question, the question naming it."""
     return ctx.asker.confirm(
@@ -73,9 +84,10 @@ def check(ctx: Context, key: str, considered: Considered, shown: bool = False) -
         return
     if not shown:
         show(ctx, considered.agency)
+    them = pronoun(ctx, considered.agency)
     if considered.checked:
-        ctx.echo("  (you confirmed you checked these)")
+        ctx.echo(f"  (you confirmed you checked {'it' if them == 'it' else 'these'})")
         return
     considered.checked = confirm(ctx, key, considered.agency)
     if not considered.checked:
-        ctx.echo("  Check them before the referral goes ahead: it is on the plan.")
+        ctx.echo(f"  Check {them} before the referral goes ahead: it is on the plan.")
