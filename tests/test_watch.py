@@ -34,20 +34,30 @@ SERVICE = "repatriation"  # no agency of the example offers it
 LIMIT_S = 30.0  # the watcher starts in about a second; this only bounds a broken run
 
 
-@pytest.fixture
-def files(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The example catalog in the files layout, cached, its files old enough to trust by stat;
-    the cache in a short folder (a Unix socket path has at most 107 bytes)."""
+@contextlib.contextmanager
+def cached(root: Path, monkeypatch: pytest.MonkeyPatch, split: bool = True) -> Iterator[Path]:
+    """The catalog (in the files layout if `split`), cached, its files old enough to trust by
+    stat; the cache in a short folder (a Unix socket path has at most 107 bytes)."""
     short = Path(tempfile.mkdtemp(prefix="rw-"))
     monkeypatch.setenv("REFERRAL_CACHE", str(short))
     monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
-    layout.split(data_copy)
+    if split:
+        layout.split(root)
     old = time.time() - 3600
-    for path in [data_copy, *data_copy.rglob("*")]:
+    for path in [root, *root.rglob("*")]:
         os.utime(path, (old, old))
-    load_catalog(data_copy)
-    yield data_copy
-    shutil.rmtree(short, ignore_errors=True)
+    load_catalog(root)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+
+
+@pytest.fixture
+def files(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The example catalog in the files layout, cached (see `cached`)."""
+    with cached(data_copy, monkeypatch) as root:
+        yield root
 
 
 def served(root: Path) -> bool:

@@ -5,19 +5,14 @@ file itself; without the watcher, the command does that work and answers the sam
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from referral_cli.commands import hotpath
-from referral_cli.vetting.rules import load_catalog
-from tests.test_watch import edit, referral, watcher
+from tests.test_watch import cached, edit, referral, watcher
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux")
 
@@ -26,16 +21,9 @@ PANTRY = "alder-community-pantry"
 
 @pytest.fixture
 def single(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The example catalog (one agencies.yaml), cached, its files old enough to trust by stat."""
-    short = Path(tempfile.mkdtemp(prefix="rw-"))
-    monkeypatch.setenv("REFERRAL_CACHE", str(short))
-    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
-    old = time.time() - 3600
-    for path in [data_copy, *data_copy.rglob("*")]:
-        os.utime(path, (old, old))
-    load_catalog(data_copy)
-    yield data_copy
-    shutil.rmtree(short, ignore_errors=True)
+    """The example catalog (one agencies.yaml), cached (see test_watch.cached)."""
+    with cached(data_copy, monkeypatch, split=False) as root:
+        yield root
 
 
 def test_show_after_an_edit_of_agencies_yaml_is_answered_from_the_watchers_splice(

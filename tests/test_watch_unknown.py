@@ -7,18 +7,17 @@ import os
 import shutil
 import sqlite3
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
-from referral_cli.catalog import cachekey, layout, watch, watchclient
+from referral_cli.catalog import cachekey, watch, watchclient
 from referral_cli.catalog.cache import store
 from referral_cli.catalog.cachekey import Key
 from referral_cli.vetting.rules import RULES, load_catalog
+from tests.test_watch import cached
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux")
 
@@ -28,17 +27,9 @@ PANTRY = "agencies/alder-community-pantry.yaml"
 
 @pytest.fixture
 def files(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The example catalog in the files layout, cached; the cache in a short folder."""
-    short = Path(tempfile.mkdtemp(prefix="rw-"))
-    monkeypatch.setenv("REFERRAL_CACHE", str(short))
-    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
-    layout.split(data_copy)
-    old = time.time() - 3600
-    for path in [data_copy, *data_copy.rglob("*")]:
-        os.utime(path, (old, old))
-    load_catalog(data_copy)
-    yield data_copy.resolve()
-    shutil.rmtree(short, ignore_errors=True)
+    """The example catalog in the files layout, cached (see test_watch.cached)."""
+    with cached(data_copy, monkeypatch) as root:
+        yield root.resolve()
 
 
 @pytest.fixture
