@@ -13,9 +13,11 @@ re-reads everything, which also reports every problem with file and line.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,12 @@ from referral_cli.catalog.contents import Catalog
 from referral_cli.catalog.files import check_agency_file, check_agency_files, recording_order
 from referral_cli.catalog.models import Agency, CatalogInfo, ServicesCatalog, Vetting
 from referral_cli.catalog.places import AGENCIES_FILE, AGENCY_DIR, SERVICES_FILE
-from referral_cli.catalog.validate import VettingRules, check_vetting_file, validate_model
+from referral_cli.catalog.validate import (
+    STANDING_READS,
+    VettingRules,
+    check_vetting_file,
+    validate_model,
+)
 from referral_cli.catalog.yamlfile import Lines, parse_yaml
 
 
@@ -36,7 +43,7 @@ class _Problem(Exception):
 
 def update(root: Path, key: Key, stale: Stale, rules: VettingRules) -> Catalog | None:
     """The catalog after re-reading only the changed files into the cache, or None."""
-    db = _updated(root, key, stale, rules)
+    db = _updated(root, key, stale, lambda: rules)
     if db is None:
         return None
     try:
@@ -47,11 +54,14 @@ def update(root: Path, key: Key, stale: Stale, rules: VettingRules) -> Catalog |
         return None
 
 
-def refresh_agency(root: Path, ident: str, names: list[str], rules: VettingRules) -> bool:
+def refresh_agency(
+    root: Path, ident: str, names: list[str], rules: Callable[[], VettingRules]
+) -> bool:
     """Re-read one agency's files (`names`, all there are) into the cache; True if done.
 
     For the warm path (`warm.Quick`), which has checked everything else itself: the files of
-    other agencies need not even be looked at.
+    other agencies need not even be looked at, and the vetting rules (`rules`) are loaded
+    only if a vetting file changed or the agency's standing must be judged again.
     """
     key = Key(root, names)
     db = _updated(root, key, Stale(changed=names, removed=[]), rules, agency=ident)
@@ -142,20 +152,24 @@ def _write_splice(
         agencies={r.agency.id: r.agency for r in found.rows},
         vettings=found.vettings,
     )
-    standings = rules().standings(mini, key.built_day())
+    standings = _standings(db, mini, set(), key.built_day(), rules)
     entries = {AGENCIES_FILE: next(e for e in key.files if e[0] == AGENCIES_FILE)}
     stale = Stale(changed=[AGENCIES_FILE], removed=[])
     _write(db, key, stale, found.affected, found.rows, found.vettings, standings, entries)
 
 
 def _updated(
-    root: Path, key: Key, stale: Stale, rules: VettingRules, agency: str | None = None
+    root: Path,
+    key: Key,
+    stale: Stale,
+    rules: Callable[[], VettingRules],
+    agency: str | None = None,
 ) -> sqlite3.Connection | None:
     """The open cache after the update, or None (nothing written)."""
     touched = [*stale.changed, *stale.removed]
     if touched == [AGENCIES_FILE] and stale.changed and agency is None:
         key.hash_racy(set())  # the folders only: agencies.yaml is held to the baseline
-        return _spliced(root, key, lambda: rules, keep_folders=False)
+        return _spliced(root, key, rules, keep_folders=False)
     if SERVICES_FILE in touched or AGENCIES_FILE in touched:
         return None
     key.hash_racy(set(stale.changed))  # before parsing, so an edit made meanwhile is seen
@@ -185,7 +199,7 @@ def _apply(
     root: Path,
     key: Key,
     stale: Stale,
-    rules: VettingRules,
+    rules: Callable[[], VettingRules],
     meta: dict[str, str],
     agency: str | None,
 ) -> None:
@@ -206,8 +220,13 @@ def _apply(
         )
     }
     changed = set(stale.changed)
+    stored = {
+        row[0]: list(row)
+        for row in db.execute(f"SELECT {FILE_COLUMNS} FROM file WHERE owner IN ({marks})", affected)
+    }
     rows: list[Row] = []
     vettings: dict[str, list[Vetting]] = {}
+    reread: set[str] = set()  # agencies whose vettings are read afresh: judged afresh too
     for ident in affected:
         row = _agency_row(root, ident, cached.get(ident), (changed, set(entries)), services, info)
         names = owned.get(ident, [])
@@ -217,7 +236,14 @@ def _apply(
                 raise _Problem  # vettings of an agency no longer in the catalog, or the task force
             continue
         rows.append(row)
-        vettings[ident] = _history(root, ident, vetting_names, rules)
+        old = [n for n in stored if owner(n) == ident and not n.startswith(f"{AGENCY_DIR}/")]
+        if sorted(old) == sorted(vetting_names) and all(
+            cachekey.unchanged(root, stored[n], entries[n]) for n in vetting_names
+        ):
+            vettings[ident] = _cached_history(db, ident)
+        else:
+            vettings[ident] = _history(root, ident, vetting_names, rules())
+            reread.add(ident)
     mini = Catalog(
         root=root,
         info=info,
@@ -227,7 +253,7 @@ def _apply(
         agencies={r.agency.id: r.agency for r in rows},
         vettings={k: v for k, v in vettings.items() if v},
     )
-    standings = rules.standings(mini, key.built_day())
+    standings = _standings(db, mini, reread, key.built_day(), rules)
     _write(db, key, stale, affected, rows, mini.vettings, standings, entries)
     # Never lowered (a removed vetting may have been the latest): stepping aside too early
     # only costs a full check, which records the exact date again.
@@ -265,6 +291,43 @@ def _agency_row(
         return None  # gone with its file
     file, order, raw = cached
     return Row(Agency.model_validate_json(raw), file, order)
+
+
+def _standings(
+    db: sqlite3.Connection,
+    mini: Catalog,
+    reread: set[str],
+    day: dt.date,
+    rules: Callable[[], VettingRules],
+) -> cache.Standings:
+    """The standings of the re-read agencies: the cached one wherever nothing it reads changed.
+
+    A standing reads only an agency's STANDING_READS, its vettings (unchanged unless in
+    `reread`), the catalog's info (the same: a change to it is never updated in place) and
+    the day (only staleness, which the warm path works out for the day asked). So an edited
+    description or phone keeps it, and the rubric (~15 ms to load) is not needed.
+    """
+    vetted = [ident for ident, history in mini.vettings.items() if history]
+    marks = ", ".join("?" * len(vetted))
+    query = (
+        "SELECT agency.id, agency.json, standing.scorecard FROM agency"
+        f" JOIN standing ON standing.agency = agency.id WHERE agency.id IN ({marks})"
+    )
+    kept: cache.Standings = {}
+    for ident, raw, card in db.execute(query, vetted):
+        old, new = json.loads(raw), mini.agencies[ident]
+        if ident not in reread and all(old.get(f) == getattr(new, f) for f in STANDING_READS):
+            kept[ident] = (json.loads(card)["status"]["outcome"], card)
+    judge = {ident: mini.vettings[ident] for ident in vetted if ident not in kept}
+    if not judge:
+        return kept
+    return kept | rules().standings(replace(mini, vettings=judge), day)
+
+
+def _cached_history(db: sqlite3.Connection, ident: str) -> list[Vetting]:
+    """One agency's vettings as the cache holds them (their files unchanged), oldest first."""
+    query = "SELECT json FROM vetting WHERE agency = ? ORDER BY rowid"
+    return [Vetting.model_validate_json(raw) for (raw,) in db.execute(query, (ident,))]
 
 
 def _history(root: Path, ident: str, names: list[str], rules: VettingRules) -> list[Vetting]:

@@ -160,14 +160,20 @@ def check_agencies(
             yield ("agencies", i, "populations", "age_min"), "is greater than age_max"
 
 
+# The only fields of an agency its standing may read (with its vettings, the catalog's info
+# and the day, on which only staleness depends): an edit that leaves them and the vettings as
+# they were keeps the cached standing, and `update` need not load the rubric to judge it again.
+STANDING_READS = ("id", "name", "revet_months")
+
+
 @dataclass(frozen=True)
 class VettingRules:
     """What the vetting layer lends the loader, so the catalog never imports the rubric.
 
     `check` adds the rubric's rules to a vetting file's checks; `standings` judges a clean
-    catalog on a day, for the cache to keep as plain rows (warm `vet`, `show`, `agencies`);
-    `factors` names the rubric's factors (label, critical), which the cache keeps for the warm
-    scorecard of an agency never vetted.
+    catalog on a day, for the cache to keep as plain rows (warm `vet`, `show`, `agencies`),
+    reading of each agency only STANDING_READS; `factors` names the rubric's factors (label,
+    critical), which the cache keeps for the warm scorecard of an agency never vetted.
     """
 
     check: Callable[[Vetting], Iterable[tuple[Loc, str]]]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,10 +87,11 @@ class Quick:
             pass  # a running `catalog watch` has spliced the edit in already
         elif current and edited == [AGENCIES_FILE] and rules is not None:
             db.close()  # the splice needs the file to itself for a moment
-            from referral_cli.catalog.update import refresh_agencies_file
+            with _no_collection():
+                from referral_cli.catalog.update import refresh_agencies_file
 
-            if not refresh_agencies_file(root, rules):
-                return None
+                if not refresh_agencies_file(root, rules):
+                    return None
             try:
                 db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             except sqlite3.Error:
@@ -117,14 +120,15 @@ class Quick:
             return True
         if self._rules is None:
             return False
-        from referral_cli.catalog.update import refresh_agency
-
         names = [
             row[0] for row in self.db.execute("SELECT name FROM file WHERE owner = ?", (agency,))
         ]
         path = cachekey.cache_path(self.root)
         self.db.close()  # the update needs the file to itself for a moment
-        done = refresh_agency(self.root, agency, names, self._rules())
+        with _no_collection():
+            from referral_cli.catalog.update import refresh_agency
+
+            done = refresh_agency(self.root, agency, names, self._rules)
         self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         return done
 
@@ -183,3 +187,18 @@ def vouched(db: sqlite3.Connection, root: Path) -> bool:
     except sqlite3.Error:
         return False
     return token is not None and row is not None and row[0] == token
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """No garbage collection while an edit is read in: importing pydantic and the models
+    makes tens of thousands of objects that live as long as this short run, and the collector
+    walking them again and again cost ~9 ms of the first `show` after an edit."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # what was made meanwhile is never walked again either
+        if enabled:
+            gc.enable()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 from referral_cli.catalog.load import (
     Catalog,
@@ -18,7 +20,8 @@ from referral_cli.catalog.load import (
 )
 from referral_cli.catalog.load import check_catalog as _check
 from referral_cli.catalog.load import load_catalog as _load
-from referral_cli.catalog.models import Vetting
+from referral_cli.catalog.models import Agency, Vetting
+from referral_cli.catalog.validate import STANDING_READS
 from referral_cli.errors import CatalogProblem
 
 
@@ -37,11 +40,19 @@ def standings(catalog: Catalog, day: dt.date) -> Standings:
 
     as_json = TypeAdapter(Scorecard).dump_json  # asdict() + json.dumps took ~1 ms a card
     cards = {
-        ident: scorecard(catalog.agencies[ident], history, catalog.info, day)
+        ident: scorecard(_reads(catalog.agencies[ident]), history, catalog.info, day)
         for ident, history in catalog.vettings.items()
         if history and ident in catalog.agencies
     }
     return {ident: (card.status.outcome, as_json(card)) for ident, card in cards.items()}
+
+
+def _reads(agency: Agency) -> Agency:
+    """The agency as its standing may see it: STANDING_READS only (the cache keeps a standing
+    while those are unchanged), so reading any other field fails at once."""
+    return cast(
+        "Agency", SimpleNamespace(**{name: getattr(agency, name) for name in STANDING_READS})
+    )
 
 
 def factors() -> list[tuple[str, bool]]:
