@@ -138,13 +138,16 @@ class Quick:
         the agencies offering it.
 
         A running `referral catalog watch` that has every change in the cache vouches for
-        all of them at once (one question on a socket instead of a stat per agency file).
+        all of them at once (one question on a socket instead of a stat per agency file);
+        with no agency files (one agencies.yaml, checked already) asking it costs more than
+        the few vetting files.
         """
-        if vouched(self.db, self.root):
+        agency_files = (f"{AGENCY_DIR}/", f"{AGENCY_DIR}0")  # agencies/*.yaml: '0' follows '/'
+        first = "SELECT 1 FROM file WHERE name >= ? AND name < ? LIMIT 1"
+        if self.db.execute(first, agency_files).fetchone() and vouched(self.db, self.root):
             return True
         return self._unchanged(
-            f"SELECT {FILE_COLUMNS} FROM file WHERE name >= ? AND name < ?",
-            (f"{AGENCY_DIR}/", f"{AGENCY_DIR}0"),  # every agencies/*.yaml ('0' follows '/')
+            f"SELECT {FILE_COLUMNS} FROM file WHERE name >= ? AND name < ?", agency_files
         ) and self._unchanged(
             f"SELECT {FILE_COLUMNS} FROM service_file WHERE service = ?", (service,)
         )
