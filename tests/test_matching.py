@@ -183,9 +183,15 @@ def test_vetting_points_and_reasons() -> None:
         assert (found.score, found.marks) == (score, marks), vetting
         # the vetting reasons, then the order line last: standing tier first, then fit points
         assert found.reasons[-1].startswith("order: "), vetting
-        assert found.reasons == [*reasons, f"order: {tier} first, then fit +0"], vetting
+        assert found.reasons == [
+            *reasons,
+            f"order: {tier} first, then fit to this youth (+0 points)",
+        ], vetting
     stale = only(rank([a], SHELTER, YouthProfile(), {"a": status("a", Outcome.READY, True)}))
-    assert stale.reasons[-2:] == ["vetting overdue", "order: ready but overdue first, then fit +0"]
+    assert stale.reasons[-2:] == [
+        "vetting overdue",
+        "order: ready but overdue first, then fit to this youth (+0 points)",
+    ]
 
 
 def test_language_adds_when_spoken_and_costs_when_not() -> None:
@@ -200,13 +206,19 @@ def test_language_adds_when_spoken_and_costs_when_not() -> None:
     assert "+ speaks es (agency's own listing, not vetted)" in first.reasons
     assert "- no es-speaking staff listed" in second.reasons
     assert (first.marks, second.marks) == ([], ["DOES NOT FIT"])  # #20: a mismatch is marked
-    assert first.reasons[-1] == f"order: ready to refer first, then fit {LANGUAGE_YES:+d}"
-    assert second.reasons[-1] == f"order: ready to refer first, then fit {LANGUAGE_NO:+d}"
+    assert (
+        first.reasons[-1]
+        == f"order: ready to refer first, then fit to this youth ({LANGUAGE_YES:+d} points)"
+    )
+    assert (
+        second.reasons[-1]
+        == f"order: ready to refer first, then fit to this youth ({LANGUAGE_NO:+d} points)"
+    )
     nothing = rank([silent], SHELTER, YouthProfile(), statuses)
     assert only(nothing).score == VETTED_READY and only(nothing).reasons == [
         "vetted: ready to refer",
         "? serves ages 12-17 only (the youth's age was not given)",
-        "order: ready to refer first, then fit +0",
+        "order: ready to refer first, then fit to this youth (+0 points)",
     ]
 
 
@@ -230,7 +242,9 @@ def test_age_limits(low: int | None, high: int | None, age: int, fits: bool, spa
     found = only(rank([a], SHELTER, YouthProfile(age=age), {"a": status("a", Outcome.READY)}))
     assert found.score == VETTED_READY + (0 if fits else MISMATCH)
     assert found.marks == ([] if fits else ["DOES NOT FIT"])
-    order = f"order: ready to refer first, then fit {0 if fits else MISMATCH:+d}"
+    order = (
+        f"order: ready to refer first, then fit to this youth ({0 if fits else MISMATCH:+d} points)"
+    )
     assert found.reasons[1:] == ([] if fits else [f"- serves ages {span} only"]) + [order]
 
 
@@ -258,8 +272,10 @@ def test_gender_rule(genders: list[str], youth: str | None, affirming: bool, fit
     asked = f"- serves {', '.join(genders)} only: ask whether it serves this youth"
     assert (asked in found.reasons) is not fits
     assert found.marks == ([] if fits else ["CHECK GENDER"])
+    fit = 0 if fits else MISMATCH
     assert (
-        found.reasons[-1] == f"order: ready to refer first, then fit {0 if fits else MISMATCH:+d}"
+        found.reasons[-1]
+        == f"order: ready to refer first, then fit to this youth ({fit:+d} points)"
     )
 
 
@@ -318,8 +334,14 @@ def test_each_fit_check_adds_when_met_and_costs_when_not(
     assert not [r for r in first.reasons if r.startswith("- ")]
     missing = [r for r in second.reasons if r.startswith("- ")]
     assert missing == [unmet]
-    assert first.reasons[-1] == f"order: ready to refer first, then fit {WANTED_YES:+d}"
-    assert second.reasons[-1] == f"order: ready to refer first, then fit {penalty:+d}"
+    assert (
+        first.reasons[-1]
+        == f"order: ready to refer first, then fit to this youth ({WANTED_YES:+d} points)"
+    )
+    assert (
+        second.reasons[-1]
+        == f"order: ready to refer first, then fit to this youth ({penalty:+d} points)"
+    )
     # a fit the youth did not ask for neither adds nor costs anything
     plain = rank([no, yes], SHELTER, YouthProfile(), statuses)
     assert [c.score for c in plain] == [VETTED_READY, VETTED_READY]
@@ -352,13 +374,14 @@ def test_fit_facts_from_the_vetting_outweigh_the_listing() -> None:
     vetted.fit_scores.update({"lgbtq-services": 1, "language-capacity": 0})
     profile = YouthProfile(language="es", fit=["lgbtq-affirming"])
     found = only(rank([a], SHELTER, profile, {"a": vetted}, "Spanish"))
-    assert found.score == VETTED_READY + LANGUAGE_NO + WANTED_NO
+    fit = LANGUAGE_NO + WANTED_NO
+    assert found.score == VETTED_READY + fit
     assert found.marks == ["DOES NOT FIT", "NOT AFFIRMING"]
     assert found.reasons == [
         "vetted: ready to refer",
         "- Spanish not confirmed (vetting scored language capacity 0 (contrary evidence))",
         "- not LGBTQ-affirming (vetting scored LGBTQ services 1 (no such practice))",
-        f"order: ready to refer first, then fit {LANGUAGE_NO + WANTED_NO:+d}",
+        f"order: ready to refer first, then fit to this youth ({fit:+d} points)",
     ]
     # a 3 or 4 confirms the fact, naming the vetting as its source
     vetted.fit_scores.update({"lgbtq-services": 4, "language-capacity": 3})

@@ -187,7 +187,7 @@ def rank(
         name = language_name or (profile.language or "")
         fit_score, fit_marks, fit_reasons = _fit(agency, status, profile, name)
         tier = _tier(status)
-        order = f"order: {TIER_WORDS[tier]} first, then fit {fit_score:+d}"
+        order = f"order: {TIER_WORDS[tier]} first, then fit to this youth ({fit_score:+d} points)"
         found.append(
             Candidate(
                 agency,
