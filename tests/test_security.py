@@ -119,7 +119,7 @@ def test_init_sets_up_encryption_and_encrypts_earlier_plaintext_sessions(
     out = result.output
     assert "if it is lost, the case files are gone" in out
     assert "Encrypted 1 earlier session(s): AC-7." in out
-    assert "junk.json" in out
+    assert "junk.json. Check it, then delete it." in out  # one file: "it"
     assert "deleted 30 days after they close" in out
     assert (_private_home / "key.json").stat().st_mode & 0o777 == 0o600
     assert not old.exists()

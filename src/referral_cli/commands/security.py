@@ -95,7 +95,7 @@ def init(
     if left:
         typer.echo(
             f"Left alone (unreadable, not encrypted): {', '.join(left)}. "
-            "Check them, then delete them.",
+            + ("Check it, then delete it." if len(left) == 1 else "Check them, then delete them."),
             err=True,
         )
     days = retention.retention_days()
