@@ -52,18 +52,15 @@ def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def single(data_copy: Path, run: Run) -> Path:
-    """The shipped catalog (agencies.yaml), cached; its files are as old as the checkout."""
+def cached(
+    data_copy: Path, run: Run, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
+    """The shipped catalog, cached: as shipped (one agencies.yaml, as old as the checkout) or
+    split into one file per agency (`request.param`)."""
+    if request.param == "files":
+        monkeypatch.setattr(cachekey, "RACY_NS", 0)  # split has just written every file
+        layout.split(data_copy)
     assert run("agencies", "--data", str(data_copy)).exit_code == 0
-    return data_copy
-
-
-@pytest.fixture
-def files(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shipped catalog split into one file per agency, cached."""
-    monkeypatch.setattr(cachekey, "RACY_NS", 0)  # split has just written every file
-    layout.split(data_copy)
-    load_catalog(data_copy)
     return data_copy
 
 
@@ -91,15 +88,20 @@ def vet_as_a_full_read_prints(root: Path, run: Run, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.parametrize(
-    ("where", "change", "judged"),
+    ("cached", "where", "change", "judged"),
     [
-        ("agencies.yaml", DESCRIPTION, False),
-        ("agencies.yaml", NAME, True),
-        ("agencies.yaml", REVET, True),
+        ("single", "agencies.yaml", DESCRIPTION, False),
+        ("single", "agencies.yaml", NAME, True),
+        ("single", "agencies.yaml", REVET, True),
+        ("files", HARBOR_FILE, DESCRIPTION, False),
+        ("files", HARBOR_FILE, NAME, True),
+        ("files", HARBOR_FILE, REVET_OWN, True),
+        ("files", HARBOR_VETTING, ("Licensed shelter;", "Licensed shelter, re-checked;"), True),
     ],
+    indirect=["cached"],
 )
-def test_an_edit_of_agencies_yaml_is_judged_again_only_if_the_standing_reads_it(
-    single: Path,
+def test_an_edit_is_judged_again_only_if_the_standing_reads_it(
+    cached: Path,
     run: Run,
     loaded: list[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -107,40 +109,13 @@ def test_an_edit_of_agencies_yaml_is_judged_again_only_if_the_standing_reads_it(
     change: tuple[str, str],
     judged: bool,
 ) -> None:
-    before = standing(single)
-    edit(single / where, change)
-    warm = run("vet", HARBOR, "--data", str(single))
+    before = standing(cached)
+    edit(cached / where, change)
+    warm = run("vet", HARBOR, "--data", str(cached))
     assert warm.exit_code == 0
     assert bool(loaded) is judged
-    assert (standing(single) == before) is not judged
-    assert warm.output == vet_as_a_full_read_prints(single, run, monkeypatch)
-
-
-@pytest.mark.parametrize(
-    ("where", "change", "judged"),
-    [
-        (HARBOR_FILE, DESCRIPTION, False),
-        (HARBOR_FILE, NAME, True),
-        (HARBOR_FILE, REVET_OWN, True),
-        (HARBOR_VETTING, ("Licensed shelter;", "Licensed shelter, re-checked;"), True),
-    ],
-)
-def test_an_edit_of_an_agency_file_is_judged_again_only_if_the_standing_reads_it(
-    files: Path,
-    run: Run,
-    loaded: list[str],
-    monkeypatch: pytest.MonkeyPatch,
-    where: str,
-    change: tuple[str, str],
-    judged: bool,
-) -> None:
-    before = standing(files)
-    edit(files / where, change)
-    warm = run("vet", HARBOR, "--data", str(files))
-    assert warm.exit_code == 0
-    assert bool(loaded) is judged
-    assert (standing(files) == before) is not judged
-    assert warm.output == vet_as_a_full_read_prints(files, run, monkeypatch)
+    assert (standing(cached) == before) is not judged
+    assert warm.output == vet_as_a_full_read_prints(cached, run, monkeypatch)
 
 
 def test_a_standing_reads_only_what_the_cache_keeps_it_by(data_copy: Path) -> None:
