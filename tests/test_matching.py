@@ -14,6 +14,7 @@ from referral_cli.session.matching import (
     LANGUAGE_YES,
     MISMATCH,
     STALE,
+    TIER_WORDS,
     VETTED_READY,
     VETTED_VERIFY,
     WANTED_NO,
@@ -168,7 +169,7 @@ def test_vetting_points_and_reasons() -> None:
             VETTED_READY + STALE,
             ["STALE"],
             ["vetted: ready to refer", "vetting overdue (due 2025-03-31)"],
-            "ready but overdue",
+            "overdue",
         ),
         (
             status("a", Outcome.VERIFY, stale=True),
@@ -181,17 +182,12 @@ def test_vetting_points_and_reasons() -> None:
     for vetting, score, marks, reasons, tier in cases:
         found = only(rank([a], SHELTER, YouthProfile(), {"a": vetting} if vetting else {}))
         assert (found.score, found.marks) == (score, marks), vetting
-        # the vetting reasons, then the order line last: standing tier first, then fit points
-        assert found.reasons[-1].startswith("order: "), vetting
-        assert found.reasons == [
-            *reasons,
-            f"order: {tier} first, then fit to this youth (+0 points)",
-        ], vetting
+        # the vetting reasons only: the list's order is said once, above it (render)
+        assert found.reasons == reasons, vetting
+        assert (TIER_WORDS[found.tier], found.fit) == (tier, 0), vetting
     stale = only(rank([a], SHELTER, YouthProfile(), {"a": status("a", Outcome.READY, True)}))
-    assert stale.reasons[-2:] == [
-        "vetting overdue",
-        "order: ready but overdue first, then fit to this youth (+0 points)",
-    ]
+    assert stale.reasons[-1] == "vetting overdue"
+    assert TIER_WORDS[stale.tier] == "overdue"
 
 
 def test_language_adds_when_spoken_and_costs_when_not() -> None:
@@ -206,19 +202,11 @@ def test_language_adds_when_spoken_and_costs_when_not() -> None:
     assert "+ speaks es (agency's own listing, not vetted)" in first.reasons
     assert "- no es-speaking staff listed" in second.reasons
     assert (first.marks, second.marks) == ([], ["DOES NOT FIT"])  # #20: a mismatch is marked
-    assert (
-        first.reasons[-1]
-        == f"order: ready to refer first, then fit to this youth ({LANGUAGE_YES:+d} points)"
-    )
-    assert (
-        second.reasons[-1]
-        == f"order: ready to refer first, then fit to this youth ({LANGUAGE_NO:+d} points)"
-    )
+    assert (first.fit, second.fit) == (LANGUAGE_YES, LANGUAGE_NO)
     nothing = rank([silent], SHELTER, YouthProfile(), statuses)
     assert only(nothing).score == VETTED_READY and only(nothing).reasons == [
         "vetted: ready to refer",
         "? serves ages 12-17 only (the youth's age was not given)",
-        "order: ready to refer first, then fit to this youth (+0 points)",
     ]
 
 
@@ -242,10 +230,8 @@ def test_age_limits(low: int | None, high: int | None, age: int, fits: bool, spa
     found = only(rank([a], SHELTER, YouthProfile(age=age), {"a": status("a", Outcome.READY)}))
     assert found.score == VETTED_READY + (0 if fits else MISMATCH)
     assert found.marks == ([] if fits else ["DOES NOT FIT"])
-    order = (
-        f"order: ready to refer first, then fit to this youth ({0 if fits else MISMATCH:+d} points)"
-    )
-    assert found.reasons[1:] == ([] if fits else [f"- serves ages {span} only"]) + [order]
+    assert found.fit == (0 if fits else MISMATCH)
+    assert found.reasons[1:] == ([] if fits else [f"- serves ages {span} only"])
 
 
 @pytest.mark.parametrize(
@@ -272,11 +258,7 @@ def test_gender_rule(genders: list[str], youth: str | None, affirming: bool, fit
     asked = f"- serves {', '.join(genders)} only: ask whether it serves this youth"
     assert (asked in found.reasons) is not fits
     assert found.marks == ([] if fits else ["CHECK GENDER"])
-    fit = 0 if fits else MISMATCH
-    assert (
-        found.reasons[-1]
-        == f"order: ready to refer first, then fit to this youth ({fit:+d} points)"
-    )
+    assert found.fit == (0 if fits else MISMATCH)
 
 
 # #20: each reason names its source; with no vetting score for the factor, that is the listing
@@ -334,14 +316,7 @@ def test_each_fit_check_adds_when_met_and_costs_when_not(
     assert not [r for r in first.reasons if r.startswith("- ")]
     missing = [r for r in second.reasons if r.startswith("- ")]
     assert missing == [unmet]
-    assert (
-        first.reasons[-1]
-        == f"order: ready to refer first, then fit to this youth ({WANTED_YES:+d} points)"
-    )
-    assert (
-        second.reasons[-1]
-        == f"order: ready to refer first, then fit to this youth ({penalty:+d} points)"
-    )
+    assert (first.fit, second.fit) == (WANTED_YES, penalty)
     # a fit the youth did not ask for neither adds nor costs anything
     plain = rank([no, yes], SHELTER, YouthProfile(), statuses)
     assert [c.score for c in plain] == [VETTED_READY, VETTED_READY]
@@ -374,14 +349,12 @@ def test_fit_facts_from_the_vetting_outweigh_the_listing() -> None:
     vetted.fit_scores.update({"lgbtq-services": 1, "language-capacity": 0})
     profile = YouthProfile(language="es", fit=["lgbtq-affirming"])
     found = only(rank([a], SHELTER, profile, {"a": vetted}, "Spanish"))
-    fit = LANGUAGE_NO + WANTED_NO
-    assert found.score == VETTED_READY + fit
+    assert found.score == VETTED_READY + LANGUAGE_NO + WANTED_NO
     assert found.marks == ["DOES NOT FIT", "NOT AFFIRMING"]
     assert found.reasons == [
         "vetted: ready to refer",
         "- Spanish not confirmed (vetting scored language capacity 0 (contrary evidence))",
         "- not LGBTQ-affirming (vetting scored LGBTQ services 1 (no such practice))",
-        f"order: ready to refer first, then fit to this youth ({fit:+d} points)",
     ]
     # a 3 or 4 confirms the fact, naming the vetting as its source
     vetted.fit_scores.update({"lgbtq-services": 4, "language-capacity": 3})
@@ -391,3 +364,12 @@ def test_fit_facts_from_the_vetting_outweigh_the_listing() -> None:
     assert "+ LGBTQ-affirming (vetting scored LGBTQ services 4 (verified in practice))" in (
         found.reasons
     )
+
+
+def test_what_does_not_fit_is_listed_before_what_fits() -> None:
+    # a new user read "+ speaks Spanish (...); - serves ages 18+ only" as the mismatch tacked on
+    a = agency("a", languages=["en", "es"], populations={"age_min": 18})
+    profile = YouthProfile(language="es", age=15)
+    found = only(rank([a], SHELTER, profile, {"a": status("a", Outcome.READY)}))
+    fit = [r for r in found.reasons if r[:1] in "+-?"]
+    assert fit[0] == "- serves ages 18+ only" and fit[-1].startswith("+ speaks es")

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import Result
 
 from referral_cli.casefile.records import Session
+from referral_cli.session.matching import ORDER_NOTE
 from tests.helpers import EXAMPLE_ANSWERS, example_answers, write_answers
 
 Run = Callable[..., Result]
@@ -122,5 +123,10 @@ def test_candidates_wrap_at_60_columns_with_their_indent(
     monkeypatch.setenv("COLUMNS", "60")
     out = run("start", "--answers", str(EXAMPLE_ANSWERS), "--no-input").output
     block = out.split("Candidates for Emergency shelter")[1].split("\n\n")[0]
-    reasons = [line for line in block.splitlines()[1:] if line and not line[2:3].isdigit()]
+    lines = block.splitlines()[1:]
+    first = next(i for i, line in enumerate(lines) if line[2:3].isdigit())
+    note = lines[:first]  # the order of the list, said once above it
+    assert " ".join(n.strip() for n in note) == ORDER_NOTE
+    assert all(len(n) <= 60 and n.startswith("  ") for n in note)
+    reasons = [line for line in lines[first:] if line and not line[2:3].isdigit()]
     assert reasons and all(len(line) <= 60 and line.startswith("     ") for line in reasons)

@@ -22,7 +22,7 @@ from referral_cli.session.checklist import (
     Step,
     step,
 )
-from referral_cli.session.matching import Candidate
+from referral_cli.session.matching import ORDER_NOTE, Candidate
 from referral_cli.text import one_line
 
 WIDTH = 88
@@ -87,6 +87,7 @@ def candidates(
     picks from every need's list in one answer.
     """
     lines = [f"Candidates for {one_line(need_label)}:"]
+    lines.extend(wrap_items([ORDER_NOTE], screen_width(WIDTH), "  ", "  ", " "))
     for n, c in enumerate(found, 1):
         marks = f"  [{', '.join(c.marks)}]" if c.marks else ""
         number = numbers.get(c.agency.id, n) if numbers else n

@@ -18,12 +18,14 @@ from referral_cli.catalog.models import Agency
 from referral_cli.vetting.fit import access_fact, language_fact, lgbtq_fact
 from referral_cli.vetting.standing import Outcome, VettingStatus
 
-# The order: vetting standing first (the tier), then fit points within a tier, then name; the
-# last reason of each candidate says so, with its points. A candidate that does not fit the
-# youth (age, language where needed) or must be checked (gender, unknown age, a wanted
-# affirming place) carries a mark, so it is never the default pick.
+# The order: vetting standing first (the tier), then fit points within a tier, then name;
+# ORDER_NOTE says so once, above the list (a line on every candidate read as if its own tier
+# came first). A candidate that does not fit the youth (age, language where needed) or must
+# be checked (gender, unknown age, a wanted affirming place) carries a mark, so it is never
+# the default pick.
 TIERS: dict[str, int] = {"ready": 0, "stale": 1, "verify": 2, "not-vetted": 3}
-TIER_WORDS = ("ready to refer", "ready but overdue", "verify", "not vetted")
+TIER_WORDS = ("ready to refer", "overdue", "verify", "not vetted")
+ORDER_NOTE = f"Listed: {', '.join(TIER_WORDS)}; the best fit to this youth first in each."
 # Points, kept for the record of what was considered (and the order within a tier).
 VETTED_READY = 30
 VETTED_VERIFY = 10
@@ -46,6 +48,11 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
     tier: int = 0
     fit: int = 0
+
+
+def _met(reason: str) -> bool:
+    """Sort key: what does not fit or must be asked (- or ?) before what fits (+)."""
+    return reason.startswith("+")
 
 
 def offers(agency: Agency, need: Need) -> bool:
@@ -187,13 +194,12 @@ def rank(
         name = language_name or (profile.language or "")
         fit_score, fit_marks, fit_reasons = _fit(agency, status, profile, name)
         tier = _tier(status)
-        order = f"order: {TIER_WORDS[tier]} first, then fit to this youth ({fit_score:+d} points)"
         found.append(
             Candidate(
                 agency,
                 score + fit_score,
                 marks + fit_marks,
-                [*reasons, *fit_reasons, order],
+                [*reasons, *sorted(fit_reasons, key=_met)],
                 tier,
                 fit_score,
             )
