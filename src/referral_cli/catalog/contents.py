@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,19 +64,29 @@ _Item = TypeVar("_Item", Agency, Service)
 
 
 def language_code(languages: Mapping[str, str], wanted: str) -> str | None:
-    """See `Catalog.language_code`; a plain function so a profile prompt can use it too."""
-    folded = wanted.strip().casefold()
+    """See `Catalog.language_code`; a plain function so a profile prompt can use it too.
+
+    Names match without regard to case, accents or punctuation: a worker types "kiche" for
+    K'iche' and "espanol" for Español.
+    """
+    folded = _plain(wanted)
     if not folded:
         return None
     for code, name in languages.items():
-        if folded in (code.casefold(), name.strip().casefold()):
+        if folded in (_plain(code), _plain(name)):
             return code
     hits = [
         code
         for code, name in languages.items()
-        if folded in (p.strip().casefold() for p in re.split(r"[()/,;]", name))
+        if folded in (_plain(p) for p in re.split(r"[()/,;]", name))
     ]
     return hits[0] if len(hits) == 1 else None
+
+
+def _plain(text: str) -> str:
+    """Letters and digits only, casefolded, accents dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
 
 
 def _find(name: str, items: dict[str, _Item], label: Callable[[_Item], str], kind: str) -> _Item:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from referral_cli.casefile.records import Considered, Need, YouthProfile
+from referral_cli.catalog.contents import language_code
 from referral_cli.errors import ReferralError
 from referral_cli.session.matching import DOES_NOT_FIT, Candidate, rank
 from referral_cli.session.steps import new_contact
@@ -20,26 +21,28 @@ GENDERS = ["skip", "female", "male", "nonbinary", "transgender"]
 
 def profile(ctx: Context) -> YouthProfile:
     """Language, age, gender and access needs: for judging fit only, each may be skipped."""
-    ctx.echo("About the youth, to judge fit only (Enter skips; shared only with consent):")
+    ctx.echo("About the youth, to judge fit only (shared only with consent):")
     languages = ctx.catalog.languages
 
     def language(text: str) -> str:
-        t = text.strip()
-        if t.lower() in languages or t in languages:
-            return t.lower()
-        by_name = [c for c, n in languages.items() if n.casefold() == t.casefold()]
-        if by_name:
-            return by_name[0]
-        known = ", ".join(f"{c} ({n})" for c, n in list(languages.items())[:10])
-        raise ReferralError(f"Unknown language '{t}'. Known: {known}")
+        if text.casefold() == "skip":
+            return ""  # said so: no language is held for or against any agency
+        code = language_code(languages, text)
+        if code is None:
+            known = ", ".join(f"{c} ({n})" for c, n in languages.items())
+            raise ReferralError(f"Unknown language '{text}'. Known: {known}; or skip.")
+        return code
 
-    lang = ctx.asker.text("profile.language", "Language the youth prefers", None, language)
+    # A fact, so Enter alone does not skip it (a language missed by accident would let an
+    # agency that cannot speak with the youth rank as if it could): `skip` says so.
+    question = "Language the youth prefers (name or code, or skip)"
+    lang = ctx.asker.text("profile.language", question, None, language)
     age = ctx.asker.number("profile.age", "Age in years", 5, 30)
     gender = ctx.asker.choice("profile.gender", "Gender", GENDERS, default="skip")
     fit = ctx.asker.pick_many("profile.fit", "Also needs (numbers)", FIT_OPTIONS)
     return YouthProfile(
-        language=lang,
-        language_name=ctx.catalog.language_name(lang),
+        language=lang or None,
+        language_name=ctx.catalog.language_name(lang) if lang else "",
         age=age,
         gender=None if gender == "skip" else gender,
         fit=fit,
