@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from referral_cli.catalog.vocab import GROUPS, SECTORS
-from referral_cli.render.narrow import Indented
+from referral_cli.render.narrow import Headed, Indented
 from referral_cli.text import clean, one_line
 from referral_cli.vetting.fit import access_fact, lgbtq_fact
 from referral_cli.vetting.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
@@ -132,9 +132,7 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
     parts: list[RenderableType] = []
     for row in listing.rows:
         a = row.agency
-        head = Text(one_line(a.name), style="bold")
-        head.append("  ")
-        head.append_text(status_text(row.status, short=True))
+        head = Headed(Text(one_line(a.name), style="bold"), status_text(row.status, short=True))
         facts = [one_line(a.id), one_line(a.sector), ", ".join(a.languages)]
         lgbtq = lgbtq_fact(a, row.status)
         if lgbtq.holds:

@@ -138,3 +138,25 @@ class Indented:
         for line in self.text.wrap(console, max(options.max_width - self.indent, 10)):
             line.rstrip()
             yield Text(" " * self.indent) + line
+
+
+class Headed:
+    """A name and its tag (a vetting standing, a mark) on one line when both fit, else the
+    tag whole on a line of its own, two columns in: a standing folded over two lines
+    ("ready" / "STALE", the second at column 0) was read as plain "ready"."""
+
+    def __init__(self, name: Text, tag: Text) -> None:
+        self.name = name
+        self.tag = tag
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Decide at print time, for the width actually available."""
+        from rich.text import Text
+
+        if self.name.cell_len + 2 + self.tag.cell_len <= options.max_width:
+            yield Text.assemble(self.name, "  ", self.tag)
+            return
+        for line in self.name.wrap(console, options.max_width):
+            line.rstrip()
+            yield line
+        yield Text("  ") + self.tag

@@ -89,9 +89,10 @@ def candidates(
     lines = [f"Candidates for {one_line(need_label)}:"]
     lines.extend(wrap_items([ORDER_NOTE], screen_width(WIDTH), "  ", "  ", " "))
     for n, c in enumerate(found, 1):
-        marks = f"  [{', '.join(c.marks)}]" if c.marks else ""
         number = numbers.get(c.agency.id, n) if numbers else n
-        lines.append(f"  {number}. {one_line(c.agency.name)}{marks}")
+        head = [f"{number}. {one_line(c.agency.name)}"]
+        head += [f"[{', '.join(c.marks)}]"] if c.marks else []  # never split over two lines
+        lines.extend(wrap_items(head, screen_width(WIDTH), "  ", "     ", "  "))
         reasons = [one_line(r) for r in c.reasons]
         lines.extend(wrap_items(reasons, screen_width(WIDTH), "     ", "     ", "; "))
     return "\n".join(lines)
