@@ -38,7 +38,7 @@ def test_clean_fixture_reports_counts(run: Run, tmp_path: Path) -> None:
     root = write_catalog(tmp_path / "cat")
     result = run("catalog", "validate", str(root))
     assert result.exit_code == 0
-    assert "OK: 2 services, 1 agencies, 0 vettings, 1 hotlines" in result.output
+    assert "OK: 2 services, 1 agency, 0 vettings, 1 hotline" in result.output
 
 
 @pytest.mark.parametrize(
@@ -184,7 +184,7 @@ def test_referral_data_env_points_at_a_coalition_catalog(
     result = run("agencies")
     assert result.exit_code == 0
     assert "Harbor House" in result.output
-    assert "1 agencies" in result.output
+    assert "1 agency" in result.output and "1 agencies" not in result.output
 
 
 def test_yaml_is_loaded_safely(run: Run, tmp_path: Path) -> None:

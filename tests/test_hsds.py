@@ -43,7 +43,7 @@ def test_import_official_examples(run: Run, tmp_path: Path, source: str) -> None
     target = tmp_path / "cat"
     result = run("catalog", "import-hsds", str(HSDS / source), "--data", str(target))
     assert result.exit_code == 0, result.output
-    assert "Imported 1 agencies" in result.output
+    assert "Imported 1 agency" in result.output
     assert "Community Counselling -> counselling-therapy" in result.output
     assert "Languages added to services.yaml: ur (Urdu)" in result.output
     catalog = load_catalog(target)
@@ -72,7 +72,7 @@ def test_dry_run_writes_nothing(run: Run, tmp_path: Path) -> None:
         "catalog", "import-hsds", str(HSDS / "examples-csv"), "--data", str(target), "--dry-run"
     )
     assert result.exit_code == 0
-    assert "Would import 1 agencies" in result.output
+    assert "Would import 1 agency" in result.output
     assert not target.exists()
 
 

@@ -79,5 +79,5 @@ def test_stale_datapackage_paths_fall_back_to_the_file_beside_it(run: Run, tmp_p
     result = _import(run, package, tmp_path / "cat")
     assert result.exit_code == 0, result.output
     assert "listed at 'old-export/organizations.csv', which does not exist" in result.output
-    assert "Imported 1 agencies" in result.output
+    assert "Imported 1 agency" in result.output
     assert list(load_catalog(tmp_path / "cat").agencies) == ["example-organization-inc"]

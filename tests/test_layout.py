@@ -136,6 +136,26 @@ def test_split_and_join_from_the_command_line(data_copy: Path, run: Run) -> None
     same_catalog(fresh(data_copy), before)
 
 
+def test_converting_to_the_layout_a_catalog_has_already_changes_nothing(
+    data_copy: Path, run: Run
+) -> None:
+    """A new user's `join` of a catalog never split rewrote its 65 lines and said "Moved 25"."""
+    path = data_copy / "agencies.yaml"
+    shipped = path.read_bytes()
+    result = run("catalog", "join", str(data_copy))
+    assert (
+        result.exit_code == 0 and "Nothing to move: there is no agencies/ID.yaml" in result.output
+    )
+    assert path.read_bytes() == shipped
+    assert run("catalog", "split", str(data_copy)).exit_code == 0
+    split_once = {p.name: p.read_bytes() for p in [path, *(data_copy / "agencies").iterdir()]}
+    result = run("catalog", "split", str(data_copy))
+    assert result.exit_code == 0 and "Nothing to move: agencies.yaml lists no" in result.output
+    assert {p.name: p.read_bytes() for p in [path, *(data_copy / "agencies").iterdir()]} == (
+        split_once
+    )
+
+
 def test_split_refuses_a_catalog_with_problems_and_changes_nothing(
     data_copy: Path, run: Run
 ) -> None:

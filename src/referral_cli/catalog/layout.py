@@ -45,6 +45,8 @@ def split(root: Path) -> Converted:
     head, items, rest = _parts(text)
     folder = root / AGENCY_DIR
     done = Converted()
+    if not items:
+        return done  # nothing to move: agencies.yaml is left exactly as it is
     texts: dict[str, str] = {}
     for item_text, data in items:
         ident = str(data.get("id", "")) if isinstance(data, dict) else ""
@@ -73,6 +75,8 @@ def join(root: Path) -> Converted:
     done = Converted()
     entries = [(_dedented(item_text), data) for item_text, data in items]
     files = agency_files(root)
+    if not files:
+        return done  # nothing to move: agencies.yaml is left exactly as it is
     for file in files:
         own = _read_text(file)
         entries.append((own, _read_back(own)))

@@ -79,11 +79,16 @@ def validate(
         for problem in problems:
             typer.echo(f"  {problem}")
     elif catalog is not None:
+        from referral_cli.text import counted
+
         vettings = sum(len(v) for v in catalog.vettings.values())
-        typer.echo(
-            f"OK: {len(catalog.services)} services, {len(catalog.agencies)} agencies, "
-            f"{vettings} vettings, {len(catalog.hotlines)} hotlines in {root}"
+        parts = (
+            counted(len(catalog.services), "service"),
+            counted(len(catalog.agencies), "agency", "agencies"),
+            counted(vettings, "vetting"),
+            counted(len(catalog.hotlines), "hotline"),
         )
+        typer.echo(f"OK: {', '.join(parts)} in {root}")
     if problems:
         raise typer.Exit(1)
 
@@ -147,8 +152,13 @@ def _clean_catalog(folder: Path | None, data: Path | None) -> Path:
     return root
 
 
-def _converted(done: Converted, where: str) -> None:
-    typer.echo(f"Moved {done.agencies} agencies {where}.")
+def _converted(done: Converted, where: str, already: str) -> None:
+    from referral_cli.text import counted
+
+    if not done.agencies:
+        typer.echo(f"Nothing to move: {already}. Nothing was changed.")
+        return
+    typer.echo(f"Moved {counted(done.agencies, 'agency', 'agencies')} {where}.")
     if done.rewritten:
         typer.echo(
             f"{done.rewritten} could not be moved as written and were rewritten from their "
@@ -162,7 +172,11 @@ def split(folder: FolderArgument = None, data: DataOption = None) -> None:
     from referral_cli.catalog.layout import split as split_agencies
 
     root = _clean_catalog(folder, data)
-    _converted(split_agencies(root), f"into {root / 'agencies'}/ (agencies.yaml keeps the rest)")
+    _converted(
+        split_agencies(root),
+        f"into {root / 'agencies'}/ (agencies.yaml keeps the rest)",
+        "agencies.yaml lists no agencies (they are in agencies/ already)",
+    )
 
 
 @catalog_app.command("join")
@@ -171,7 +185,11 @@ def join(folder: FolderArgument = None, data: DataOption = None) -> None:
     from referral_cli.catalog.layout import join as join_agencies
 
     root = _clean_catalog(folder, data)
-    _converted(join_agencies(root), f"into {root / 'agencies.yaml'}")
+    _converted(
+        join_agencies(root),
+        f"into {root / 'agencies.yaml'}",
+        "there is no agencies/ID.yaml file (every agency is in agencies.yaml already)",
+    )
 
 
 @catalog_app.command("watch")

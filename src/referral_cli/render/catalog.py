@@ -15,7 +15,7 @@ from rich.text import Text
 
 from referral_cli.catalog.vocab import GROUPS, SECTORS
 from referral_cli.render.narrow import Headed, Indented
-from referral_cli.text import clean, one_line
+from referral_cli.text import clean, counted, one_line
 from referral_cli.vetting.fit import access_fact, lgbtq_fact
 from referral_cli.vetting.standing import OUTCOME_LABELS, AgencyListing, Outcome, VettingStatus
 
@@ -144,7 +144,7 @@ def agencies_view(listing: AgencyListing) -> RenderableType:
         if row.status.outcome is Outcome.VERIFY:
             facts.append("verify: " + ", ".join(row.status.verify_reasons()))
         parts += [head, Indented(Text(" · ".join(facts)))]
-    count = f"{len(listing.rows) + listing.more} agencies"
+    count = counted(len(listing.rows) + listing.more, "agency", "agencies")
     if listing.more:
         count += (
             f", the first {len(listing.rows)} shown: narrow with --language, --sector, --lgbtq"

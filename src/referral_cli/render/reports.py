@@ -180,7 +180,7 @@ def import_lines(result: ImportResult) -> list[str]:
     }
     out = [result.read_as] if result.read_as else []
     out += [
-        f"{verb} {len(result.agencies)} agencies into {result.target}: "
+        f"{verb} {counted(len(result.agencies), 'agency', 'agencies')} into {result.target}: "
         f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged.",
     ]
     detailed = len(result.agencies) + len(result.unmapped_orgs) <= DETAIL_LIMIT
