@@ -373,3 +373,11 @@ def test_what_does_not_fit_is_listed_before_what_fits() -> None:
     found = only(rank([a], SHELTER, profile, {"a": status("a", Outcome.READY)}))
     fit = [r for r in found.reasons if r[:1] in "+-?"]
     assert fit[0] == "- serves ages 18+ only" and fit[-1].startswith("+ speaks es")
+
+
+@pytest.mark.parametrize(("low", "high"), [(0, None), (None, 120), (0, 99), (None, None)])
+def test_no_real_age_limit_says_nothing_about_age(low: int | None, high: int | None) -> None:
+    # a new user read "? serves ages 0+ only (the youth's age was not given)"
+    a = agency("a", populations={"age_min": low, "age_max": high})
+    found = only(rank([a], SHELTER, YouthProfile(), {"a": status("a", Outcome.READY)}))
+    assert found.reasons == ["vetted: ready to refer"] and found.marks == []

@@ -36,6 +36,7 @@ WANTED_YES, WANTED_NO = 8, -8
 WHEELCHAIR_NO = -20
 DOES_NOT_FIT = "DOES NOT FIT"
 ADULT = 18
+NO_UPPER_AGE = 99  # an age_max this high is no upper limit
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,16 @@ def _vetting(status: VettingStatus | None) -> tuple[int, list[str], list[str]]:
 
 def _ages(agency: Agency, age: int | None) -> tuple[int, list[str], list[str]]:
     """An age restriction: a mismatch sinks and marks; with the age unknown it is shown."""
-    low, high = agency.populations.age_min, agency.populations.age_max
-    if low is None and high is None:
+    low = agency.populations.age_min or 0
+    high = agency.populations.age_max
+    high = None if high is None or high >= NO_UPPER_AGE else high
+    if low == 0 and high is None:  # "ages 0+" is no limit at all
         return 0, [], []
-    span = f"{low}+" if high is None or high >= 99 else f"{low if low is not None else 0}-{high}"
+    span = f"{low}+" if high is None else f"{low}-{high}"
     if age is None:  # shown; an adults-only place is checked before it is picked
-        marks = ["CHECK AGE"] if low is not None and low >= ADULT else []
+        marks = ["CHECK AGE"] if low >= ADULT else []
         return 0, marks, [f"? serves ages {span} only (the youth's age was not given)"]
-    if (low is not None and age < low) or (high is not None and age > high):
+    if age < low or (high is not None and age > high):
         return MISMATCH, [DOES_NOT_FIT], [f"- serves ages {span} only"]
     return 0, [], []
 
