@@ -145,7 +145,7 @@ def test_an_edit_in_place_that_adds_or_removes_the_service_is_seen_at_once(
         assert stat_checks == []  # the watcher vouched each time: no file was checked
     assert proc.returncode == 0
     out, err = proc.communicate()
-    assert out.startswith(f"Watching {files.resolve()}: warm commands skip checking each file")
+    assert out.startswith(f"Watching {files.resolve()}: while this runs, show, vet and agencies")
     assert "Traceback" not in err
     assert not watchclient.socket_path(files).exists()
 

@@ -307,8 +307,8 @@ def watch(root: Path, rules: VettingRules, announce: Callable[[str], None]) -> N
                 if watcher.recheck():
                     break
         announce(
-            f"Watching {root}: warm commands skip checking each file while this runs."
-            " Ctrl-C to stop."
+            f"Watching {root}: while this runs, show, vet and agencies --service need not"
+            " check each file for edits. Ctrl-C to stop."
         )
         serve(watcher, path, lambda line: print(line, file=sys.stderr, flush=True))
 

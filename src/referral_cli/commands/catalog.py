@@ -193,20 +193,26 @@ def join(folder: FolderArgument = None, data: DataOption = None) -> None:
 
 
 @catalog_app.command("watch")
-def watch(data: DataOption = None) -> None:
-    """Keep warm `agencies --service` fast on a large catalog: watch it for edits (Linux).
+def watch(folder: FolderArgument = None, data: DataOption = None) -> None:
+    """Keep `show`, `vet` and `agencies --service` fast on a large catalog: watch it for
+    edits while you work (Linux).
 
-    Without it, each warm run checks every agency file by stat (any of them could have
-    gained the service); while this runs, one question to it replaces those checks.
+    Without it, `agencies --service` checks every agency file for an edit (any of them could
+    have gained the service), and the first `show` after an edit re-reads the agency itself;
+    while this runs, one question to it replaces both.
     """
     from referral_cli.catalog.load import resolve_data_dir
     from referral_cli.catalog.watch import watch as watch_catalog
+    from referral_cli.errors import CatalogError
     from referral_cli.vetting.rules import RULES
 
     try:
-        watch_catalog(resolve_data_dir(data), RULES, typer.echo)
+        watch_catalog(folder or resolve_data_dir(data), RULES, typer.echo)
     except KeyboardInterrupt:
         typer.echo("Stopped watching.")
+    except CatalogError:
+        typer.echo("Not watching: the catalog has problems (see below); fix them first.", err=True)
+        raise
 
 
 def services(
