@@ -208,12 +208,22 @@ def test_same_day_vettings_keep_recording_order(tmp_path: Path) -> None:
     assert [v.note for v in history] == ["first", "second"]
 
 
-def test_catalog_init_copies_the_example_to_edit(run: Run, tmp_path: Path) -> None:
+def test_catalog_init_copies_the_example_to_edit(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     target = tmp_path / "mine"
-    result = run("catalog", "init", str(target))
+    result = run("catalog", "init", "mine")  # relative, as a coordinator types it
     assert result.exit_code == 0
+    assert f"export REFERRAL_DATA={target}\n" in result.output  # works from any folder
     assert (target / "agencies.yaml").is_file()
     assert run("catalog", "validate", str(target)).exit_code == 0
     again = run("catalog", "init", str(target))
     assert again.exit_code == 1
     assert "not empty" in again.stderr
+
+
+def test_an_agency_asked_for_by_part_of_its_name_is_suggested(run: Run) -> None:
+    result = run("show", "sheriff")
+    assert result.exit_code == 1
+    assert "Did you mean: alder-county-sheriff-victim-services?" in result.output

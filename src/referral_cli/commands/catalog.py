@@ -128,7 +128,7 @@ def init(
         split_agencies(folder)
     typer.echo(f"Copied the example catalog to {folder}. Edit it, then run:")
     typer.echo(f"  referral catalog validate {folder}")
-    typer.echo(f"  export REFERRAL_DATA={folder}")
+    typer.echo(f"  export REFERRAL_DATA={folder.resolve()}")  # from any folder
 
 
 FolderArgument = Annotated[
