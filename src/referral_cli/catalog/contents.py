@@ -103,9 +103,10 @@ def _find(name: str, items: dict[str, _Item], label: Callable[[_Item], str], kin
     if hits:
         names = ", ".join(f"{label(h)} ({h.id})" for h in hits[:8])
         raise NotFoundError(f"'{name}' matches more than one {kind}: {names}. Be more specific.")
-    choices = {label(item).casefold(): key for key, item in items.items()} | {k: k for k in items}
-    close = difflib.get_close_matches(wanted, list(choices), n=5, cutoff=0.4)
+    choices: dict[str, str] = {label(item).casefold(): key for key, item in items.items()}
+    choices |= {k: k for k in items}
+    close = [choices[c] for c in difflib.get_close_matches(wanted, list(choices), n=5, cutoff=0.4)]
     inside = [choices[c] for c in choices if wanted and wanted in c]  # "sheriff" in an id
-    ids = list(dict.fromkeys([*(choices[c] for c in close), *inside]))[:5]
+    ids = list(dict.fromkeys(close + inside))[:5]
     hint = f" Did you mean: {', '.join(ids)}?" if ids else ""
     raise NotFoundError(f"No {kind} called '{name}'.{hint}")
