@@ -192,3 +192,17 @@ def test_conversions_read_their_files_as_the_catalog_check_does(tmp_path: Path) 
     for convert in (layout.split, layout.join):
         with pytest.raises(ReferralError, match=r"agencies\.yaml is a folder, not a catalog"):
             convert(root)
+
+
+def test_split_keeps_each_section_heading_with_the_agency_below_it(data_copy: Path) -> None:
+    """A new user found each heading at the end of the previous agency's file, the first lost."""
+    layout.split(data_copy)
+    own = (data_copy / "agencies" / "alder-county-anti-trafficking-task-force.yaml").read_text()
+    assert own.splitlines()[1] == "# Anti-trafficking and survivor-led"
+    before = (data_copy / "agencies" / "rising-voices-survivor-collective.yaml").read_text()
+    assert "# Runaway and homeless youth" not in before
+    harbor = (data_copy / "agencies" / "alder-county-youth-harbor.yaml").read_text()
+    assert harbor.startswith("# ====") and "# Runaway and homeless youth, housing" in harbor
+    layout.join(data_copy)
+    joined = (data_copy / "agencies.yaml").read_text()
+    assert "  # Anti-trafficking and survivor-led\n" in joined  # back at the list's indent

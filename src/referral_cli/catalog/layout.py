@@ -200,8 +200,30 @@ def _parts(text: str) -> tuple[str, list[tuple[str, Any]], dict[str, Any]]:
     if value.flow_style:
         return head, [("", agency) for agency in agencies], rest
     starts = [item.start_mark.line for item in value.value] + [end]
+    floor = key.start_mark.line + 1
+    for i in range(len(value.value)):
+        starts[i] = _with_heading(lines, starts[i], floor)
+        floor = starts[i] + 1
     items = [("".join(lines[starts[i] : starts[i + 1]]), a) for i, a in enumerate(agencies)]
     return head, items, rest
+
+
+def _with_heading(lines: list[str], start: int, floor: int) -> int:
+    """Where an item begins once the comment lines just above it, at the list's indent (a
+    section heading such as "# Runaway and homeless youth"), are counted as its own: split
+    had left each heading at the end of the previous agency's file, and the first one lost.
+    """
+    column = len(lines[start]) - len(lines[start].lstrip(" "))
+    at = start
+    while at > floor:
+        line = lines[at - 1]
+        indent = len(line) - len(line.lstrip(" "))
+        if line.strip() and not (line.lstrip(" ").startswith("#") and indent <= column):
+            break
+        at -= 1
+    while at < start and not lines[at].strip():
+        at += 1  # blank lines before the heading stay where they were
+    return at
 
 
 def _dedented(item: str) -> str:
@@ -209,14 +231,16 @@ def _dedented(item: str) -> str:
     if not item:
         return ""
     lines = item.splitlines(keepends=True)
-    first = lines[0]
+    dash = next((i for i, line in enumerate(lines) if line.lstrip(" ").startswith("-")), 0)
+    first = lines[dash]
     column = len(first) - len(first.lstrip(" "))
     if not first[column:].startswith("-"):
         return ""
+    heading = [line.lstrip(" ") if line.strip() else line for line in lines[:dash]]
     body = first[column + 1 :]
     width = column + 1 + len(body) - len(body.lstrip(" "))
-    out = [first[width:]]
-    for line in lines[1:]:
+    out = [*heading, first[width:]]
+    for line in lines[dash + 1 :]:
         pad = len(line) - len(line.lstrip(" "))
         out.append(line[min(pad, width) :] if line.strip() else line.lstrip(" "))
     return "".join(out)
@@ -232,6 +256,8 @@ def _as_item(own: str) -> str:
     for i, line in enumerate(lines):
         if i == start:
             out.append(f"  - {line}")
+        elif i < start:  # a heading above the agency: at the list's indent
+            out.append(f"  {line}" if line.strip() else "")
         else:
             out.append(f"    {line}" if line.strip() else "")
     return "\n".join(out) + "\n"
