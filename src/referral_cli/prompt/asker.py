@@ -324,9 +324,9 @@ class Asker:
     ) -> list[str]:
         """Several options: numbers, ranges or (with `resolve`) words, comma-separated.
 
-        Answered "none" (or Enter when nothing is preselected) picks nothing, so a replayed
-        answer always means the same picks. With `explicit=True` Enter asks again: where the
-        answer records a fact, "none" has to be typed.
+        Answered "none" or "no" (or Enter when nothing is preselected) picks nothing, so a
+        replayed answer always means the same picks. With `explicit=True` Enter asks again:
+        where the answer records a fact, "none" has to be typed.
         """
         if show:
             typer.echo(numbered(options))
@@ -334,7 +334,7 @@ class Asker:
 
         def parse(raw: str) -> list[str]:
             text = str(raw).strip()
-            if text.lower() == "none" and not required:
+            if text.lower() in ("none", "no") and not required:  # "no" is how many say it
                 return []
             if not text and explicit:
                 raise ReferralError("Give an answer (type none if none).")
