@@ -154,7 +154,7 @@ def _check_catalog(
         if vetting is not None:
             vettings.setdefault(vetting.agency, []).append(vetting)
     if problems or services is None or agencies is None:
-        return None, problems
+        return None, _by_line(problems)
     for history in vettings.values():
         history.sort(key=lambda v: v.date)
     catalog = Catalog(
@@ -205,3 +205,12 @@ def _checked(root: Path, rules: VettingRules) -> Catalog:
     if catalog is None:
         raise CatalogError(problems)
     return catalog
+
+
+def _by_line(problems: list[CatalogProblem]) -> list[CatalogProblem]:
+    """Each file's problems in line order (its field errors came first, then the checks
+    across files), the files in the order they were read: a coordinator fixes top down."""
+    order: dict[str, int] = {}
+    for problem in problems:
+        order.setdefault(problem.file, len(order))
+    return sorted(problems, key=lambda p: (order[p.file], p.line or 0))
