@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +26,7 @@ from referral_cli.catalog.models import AgenciesCatalog, ServicesCatalog, Vettin
 from referral_cli.catalog.places import SERVICES_FILE
 from referral_cli.catalog.yamlfile import Lines
 from referral_cli.errors import CatalogProblem
+from referral_cli.text import clip
 
 Loc = tuple[int | str, ...]
 _NAME = re.compile(r"(?P<agency>.+)--(?P<date>\d{4}-\d{2}-\d{2})(-\d+)?\.yaml")
@@ -63,14 +65,22 @@ _PLAIN = {
 }
 
 
-def _plain_message(error: Any) -> str:
+def _plain_message(error: Any, model: type[BaseModel]) -> str:
     kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _field_names(model, error["loc"][:-1])
+        close = difflib.get_close_matches(str(error["loc"][-1]), known, n=1, cutoff=0.6)
+        return _PLAIN[kind] + (f"; did you mean {close[0]}?" if close else "")
     if kind in _PLAIN:
         return _PLAIN[kind]
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         if "a-z0-9" in pattern:
-            return "must be an id of lowercase letters, digits and hyphens (e.g. youth-harbor)"
+            read = clip(str(error.get("input", "")), 60)  # a mis-indented list reads as one id
+            return (
+                "must be an id of lowercase letters, digits and hyphens (e.g. youth-harbor),"
+                f" not '{read}'"
+            )
         if "a-z]{2,3}" in pattern:
             return "must be a language code such as en, es or vi"
         if "0-9]{3,8}" in pattern:
@@ -86,6 +96,34 @@ def _plain_message(error: Any) -> str:
     return message[:1].lower() + message[1:]
 
 
+def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the model found at `loc` inside `model` (list items and mapping
+    values followed), for suggesting the one a misspelt key meant; [] if none is found."""
+    kind: Any = model
+    for part in loc:
+        kind = _model_in(kind)
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            if not isinstance(part, str) or part not in kind.model_fields:
+                return []
+            kind = kind.model_fields[part].annotation
+        elif get_origin(kind) in (list, dict):
+            kind = get_args(kind)[-1]  # a list's items, a mapping's values
+        else:
+            return []
+    kind = _model_in(kind)
+    return list(kind.model_fields) if isinstance(kind, type) and issubclass(kind, BaseModel) else []
+
+
+def _model_in(kind: Any) -> Any:
+    """The type inside Annotated[...] and X | None."""
+    while get_origin(kind) is Annotated:
+        kind = get_args(kind)[0]
+    if isinstance(kind, UnionType) or get_origin(kind) is Union:
+        inner = [k for k in get_args(kind) if k is not type(None)]
+        return inner[0] if len(inner) == 1 else kind
+    return kind
+
+
 def validate_model(model: type[BaseModel], data: Any, shown: str, lines: Lines) -> Any:
     """Validate parsed data; on failure return the problems, each located in the file."""
     try:
@@ -93,7 +131,7 @@ def validate_model(model: type[BaseModel], data: Any, shown: str, lines: Lines) 
     except ValidationError as exc:
         problems = [
             CatalogProblem(
-                shown, lines.line(err["loc"]), field_name(err["loc"]), _plain_message(err)
+                shown, lines.line(err["loc"]), field_name(err["loc"]), _plain_message(err, model)
             )
             for err in exc.errors()
         ]
