@@ -146,6 +146,7 @@ def test_an_edit_in_place_that_adds_or_removes_the_service_is_seen_at_once(
     assert proc.returncode == 0
     out, err = proc.communicate()
     assert out.startswith(f"Watching {files.resolve()}: while this runs, show, vet and agencies")
+    assert f"Read in {PANTRY}." in out  # so the coordinator sees it working
     assert "Traceback" not in err
     assert not watchclient.socket_path(files).exists()
 

@@ -155,6 +155,7 @@ class Watcher:
         self.journal: Journal | None = None
         self.token: str | None = None  # set only while the cache is known to match the disk
         self.dirty = True  # something changed since the last check that did not succeed
+        self.report: Callable[[str], None] = lambda line: None  # each edit read in
 
     def recheck(self) -> bool:
         """Watch afresh, bring the cache current and check it by stat: True if trusted.
@@ -223,6 +224,10 @@ class Watcher:
                 raise _Unsure  # `settle` stops the watcher
             if touched and not self._apply(touched):
                 raise _Unsure
+            if touched:
+                names = sorted(touched)
+                what = ", ".join(names) if len(names) <= 3 else f"{len(names)} changed files"
+                self.report(f"Read in {what}.")
             if _read_token(self.root) != self.token:
                 raise _Unsure  # the cache was rebuilt or replaced meanwhile
         except Exception:  # any doubt at all: never let a client trust a stale cache
@@ -301,6 +306,7 @@ def watch(root: Path, rules: VettingRules, announce: Callable[[str], None]) -> N
         )
     _private_folder(path.parent)
     watcher = Watcher(root, rules)
+    watcher.report = announce
     with _only_watcher(path), _stopped_by_sigterm(), contextlib.closing(watcher):
         for _ in range(ATTEMPTS):
             with contextlib.suppress(_Unsure, OSError, sqlite3.Error):
