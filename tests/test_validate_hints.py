@@ -65,3 +65,21 @@ def test_a_key_like_no_field_gets_no_guess(data_copy: Path, run: Run) -> None:
     result = run("catalog", "validate", str(data_copy))
     assert "zzz: is not a known field (check the spelling)" in result.output
     assert "did you mean" not in result.output
+
+
+def test_an_unclosed_bracket_names_where_it_opened_and_a_real_line(
+    data_copy: Path, run: Run
+) -> None:
+    path = data_copy / "agencies.yaml"
+    lines = path.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("    languages: [en, es]"))
+    lines[at] = "    languages: [en, es\n"
+    path.write_text("".join(lines))
+    result = run("catalog", "validate", str(data_copy))
+    assert f"(while parsing a flow sequence that starts on line {at + 1})" in result.output
+    # the same mistake on a file's last line is reported there, not on a line that is not there
+    last = data_copy / "agencies" / "x.yaml"
+    last.parent.mkdir()
+    last.write_text("id: x\nlanguages: [en, es\n")
+    result = run("catalog", "validate", str(data_copy))
+    assert "agencies/x.yaml:2: YAML syntax error" in result.output, result.output

@@ -88,10 +88,15 @@ def parse_yaml(path: Path, shown: str) -> tuple[Any, list[CatalogProblem]]:
             data = yaml.load(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        # libyaml marks the token after the mistake: past the end, that is a line that is not there
+        lines = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
+        line = min(mark.line + 1, max(lines, 1)) if mark else None
         what = exc.problem or exc.context or "not valid YAML"
         if what.startswith(DUPLICATE):
             return None, [CatalogProblem(shown, line, "", what)]
+        start = exc.context_mark.line + 1 if exc.context_mark else None
+        if exc.problem and exc.context and start is not None and start != line:
+            what += f" ({exc.context} that starts on line {start})"  # an unclosed [ or {
         return None, [CatalogProblem(shown, line, "", f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as exc:  # bad UTF-8: libyaml gives a byte offset
         line = text[: exc.position].count(b"\n") + 1
