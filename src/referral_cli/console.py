@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import sys
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ def command(args: str) -> str:
     """A `referral ...` command line that works as printed, even without `referral` on PATH."""
     if shutil.which("referral"):
         return f"referral {args}"
+    script = Path(sys.argv[0] if sys.argv else "")
+    if script.name == "referral" and script.is_file():  # started by its path: the same path
+        return f"{shlex.quote(str(script.absolute()))} {args}"
     return f"{shlex.quote(sys.executable)} -m referral_cli {args}"
 
 
