@@ -8,20 +8,27 @@ cached (`cache`), so the next load reads it back without parsing.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from referral_cli.catalog.cache import Standings as Standings
 from referral_cli.catalog.collector import collector_paused
 from referral_cli.catalog.contents import Catalog as Catalog
 from referral_cli.catalog.files import agency_files, check_agency_file, check_agency_files
 from referral_cli.catalog.files import vetting_files as vetting_files
-from referral_cli.catalog.models import AgenciesCatalog, Agency, ServicesCatalog, Vetting
+from referral_cli.catalog.models import (
+    AgenciesCatalog,
+    Agency,
+    CatalogInfo,
+    ServicesCatalog,
+    Vetting,
+)
 from referral_cli.catalog.places import AGENCIES_FILE as AGENCIES_FILE
 from referral_cli.catalog.places import SERVICES_FILE as SERVICES_FILE
 from referral_cli.catalog.places import VETTINGS_DIR as VETTINGS_DIR
@@ -126,6 +133,8 @@ def _check_catalog(
     agencies: AgenciesCatalog | None = step(
         load(root / AGENCIES_FILE, AgenciesCatalog, agencies_checks if services else None)
     )
+    if agencies is None and services is not None:
+        problems.extend(_sound_entries_checked(root / AGENCIES_FILE, shown_as, services))
     listed = {a.id for a in agencies.agencies} if agencies else set()
     found: list[Agency] = []
     found_paths: list[Path] = []
@@ -214,3 +223,27 @@ def _by_line(problems: list[CatalogProblem]) -> list[CatalogProblem]:
     for problem in problems:
         order.setdefault(problem.file, len(order))
     return sorted(problems, key=lambda p: (order[p.file], p.line or 0))
+
+
+def _sound_entries_checked(
+    path: Path, shown_as: Callable[[Path], str], services: ServicesCatalog
+) -> Iterator[CatalogProblem]:
+    """When agencies.yaml as a whole does not validate, its sound entries still get the
+    checks against services.yaml (unknown services, forms, languages, ages): one field error
+    had hidden an unknown service in every other agency until it was fixed."""
+    data, found = parse_yaml(path, shown_as(path))
+    if found or not isinstance(data, dict) or not isinstance(data.get("agencies"), list):
+        return
+    try:
+        info = CatalogInfo.model_validate(data.get("catalog"))
+    except ValidationError:
+        return  # its own error is reported; the checks need the catalog's facts
+    sound: list[tuple[int, Agency]] = []
+    for index, item in enumerate(data["agencies"]):
+        with contextlib.suppress(ValidationError):
+            sound.append((index, Agency.model_validate(item)))
+    lines = Lines(path)
+    checked = check_agency_files([a for _, a in sound], services, info)
+    for k, loc, message in checked:
+        where = ("agencies", sound[k][0], *loc)
+        yield CatalogProblem(shown_as(path), lines.line(where), field_name(where), message)
