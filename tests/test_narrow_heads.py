@@ -45,3 +45,19 @@ def test_a_candidates_marks_stay_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     wide = screens.candidates("Food", [Candidate(long, 0, ["NOT VETTED"], ["not vetted"])])
     assert "  1. Alder Community Pantry and Clothing Closet  [NOT VETTED]" in wide.splitlines()
+
+
+def test_a_scorecard_at_60_columns_is_a_list_with_whole_words(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table's evidence column was 15 wide there: 'training-recor' / 'ds'."""
+    monkeypatch.setenv("REFERRAL_TODAY", "2026-11-23")
+    monkeypatch.setenv("COLUMNS", "60")
+    out = run("vet", "harborlight-dv-shelter").output
+    lines = out.splitlines()
+    assert " 1  CSEC experience: 3" in lines
+    assert "      training-records, task-force-membership" in lines
+    assert all(len(line) <= 60 for line in lines)
+    assert "Evidence and note" not in out
+    monkeypatch.setenv("COLUMNS", "100")
+    assert "Evidence and note" in run("vet", "harborlight-dv-shelter").output

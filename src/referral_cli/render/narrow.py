@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:  # rich is loaded only by the screens that draw tables
-    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from rich.table import Table
     from rich.text import Text
 
@@ -160,3 +160,19 @@ class Headed:
             line.rstrip()
             yield line
         yield Text("  ") + self.tag
+
+
+class WideOrNarrow:
+    """A wide form (a table) from WRAP_FROM columns on, else a narrow one made for the width:
+    at 60 columns a scorecard's evidence column was 15 wide and broke words in two."""
+
+    def __init__(self, wide: RenderableType, narrow: Sequence[RenderableType]) -> None:
+        self.wide = wide
+        self.narrow = narrow
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Pick the form at print time, from the width actually available."""
+        if options.max_width >= WRAP_FROM:
+            yield self.wide
+        else:
+            yield from self.narrow

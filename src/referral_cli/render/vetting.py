@@ -14,6 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from referral_cli.render.narrow import Indented, WideOrNarrow
 from referral_cli.text import clean, one_line
 from referral_cli.vetting.standing import OUTCOME_LABELS, Outcome, Scorecard, VettingStatus
 
@@ -134,6 +135,7 @@ def scorecard_view(
     table.add_column("Score", justify="center", no_wrap=True)
     table.add_column("Flag", no_wrap=True)
     table.add_column("Evidence and note", overflow="fold", ratio=1)
+    narrow: list[RenderableType] = []
     for row in card.rows:
         name = row.label + (" *" if row.critical else "") + (" +" if row.per_youth else "")
         flags: list[Text] = []
@@ -149,7 +151,9 @@ def scorecard_view(
         if row.note:
             detail.append(("\n" if detail else "") + clean(row.note).strip(), style="")
         table.add_row(str(row.number), name, _score(row.score), Text("\n").join(flags), detail)
-    parts.append(table)
+        head = Text(f"{row.number:>2}  {name}: ").append_text(_score(row.score))
+        narrow += [Text(" ").join([head, *flags]), *(Indented(d, 6) for d in detail.split() if d)]
+    parts.append(WideOrNarrow(table, narrow))
     parts.append(Text("* critical factor: U or 2 or less means verify before referral"))
     parts.append(Text("+ also judged against each youth (language, LGBTQ, getting there)"))
     parts.append(Text("Scale: " + "; ".join(f"{k} {v}" for k, v in card.scale.items())))
