@@ -191,9 +191,19 @@ class ScreeningAsker(Asker):
     ) -> str:
         """Free text, screened unless the key is the worker's or an agency's."""
         value = Asker.text(self, key, question, default, check)
-        if value == default or any(fnmatch.fnmatchcase(key, p) for p in NOT_SCREENED):
+        if value == default or not _screens(key):
             return value
         return self._screened(key, value, lambda: Asker.text(self, key, question, default, check))
+
+    def _answered(self, key: str, value: Any) -> None:
+        """Saved for a paused draft only once it passes the screen or the worker keeps it: a
+        flagged answer saved at once stayed on disk after "rephrase", and on resume it was
+        replayed, flagged and rephrased again, for ever."""
+        if isinstance(value, str) and _screens(key) and screen(value, self.today, self.known):
+            return  # `_screened` saves it if the worker keeps it
+        if key.endswith(".screen") and value == "rephrase":
+            return  # nothing to replay: the question is simply asked again
+        super()._answered(key, value)
 
     def lines(self, key: str, question: str) -> list[str]:
         """Several lines, each screened; a file's list is named by its one key."""
@@ -224,6 +234,7 @@ class ScreeningAsker(Asker):
                     )
                 typer.echo(f"Careful: the answer for '{key}' looks like it holds {one_line(said)}.")
                 if self.confirm(keep, "It is not about the youth: keep it as it is?", False):
+                    super()._answered(key, value)
                     return value
                 raise ReferralError(f"Rephrase the answer for '{key}' in the answers file.")
             typer.echo(
@@ -237,5 +248,13 @@ class ScreeningAsker(Asker):
                 "rephrase",
             )
             if what == "keep":
+                super()._answered(key, value)
                 return value
+            for asked in (key, f"{key}.screen"):  # a draft saved before this was fixed
+                self.replay.pop(asked, None)
             value = again()
+
+
+def _screens(key: str) -> bool:
+    """Whether answers to this key are screened (not the worker's own or an agency's)."""
+    return not any(fnmatch.fnmatchcase(key, p) for p in NOT_SCREENED)
