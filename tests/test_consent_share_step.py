@@ -106,7 +106,7 @@ def test_free_text_about_escort_and_hand_off_stays_with_the_worker(
         assert "MK" not in copy.stdout and not re.search(r"\bher\b", copy.stdout), fmt
     text = run("summary", "AC-2041", "--for", HARBOR).stdout
     assert "Hand-off visit: 2026-11-23 17:00\n" in text
-    assert "Escort: the youth wants to be escorted" in text
+    assert "Escort: the referring worker will confirm who comes to the hand-off" in text
     assert "MK drives her" in run("summary", "AC-2041").stdout  # the worker's copy keeps it
 
 

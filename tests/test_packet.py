@@ -86,7 +86,8 @@ def test_the_agency_can_act_without_calling_back() -> None:
     assert "Hand-off visit: 2026-11-26 15:00\n" in text
     # the worker's free text about who goes and the escort plan never reaches the agency
     assert "Sam and the youth" not in text and "Sam comes to the first visit" not in text
-    assert "Escort: the youth wants to be escorted" in text
+    assert "Escort: the referring worker will confirm who comes to the hand-off" in text
+    assert "the youth wants" not in text  # her wish is hers: no consent item covers it
 
 
 def test_a_lapsed_consent_keeps_only_whom_to_call_back() -> None:

@@ -59,5 +59,6 @@ def handover_for(session: Session, packet: AgencyPacket) -> Handover:
     if at is not None:  # older case files hold free text here: it stays the worker's
         update["handoff_when"] = at.strftime(WHEN_FORMAT)
     if referral.escort and referral.escort.wants:
-        update["escort"] = "the youth wants to be escorted; the referring worker will confirm who"
+        # the worker's arrangement, not the youth's wish (that is hers, and no consent item)
+        update["escort"] = "the referring worker will confirm who comes to the hand-off"
     return base.model_copy(update=update)

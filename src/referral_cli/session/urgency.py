@@ -14,9 +14,9 @@ from referral_cli.session.steps.context import Context
 
 URGENCY_DAYS: dict[str, int] = {"emergency": 1, "urgent": 3, "routine": 14}
 URGENCY_TEXT: dict[str, str] = {
-    "emergency": "emergency: please contact the youth within 24 hours",
-    "urgent": "urgent: please contact the youth within 72 hours",
-    "routine": "routine: please contact the youth within two weeks",
+    "emergency": "emergency: please call the referring worker within 24 hours",
+    "urgent": "urgent: please call the referring worker within 72 hours",
+    "routine": "routine: please call the referring worker within two weeks",
 }
 CRISIS_GROUPS = frozenset({"safety-crisis", "basic-needs"})
 
