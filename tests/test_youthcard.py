@@ -36,6 +36,9 @@ HOTLINE = Hotline(
 READER_WORDS = [
     "trafficking", "exploitation", "sexual", "abuse", "victim", "survivor",
     "trata", "tráfico", "explotación", "abuso", "víctima", "sobreviviente",
+    # what a place's name says about the youth (a card named "Riverbend Behavioral Health")
+    "behavioral", "mental", "psychiatric", "domestic violence", "assault", "shelter",
+    "violencia", "refugio", "albergue", "psiquiátrico", "salud mental",
 ]  # fmt: skip
 risky = st.sampled_from(
     ["Harbor", "Human Trafficking Center", "Víctimas Unidas", "Survivor House", "SEXUAL assault"]

@@ -24,7 +24,10 @@ from referral_cli.text import md, one_line
 # Stems, matched on accent-free lower case at the start of a word, in English and Spanish.
 BLOCKED = re.compile(
     r"\b(traffick|trafic|exploit|explota|sexual|sexo|abus|victim|surviv|sobreviv|prostitu|"
-    r"csec|trata\b|maltrat|violacion|rape\b|raped\b)"
+    r"csec|trata\b|maltrat|violacion|rape\b|raped\b|"
+    # what a place's name says about a youth who goes there (a new user's card named
+    # "Riverbend Behavioral Health"; "Domestic Violence Shelter" went through as well)
+    r"violen|assault|agresi|shelter|refugio|albergue|behavio|mental|psych|psiqui)"
 )
 WORDING = Path(__file__).with_name("youthcard.yaml")
 
