@@ -108,3 +108,19 @@ def test_wording_that_says_what_it_is_is_refused(run: Run) -> None:
     assert result.exit_code == 1 and "must not say what it is about" in result.output
     assert run("summary", "AC-2041", "--youth", "--language", "fr").exit_code == 1
     assert run("summary", "AC-2041", "--language", "es").exit_code == 1  # card options alone
+
+
+def test_one_where_for_a_card_of_two_visits_is_refused() -> None:
+    """A new user's --where put "the blue house" on both visits, with different phones."""
+    from referral_cli.casework.lifecycle import new_referral
+    from referral_cli.commands.handout import SummaryFormat, youth_card
+    from referral_cli.errors import ReferralError
+
+    session = make_session(["Shelter"], [], [], None)
+    other = new_referral("riverbend-behavioral-health", "Riverbend", "requested", "Sam", AT)
+    session = session.model_copy(update={"referrals": [*session.referrals, other]})
+    with pytest.raises(ReferralError, match="lists 2 visits: add --for AGENCY"):
+        youth_card(session, None, "en", "the blue house", False, SummaryFormat.TEXT, None)
+    for fmt in (SummaryFormat.JSON, SummaryFormat.FHIR):  # fhir printed the text card
+        with pytest.raises(ReferralError, match="use text, markdown or html"):
+            youth_card(session, None, "en", None, False, fmt, None)

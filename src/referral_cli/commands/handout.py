@@ -206,13 +206,20 @@ def youth_card(
     from referral_cli.errors import ReferralError
     from referral_cli.export import youthcard
 
-    if fmt is SummaryFormat.JSON:
-        raise ReferralError("The youth card is for paper or a phone screen: use text or markdown.")
+    if fmt in (SummaryFormat.JSON, SummaryFormat.FHIR):
+        raise ReferralError(
+            "The youth card is for paper or a phone screen: use text, markdown or html."
+        )
     agency_id = None
     if agency is not None:
         from referral_cli.session.consent import find_agency
 
         agency_id, _ = find_agency(session, agency)
+    listed = len(youthcard.visits(session, agency_id))
+    if where and listed > 1:  # one place written on every visit would send her there twice
+        raise ReferralError(
+            f"--where names one place, but this card lists {listed} visits: add --for AGENCY."
+        )
     catalog = load(data)
     phones = {a.id: a.phone for a in catalog.agencies.values() if a.phone}
     hotline = next((h for h in catalog.hotlines if h.call), None) if any_hour else None

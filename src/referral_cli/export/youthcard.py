@@ -82,7 +82,8 @@ def _safe(value: str, fallback: str) -> str:
     return fallback if not value or has_blocked_word(value) else value
 
 
-def _visits(session: Session, agency: str | None) -> list[Referral]:
+def visits(session: Session, agency: str | None) -> list[Referral]:
+    """The open referrals the card lists (one agency's, with `agency`)."""
     chosen = [r for r in session.referrals if is_open(r.status)]
     if agency is not None:
         chosen = [r for r in chosen if r.agency == agency]
@@ -101,7 +102,7 @@ def card_lines(
     """The card's title and blocks of (label, value) lines; every value is already safe."""
     w = wording()[language]
     blocks: list[list[tuple[str, str]]] = []
-    for referral in _visits(session, agency):
+    for referral in visits(session, agency):
         place = check_wording(where) if where else _safe(referral.agency_name, w["place_fallback"])
         lines = [(w["where"], place)]
         if referral.handoff is not None:
