@@ -153,9 +153,15 @@ def _option_lines(s: Session, names: dict[str, str]) -> list[Line]:
             parts.append(f"transport: {o.transport}")
         confidential = "unknown" if o.agency in new else _yn(o.confidential_address)
         parts.append(f"confidential address: {confidential}")
-        for h in o.hesitations:
-            note = f" ({h.note})" if h.note else ""
-            parts.append(f"hesitation: {HESITATIONS[h.reason]}{note}")
+        notes = {h.note for h in o.hesitations}
+        if len(o.hesitations) > 1 and len(notes) == 1:  # one note in her words for them all
+            said = f" ({next(iter(notes))})" if next(iter(notes)) else ""
+            reasons = " / ".join(HESITATIONS[h.reason] for h in o.hesitations)
+            parts.append(f"hesitations: {reasons}{said}")
+        else:
+            for h in o.hesitations:
+                note = f" ({h.note})" if h.note else ""
+                parts.append(f"hesitation: {HESITATIONS[h.reason]}{note}")
         if o.helps:
             parts.append("would help: " + ", ".join(HESITATION_HELPS[h] for h in o.helps))
         lines.append((names.get(o.agency, o.agency), "; ".join(parts)))
