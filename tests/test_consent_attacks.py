@@ -123,7 +123,7 @@ def test_3_an_expired_consent_stays_expired_whatever_today_says(
 ) -> None:
     real_clock.set(dt.datetime(2026, 12, 24, 9, 0))  # the release ended on 12-23
     out = _agency_copy(run, "--today", "2026-11-30").output
-    assert "consent expired on 2026-12-23" in out and SHARED not in out
+    assert "consent expired after 2026-12-23" in out and SHARED not in out
 
 
 def test_3_a_future_today_deletes_nothing(run: Run, case: str) -> None:

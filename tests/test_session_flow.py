@@ -150,7 +150,7 @@ def test_expired_consent_shares_nothing(run: Run) -> None:
     out = run(
         "summary", "AC-2041", "--for", "alder-county-youth-harbor", "--today", "2026-12-24"
     ).output
-    assert "consent expired on 2026-12-23" in out
+    assert "consent expired after 2026-12-23" in out
     assert "Emergency shelter" not in out and "withheld" not in out
 
 

@@ -260,7 +260,9 @@ def agency_sections(packet: AgencyPacket, handover: Handover | None = None) -> l
     head.extend([("Referral date", _d(p.referred_on)), ("Status", p.status)])
     sections: list[Section] = [("Referral", head)]
     if p.consent != "valid":
-        when = f" on {_d(p.lapsed_on)}" if p.lapsed_on else ""
+        # an expiry date is the last day it held ("expired on" it read as not valid that day)
+        on = " after" if p.consent == "expired" else " on"
+        when = f"{on} {_d(p.lapsed_on)}" if p.lapsed_on else ""
         sections.append(
             ("Consent", [("", f"Nothing about the youth is shared: {p.consent_text}{when}.")])
         )
