@@ -319,8 +319,8 @@ def _check_agency_copy(run: Run, case: Case, agency: str) -> None:
             assert f"Shared how{colon} {consent.shared_how}" in out
         else:
             assert "Shared how" not in out and "Valid until" not in out
-        if not valid and lapsed is not None:
-            assert f"on {lapsed}." in out
+        if not valid and lapsed is not None:  # an expiry date is the last day it held
+            assert f"{'after' if 'expired' in out else 'on'} {lapsed}." in out
         for item in withheld:
             assert item.slot not in out and "withheld" not in out
 
