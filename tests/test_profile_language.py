@@ -72,3 +72,21 @@ def test_enter_alone_asks_again_and_an_unknown_language_lists_every_one(
     assert "Unknown language 'Klingon'." in out
     assert "quc (K'iche'), ase (American Sign Language); or skip." in out  # the last ones too
     assert load_session(REFERENCE).profile.language is None
+
+
+def test_the_language_given_before_turning_to_no_referral_is_kept(run: Run, tmp_path: Path) -> None:
+    """A new user answered Spanish, then `x` at the age: the papers said "Language: -" and
+    the youth's card came out in English."""
+    from tests.test_session_flow import declining
+
+    answers = declining(example_answers())
+    answers["profile"]["age"] = "x"  # the escape word: to the no-referral path from here
+    for step in ("find", "ask", "discuss"):
+        answers.pop(step, None)
+    result = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    session = load_session(REFERENCE)
+    assert session.no_referral is not None
+    assert (session.profile.language, session.profile.language_name) == ("es", "Spanish")
+    card = run("summary", REFERENCE, "--youth")
+    assert card.exit_code == 0 and "Tarjeta" in card.output, card.output

@@ -147,7 +147,9 @@ class Flow:
             try:
                 reason = RUNNERS[number](ctx)
             except NoReferralRequested as exc:
+                profile = ctx.s.profile  # what step 2 was told so far: the papers' language
                 ctx.session = before  # a half-done step is dropped; its answers are kept
+                ctx.s.profile = profile
                 if not self.confirm_no_referral(exc):
                     continue
                 reason = "no-suitable-agency" if number == 2 else "youth-declined"

@@ -36,17 +36,19 @@ def profile(ctx: Context) -> YouthProfile:
     # A fact, so Enter alone does not skip it (a language missed by accident would let an
     # agency that cannot speak with the youth rank as if it could): `skip` says so.
     question = "Language the youth prefers (name or code, or skip)"
+
+    def keep(**answered: object) -> None:
+        """Kept as it grows: a worker who turns to the no-referral path (x) at a later
+        question still gets papers in the youth's language, saying it."""
+        ctx.s.profile = YouthProfile.model_validate(ctx.s.profile.model_dump() | answered)
+
     lang = ctx.asker.text("profile.language", question, None, language)
-    age = ctx.asker.number("profile.age", "Age in years", 5, 30)
+    keep(language=lang or None, language_name=ctx.catalog.language_name(lang) if lang else "")
+    keep(age=ctx.asker.number("profile.age", "Age in years", 5, 30))
     gender = ctx.asker.choice("profile.gender", "Gender", GENDERS, default="skip")
-    fit = ctx.asker.pick_many("profile.fit", "Also needs (numbers)", FIT_OPTIONS)
-    return YouthProfile(
-        language=lang or None,
-        language_name=ctx.catalog.language_name(lang) if lang else "",
-        age=age,
-        gender=None if gender == "skip" else gender,
-        fit=fit,
-    )
+    keep(gender=None if gender == "skip" else gender)
+    keep(fit=ctx.asker.pick_many("profile.fit", "Also needs (numbers)", FIT_OPTIONS))
+    return ctx.s.profile
 
 
 def candidates(ctx: Context, need: Need) -> list[Candidate]:
