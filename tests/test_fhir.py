@@ -101,6 +101,32 @@ def test_bundle_validates_and_holds_only_what_the_agency_copy_holds(run: Run) ->
     assert worker["worker"] in text  # the agency copy names the worker, so may the bundle
 
 
+def test_the_bundle_says_whom_to_call_back_and_what_to_act_on(run: Run) -> None:
+    """A new user found the worker's phone, the urgency and the hand-off in the text, Markdown
+    and JSON copies but not in the FHIR one."""
+    agency = json.loads(run("summary", "AC-2041", "--for", "youth-harbor", "-f", "json").stdout)
+    found = resources(bundle_of(run))
+    (request,) = found["ServiceRequest"]
+    assert request["priority"] == "urgent"
+    notes = [n["text"] for n in request["note"]]
+    assert f"Hand-off visit: {agency['referrer']['handoff_when']}" in notes
+    assert any(n.startswith("Urgency: urgent: please call the referring worker") for n in notes)
+    # whom to call back: the worker's phone, as `referral profile` keeps it
+    from referral_cli.casefile.store import load_session
+    from referral_cli.session.consent import packet_for
+    from referral_cli.session.handover import handover_for
+
+    session = load_session("AC-2041")
+    packet = packet_for(session, "alder-county-youth-harbor", dt.date(2026, 11, 23))
+    handover = handover_for(session, packet).model_copy(update={"phone": "503-555-0100"})
+    out = agency_bundle(packet, handover)
+    Bundle.model_validate_json(out)
+    sender = next(o for o in resources(json.loads(out))["Organization"] if "identifier" not in o)
+    assert sender["contact"][0]["telecom"] == [
+        {"system": "phone", "value": "503-555-0100", "use": "work"}
+    ]
+
+
 def test_revoked_consent_leaves_nothing_about_the_youth(run: Run) -> None:
     assert run("consent", "revoke", "AC-2041", "youth-harbor").exit_code == 0
     found = resources(bundle_of(run))
@@ -109,6 +135,7 @@ def test_revoked_consent_leaves_nothing_about_the_youth(run: Run) -> None:
     assert "provision" not in consent["provision"]
     (request,) = found["ServiceRequest"]
     assert "orderDetail" not in request and "note" not in request
+    assert "priority" not in request  # nor how soon, nor the hand-off
     assert "Emergency shelter" not in json.dumps(found)
 
 

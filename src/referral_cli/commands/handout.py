@@ -176,7 +176,7 @@ def summary_text(
         if fmt is SummaryFormat.FHIR:
             from referral_cli.export.fhir import agency_bundle
 
-            return agency_bundle(packet)
+            return agency_bundle(packet, handover)
         if fmt is SummaryFormat.JSON:
             return export.agency_json(packet, handover)
         sections = export.agency_sections(packet, handover)

@@ -19,6 +19,7 @@ from typing import Any
 from referral_cli.casefile.records import STATUS_LABELS
 from referral_cli.errors import ReferralError
 from referral_cli.session.consent import AgencyPacket, Item
+from referral_cli.session.handover import Handover
 from referral_cli.text import clean, clip
 
 # Our identifiers; a Task coming back names its referral with REFERRAL_SYSTEM "REF/agency-id".
@@ -45,6 +46,8 @@ TASK_STATUS: dict[str, str] = {
     "cancelled": "cancelled",
     "entered_in_error": "entered-in-error",
 }
+# ServiceRequest.priority (request-priority): how soon the agency should call the referrer
+PRIORITY = {"emergency": "asap", "urgent": "urgent", "routine": "routine"}
 SERVICE_REQUEST_STATUS: dict[str, str] = {
     "draft": "draft",
     "completed": "completed",
@@ -82,13 +85,21 @@ def _subject(packet: AgencyPacket) -> dict[str, Any]:
     }
 
 
-def _organizations(packet: AgencyPacket) -> list[dict[str, Any]]:
-    sender = {
+def _organizations(packet: AgencyPacket, handover: Handover | None) -> list[dict[str, Any]]:
+    sender: dict[str, Any] = {
         "resourceType": "Organization",
         "id": _uuid(packet, "sender"),
         "active": True,
         "name": clean(packet.program),
     }
+    if handover is not None:  # whom to call back: the worker's own contact, never the youth's
+        telecom = [
+            {"system": system, "value": clean(value), "use": "work"}
+            for system, value in (("phone", handover.phone), ("email", handover.email))
+            if value
+        ]
+        if telecom:
+            sender["contact"] = [{"name": {"text": clean(handover.worker)}, "telecom": telecom}]
     receiver = {
         "resourceType": "Organization",
         "id": _uuid(packet, "receiver"),
@@ -103,6 +114,27 @@ def _need_detail(item: Item) -> dict[str, Any]:
     service = item.key.removeprefix("need:")
     coding = {"system": SERVICE_SYSTEM, "code": service, "display": clean(item.text)}
     return {"coding": [coding], "text": clean(item.text)}
+
+
+def _acting(request: dict[str, Any], handover: Handover | None) -> None:
+    """What the text copy's "To act on this referral" says (present only under a valid
+    release): urgency as the request's priority, the hand-off and escort as notes."""
+    if handover is None:
+        return
+    if handover.urgency:
+        request["priority"] = PRIORITY[handover.urgency]
+    notes = [
+        f"{label}: {value}"
+        for label, value in (
+            ("Urgency", handover.urgency_text),
+            ("Contact by", handover.contact_by.isoformat() if handover.contact_by else ""),
+            ("Hand-off visit", handover.handoff_when),
+            ("Escort", handover.escort),
+        )
+        if value
+    ]
+    if notes:
+        request.setdefault("note", []).extend({"text": clean(n)} for n in notes)
 
 
 def _service_request(packet: AgencyPacket, task_status: str) -> dict[str, Any]:
@@ -224,18 +256,21 @@ def _consent(packet: AgencyPacket) -> dict[str, Any]:
     }
 
 
-def agency_bundle(packet: AgencyPacket) -> str:
-    """The agency's copy as a FHIR R4 Bundle (collection) of JSON resources."""
+def agency_bundle(packet: AgencyPacket, handover: Handover | None = None) -> str:
+    """The agency's copy as a FHIR R4 Bundle (collection) of JSON resources; with `handover`,
+    also whom to call back and what the text copy says to act on."""
     status = _BY_LABEL.get(packet.status)
     if status is None:
         raise ReferralError(
             f"{packet.reference} has no referral to {clean(packet.agency_name)} to send."
         )
     task_status = TASK_STATUS[status]
-    resources = [_service_request(packet, task_status), _task(packet, status, task_status)]
+    request = _service_request(packet, task_status)
+    _acting(request, handover)
+    resources = [request, _task(packet, status, task_status)]
     if packet.consent != "none":
         resources.append(_consent(packet))
-    resources.extend(_organizations(packet))
+    resources.extend(_organizations(packet, handover))
     bundle = {
         "resourceType": "Bundle",
         "id": _uuid(packet, "bundle"),
