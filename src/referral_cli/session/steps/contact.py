@@ -6,7 +6,7 @@ in the room. What remains is the worker's: reach the agency, confirm who the con
 
 from __future__ import annotations
 
-from referral_cli.casefile.records import Referral, Representative
+from referral_cli.casefile.records import Referral, Release, Representative
 from referral_cli.casework import lifecycle
 from referral_cli.session.steps import standing
 from referral_cli.session.steps.ask import call_line, the_call
@@ -91,16 +91,25 @@ def recheck(ctx: Context, referral: Referral) -> bool:
     return confirmed(ctx, f"status.{referral.agency}", referral.agency)
 
 
+def release_note(release: Release | None) -> str:
+    """The history note of a request: a release with nothing on it is not "recorded" as one
+    (the worker's copy said both "chose to share nothing" and "release recorded")."""
+    if release is not None and not release.items:
+        return "nothing shared: the youth chose to share nothing"
+    return "release recorded"
+
+
 def checks(ctx: Context, key: str, referral: Referral) -> Referral:
     """Checks still open come back here: the referral is requested only once they are done.
 
     Not confirmed, the referral is put on hold ("deferred, check first") and says why.
     """
     aid = referral.agency
+    note = release_note(next((r for r in ctx.s.releases if r.agency == aid), None))
     if referral.status not in ("consent_pending", "requested") or not standing.unchecked(ctx, aid):
-        return request(ctx, referral, "release recorded")
+        return request(ctx, referral, note)
     if confirmed(ctx, key, aid):
-        return request(ctx, referral, "release recorded; checks done")
+        return request(ctx, referral, f"{note}; checks done")
     why = f"{CHECK_FIRST}: {standing.subjects(ctx, aid)}"
     ctx.echo_command(
         f"  Not requested: {why}. Once checked, request it with:",

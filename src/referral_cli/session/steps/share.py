@@ -16,7 +16,7 @@ from referral_cli.errors import ReferralError
 from referral_cli.session import checklist as cl
 from referral_cli.session.consent import STATE_TEXT, Item, items_for, release_state
 from referral_cli.session.steps import standing
-from referral_cli.session.steps.contact import open_referrals
+from referral_cli.session.steps.contact import open_referrals, release_note
 from referral_cli.session.steps.context import Context
 from referral_cli.text import one_line
 
@@ -230,7 +230,7 @@ def run(ctx: Context) -> str | None:
         if standing.unchecked(ctx, referral.agency):
             continue  # not requested until its checks are done (step 5 asks again)
         ctx.s.referrals[i] = lifecycle.move(
-            referral, "requested", ctx.s.worker, ctx.now(), "release recorded"
+            referral, "requested", ctx.s.worker, ctx.now(), release_note(releases[-1])
         )
     ctx.s.releases = releases
     return None
