@@ -161,7 +161,7 @@ def test_a_time_given_before_a_pause_means_the_same_visit_on_resume(
     rest = {"handoff": {HARBOR: {"who": "Sam", "transport": ""}}, "escort": answers.pop("escort")}
     first = run("start", "--answers", write_answers(tmp_path, answers), input="")
     assert first.exit_code == 0 and "Paused." in first.output  # at "Who goes"
-    assert saved().pending[f"handoff.{HARBOR}.when"] == "2026-11-24T09:30:00"
+    assert saved().pending[f"handoff.{HARBOR}.when"] == "2026-11-24 09:30"  # as typed
     monkeypatch.setenv("REFERRAL_TODAY", "2026-11-26")  # resumed days later
     second = run(
         "resume", "AC-2041", "--answers", write_answers(tmp_path, rest, "r.yaml"), "--no-input"

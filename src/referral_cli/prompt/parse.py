@@ -211,6 +211,8 @@ def as_text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, dt.datetime):  # as typed, never "2026-12-01T19:00:00"
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
