@@ -123,7 +123,7 @@ def test_pause_in_the_middle_of_share_then_resume(run: Run, _private_home: Path)
     rest = ["verbal", "written", "n", "", "y", "yes", "y", "y", "y", "waiting", "", "n", "", ""]
     second = run("resume", "YS-77", input=typed(*rest))
     assert second.exit_code == 0, second.output
-    assert "Resuming YS-77 at Share (guide step 6); 3 answers kept." in second.output
+    assert "Resuming YS-77 at Share (guide step 6); 3 answers of this step kept." in second.output
     assert "  1: Quiet room  (answered before)" in second.output
     done = saved(_private_home)
     assert done.referrals[0].status == "requested" and done.pending == {}

@@ -34,6 +34,7 @@ from referral_cli.session.steps import (
     share,
 )
 from referral_cli.session.steps.context import Context, StepRunner
+from referral_cli.text import counted
 
 NO_REFERRAL = "no_referral.from"  # in `pending`: the no-referral path is under way
 
@@ -76,7 +77,8 @@ class Flow:
                 opening.finish(ctx)
             elif not ctx.s.finished:
                 kept = len(ctx.s.pending)
-                where = f"; {kept} answer{'s' if kept != 1 else ''} kept" if kept else ""
+                # the steps done are in the case already: these are the step's own so far
+                where = f"; {counted(kept, 'answer')} of this step kept" if kept else ""
                 ctx.echo(ctx.screens.timeline(ctx.s))
                 at = next_step(ctx.s) or cl.LAST_STEP
                 ctx.echo(
