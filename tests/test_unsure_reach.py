@@ -130,6 +130,16 @@ def test_a_new_contacts_confidential_address_is_unknown(run: Run, tmp_path: Path
     assert eastside.split(";")[1].strip().startswith("confidential address: unknown ")
 
 
+def unchecked(run: Run, tmp_path: Path, answers: dict[str, Any], agency: str) -> Result:
+    """The in-room steps, with the agency's open checks not done in step 4 or step 6."""
+    answers["discuss"][agency]["checked"] = "no"
+    answers["share"][agency]["checked"] = "no"
+    answers.pop("plan", None)  # the in-room steps are enough
+    result = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def test_one_thing_to_check_is_it_several_are_them(run: Run, tmp_path: Path) -> None:
     one = run("start", "--answers", write_answers(tmp_path, step_3_case()), "--no-input")
     assert one.exit_code == 0, one.output
@@ -140,11 +150,7 @@ def test_one_thing_to_check_is_it_several_are_them(run: Run, tmp_path: Path) -> 
     assert "Check them before" not in one.output
     answers = immigration_case()
     answers["opening"]["reference"] = "AC-2042"
-    answers["discuss"][IMMIGRATION]["checked"] = "no"
-    answers["share"][IMMIGRATION]["checked"] = "no"
-    answers.pop("plan", None)  # the in-room steps are enough
-    several = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
-    assert several.exit_code == 0, several.output
+    several = unchecked(run, tmp_path, answers, IMMIGRATION)
     assert (
         "Premises security with the agency or your lead?: no\n"
         "  Check them before the referral goes ahead: it is on the plan." in several.output
@@ -175,11 +181,7 @@ def test_one_verify_factor_is_it(run: Run, tmp_path: Path) -> None:
     answers["find"] = {"consider": [HARBOR, CLINIC]}
     for step in ("ask", "discuss", "share"):
         answers[step][CLINIC] = answers[step].pop(IMMIGRATION)
-    answers["discuss"][CLINIC]["checked"] = "no"
-    answers["share"][CLINIC]["checked"] = "no"
-    answers.pop("plan", None)
-    result = run("start", "--answers", write_answers(tmp_path, answers), "--no-input")
-    assert result.exit_code == 0, result.output
+    result = unchecked(run, tmp_path, answers, CLINIC)
     assert (
         "Did you check Confidentiality with the agency or your lead?: no\n"
         "  Check it before the referral goes ahead: it is on the plan." in result.output
